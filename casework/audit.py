@@ -1,0 +1,83 @@
+"""Append-only hash-chained audit trail (全过程记录) and its verification."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from casework import clock
+from casework.models.audit import AuditEvent, AuditHead
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+GENESIS = "0" * 64
+
+
+def _digest(prev_hash: str, seq: int, at: str, actor: str, action: str, subject: str,
+            data: dict) -> str:
+    body = json.dumps([prev_hash, seq, at, actor, action, subject, data],
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def record(session: Session, actor: str, action: str, subject: str,
+           data: dict[str, Any] | None = None) -> AuditEvent:
+    """Append one event in the caller's transaction (the unit of work commits it)."""
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+        session.flush()
+    payload = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
+    at = clock.now().replace(microsecond=0)
+    seq = head.seq + 1
+    digest = _digest(head.hash, seq, at.isoformat(), actor, action, subject, payload)
+    event = AuditEvent(seq=seq, at=at, actor=actor, action=action, subject=subject,
+                       data=payload, prev_hash=head.hash, hash=digest)
+    session.add(event)
+    head.seq, head.hash = seq, digest
+    session.flush()
+    return event
+
+
+@dataclass
+class VerifyResult:
+    checked: int
+    first_broken_seq: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_seq is None
+
+
+def verify(session: Session, batch: int = 5000) -> VerifyResult:
+    """Recompute the chain in seq order; name the first broken link."""
+    prev, expected_seq, checked = GENESIS, 1, 0
+    last = 0
+    while True:
+        rows = session.execute(
+            select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(batch)
+        ).scalars().all()
+        if not rows:
+            break
+        for ev in rows:
+            if ev.seq != expected_seq:
+                return VerifyResult(checked, expected_seq, f"event {expected_seq} is missing")
+            if ev.prev_hash != prev:
+                return VerifyResult(checked, ev.seq, "prev_hash does not match the previous event")
+            at = clock.as_utc(ev.at).isoformat()
+            if _digest(prev, ev.seq, at, ev.actor, ev.action, ev.subject, ev.data) != ev.hash:
+                return VerifyResult(checked, ev.seq, "content does not match its hash")
+            prev, expected_seq, checked, last = ev.hash, ev.seq + 1, checked + 1, ev.seq
+        session.expunge_all()
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.seq != checked or head.hash != prev):
+        return VerifyResult(checked, checked + 1, "events after the last one were removed")
+    return VerifyResult(checked)

@@ -1,0 +1,52 @@
+"""The composition root: the one place that picks database, file store and clock."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from casework import clock as clock_module
+from casework.config import Settings
+from casework.db import make_engine, make_session_factory
+from casework.files import FileStore
+from casework.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+
+@dataclass
+class Container:
+    """Everything a door (web, CLI, flow) needs to call services."""
+
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    files: FileStore
+    clock: clock_module.Clock
+    extras: dict = field(default_factory=dict)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+
+def bootstrap(settings: Settings | None = None, *, database_url: str | None = None,
+              data_dir: str | Path | None = None,
+              clock: clock_module.Clock | None = None) -> Container:
+    settings = settings or Settings.from_env()
+    if data_dir is not None:
+        settings = Settings(Path(data_dir), settings.database_url, settings.secret_key)
+    if database_url is not None:
+        settings = Settings(settings.data_dir, database_url, settings.secret_key)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    if clock is not None:
+        clock_module.install(clock)
+    return Container(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        files=FileStore(settings.data_dir / "files"),
+        clock=clock_module.current(),
+    )

@@ -1,0 +1,63 @@
+"""`casework` command line: core commands plus those other packages register.
+
+Outer packages (recorder, workflows, web) add their command groups through the
+`casework.commands` entry-point group, so the core never imports them.
+"""
+from __future__ import annotations
+
+import sys
+from importlib.metadata import entry_points
+
+import click
+
+from casework.cli.context import AppContext, pass_app
+from casework.errors import CaseworkError
+
+
+class CaseworkGroup(click.Group):
+    """Loads plugin commands lazily and turns domain errors into one clear line."""
+
+    def _plugins(self) -> dict[str, click.Command]:
+        found = {}
+        for ep in entry_points(group="casework.commands"):
+            found[ep.name] = ep
+        return found
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self._plugins()))
+
+    def get_command(self, ctx, name):
+        cmd = super().get_command(ctx, name)
+        if cmd is None and name in self._plugins():
+            cmd = self._plugins()[name].load()
+        return cmd
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except CaseworkError as exc:
+            click.echo(f"错误 / error: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=CaseworkGroup)
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Casework: 公共安全视频图像信息系统 case processing."""
+    ctx.obj = AppContext()
+
+
+@main.command("init")
+@pass_app
+def init_command(app: AppContext) -> None:
+    """Create or migrate the database and seed rulebooks and holidays."""
+    from casework.seed import seed_reference_data
+
+    container = app.container
+    click.echo(f"database: {container.engine.url.render_as_string(hide_password=True)}")
+    app.migrate()
+    summary = seed_reference_data(container, progress=click.echo)
+    click.echo(f"ready: {summary}")
+
+
+from casework.cli import commands as _commands  # noqa: E402,F401  (registers the rest)

@@ -1,0 +1,22 @@
+"""Settings from the environment, with embedded defaults."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    secret_key: str | None
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        data_dir = Path(env.get("CASEWORK_DATA_DIR", PROJECT_ROOT / "var"))
+        url = env.get("CASEWORK_DATABASE_URL") or f"sqlite:///{data_dir / 'casework.db'}"
+        return cls(data_dir=data_dir, database_url=url, secret_key=env.get("CASEWORK_SECRET_KEY"))

@@ -1,0 +1,1 @@
+"""Developer tools (test databases); not used at run time."""

@@ -1,0 +1,18 @@
+"""All core models; importing this registers them on Base.metadata."""
+from casework.models.audit import AuditEvent, AuditHead
+from casework.models.base import Base
+from casework.models.identity import ROLES, User
+from casework.models.registry import (
+    CalendarYear,
+    Camera,
+    HolidayDay,
+    Jurisdiction,
+    RulebookVersion,
+    Unit,
+    VideoSystem,
+)
+
+__all__ = [
+    "AuditEvent", "AuditHead", "Base", "CalendarYear", "Camera", "HolidayDay",
+    "Jurisdiction", "ROLES", "RulebookVersion", "Unit", "User", "VideoSystem",
+]

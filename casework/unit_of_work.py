@@ -1,0 +1,38 @@
+"""The unit of work: the only place that commits."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+
+class UnitOfWork:
+    """A SQLAlchemy session used as `with uow: ...; uow.commit()`; rolls back otherwise."""
+
+    session: Session
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+        self._depth = 0
+
+    def __enter__(self) -> UnitOfWork:
+        if self._depth == 0:
+            self.session = self._session_factory()
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self.session.rollback()
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def flush(self) -> None:
+        self.session.flush()

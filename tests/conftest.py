@@ -1,0 +1,79 @@
+"""Shared fixtures: a travelling clock, a fresh database (SQLite or PostgreSQL), a container."""
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+import pytest
+from sqlalchemy import text
+
+from casework import clock as clock_module
+from casework.bootstrap import bootstrap
+from casework.db import make_engine
+from casework.models.base import Base
+from migrations.metadata import load_all_models
+
+PG_URL = os.environ.get("CASEWORK_TEST_DATABASE_URL")
+START = datetime(2026, 3, 2, 1, 0, tzinfo=clock_module.UTC)  # Mon 09:00 Asia/Shanghai
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: runs on SQLite only")
+    config.addinivalue_line("markers", "postgres_only: runs on PostgreSQL only")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if PG_URL and item.get_closest_marker("sqlite_only"):
+            item.add_marker(pytest.mark.skip(reason="SQLite only"))
+        if not PG_URL and item.get_closest_marker("postgres_only"):
+            item.add_marker(pytest.mark.skip(reason="PostgreSQL only"))
+
+
+@pytest.fixture
+def clock():
+    travel = clock_module.TravelClock(START)
+    previous = clock_module.install(travel)
+    yield travel
+    clock_module.install(previous)
+
+
+@pytest.fixture(scope="session")
+def pg_engine():
+    if not PG_URL:
+        yield None
+        return
+    load_all_models()
+    engine = make_engine(PG_URL)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path, pg_engine):
+    """A URL to an empty, fully created schema."""
+    if pg_engine is not None:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with pg_engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        return PG_URL
+    load_all_models()
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def container(database_url, tmp_path, clock):
+    app = bootstrap(database_url=database_url, data_dir=tmp_path / "data", clock=clock)
+    yield app
+    app.engine.dispose()
+
+
+@pytest.fixture
+def uow(container):
+    return container.uow()

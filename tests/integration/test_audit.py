@@ -1,0 +1,32 @@
+from sqlalchemy import update
+
+from casework import audit
+from casework.models import AuditEvent
+
+
+def test_chain_verifies_and_names_the_first_tampered_event(uow, clock):
+    with uow:
+        for i in range(5):
+            audit.record(uow.session, "clerk1", "case.opened", f"case:{i}", {"n": i, "名": "单位"})
+            clock.advance(minutes=1)
+        uow.commit()
+    with uow:
+        assert audit.verify(uow.session).ok
+        assert audit.verify(uow.session).checked == 5
+        uow.session.execute(update(AuditEvent).where(AuditEvent.seq == 3).values(actor="mallory"))
+        uow.commit()
+    with uow:
+        result = audit.verify(uow.session)
+        assert not result.ok and result.first_broken_seq == 3
+
+
+def test_removed_last_event_is_detected(uow):
+    with uow:
+        for i in range(3):
+            audit.record(uow.session, "a", "x", f"s:{i}")
+        uow.commit()
+    with uow:
+        uow.session.delete(uow.session.get(AuditEvent, 3))
+        uow.commit()
+    with uow:
+        assert audit.verify(uow.session).first_broken_seq == 3
