@@ -1,0 +1,192 @@
+"""Database side of the legal calendar: seed from chinesecalendar, load, and set a year."""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Callable
+
+import chinese_calendar
+from chinese_calendar import constants as cc_constants
+from sqlalchemy import delete, select
+
+from casework import audit, clock
+from casework.errors import InvalidInput
+from casework.legal_calendar.active import use_table
+from casework.legal_calendar.table import HolidayTable, is_default_working_day
+from casework.models.registry import CalendarYear, HolidayDay
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from casework.bootstrap import Container
+
+SEED_SOURCE = "chinesecalendar"
+SEED_ACTOR = "system:seed"
+_ZH_NAMES = {h.value: h.chinese for h in cc_constants.Holiday}
+
+
+@dataclass(frozen=True)
+class YearData:
+    """One year's exceptions to the default week, as the database stores them."""
+
+    year: int
+    holidays: tuple[date, ...]  # weekday rest days (法定节假日 on Mon-Fri)
+    workdays: tuple[date, ...]  # weekend working days (调休上班)
+    names: Mapping[date, str]
+
+    @property
+    def digest(self) -> str:
+        body = json.dumps([[d.isoformat() for d in self.holidays],
+                           [d.isoformat() for d in self.workdays]])
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+def package_years() -> dict[int, YearData]:
+    """The years chinesecalendar covers, keeping only days that differ from Mon-Fri/Sat-Sun."""
+    years: dict[int, dict[str, list]] = {}
+    names: dict[date, str] = {}
+    for day, english in cc_constants.holidays.items():
+        years.setdefault(day.year, {"h": [], "w": []})
+        if is_default_working_day(day):
+            years[day.year]["h"].append(day)
+            names[day] = _ZH_NAMES.get(english, english)
+    for day, english in cc_constants.workdays.items():
+        years.setdefault(day.year, {"h": [], "w": []})
+        if not is_default_working_day(day):
+            years[day.year]["w"].append(day)
+            names[day] = f"{_ZH_NAMES.get(english, english)}调休上班"
+    return {
+        year: YearData(year, tuple(sorted(v["h"])), tuple(sorted(v["w"])),
+                       {d: names[d] for d in v["h"] + v["w"]})
+        for year, v in sorted(years.items())
+    }
+
+
+def seed_holidays(container: Container, progress: Callable[[str], None] = print) -> str:
+    """Idempotently load chinesecalendar's years; a year an administrator set is left alone."""
+    data = package_years()
+    version = getattr(chinese_calendar, "__version__", "?")
+    with container.uow() as uow:
+        session = uow.session
+        existing = {row.year: row for row in session.scalars(select(CalendarYear))}
+        changed = []
+        for year, year_data in data.items():
+            row = existing.get(year)
+            if row is not None and row.source != SEED_SOURCE:
+                continue  # set by an administrator: theirs wins
+            if row is not None and (row.details or {}).get("digest") == year_data.digest:
+                continue
+            _replace_year(session, year_data, SEED_SOURCE,
+                          {"package": f"chinesecalendar {version}"})
+            changed.append(year)
+        if changed:
+            audit.record(session, SEED_ACTOR, "calendar.seeded", "calendar",
+                         {"years": changed, "package": f"chinesecalendar {version}"})
+        uow.commit()
+    span = f"{min(data)}–{max(data)}" if data else "none"
+    if changed:
+        progress(f"holidays: loaded {len(changed)} year(s) from chinesecalendar {version}")
+        return f"holidays {span} ({len(changed)} loaded)"
+    return f"holidays {span} (up to date)"
+
+
+def load_table(session: Session) -> HolidayTable:
+    """The holiday table as stored: overrides and the years marked complete."""
+    years = frozenset(session.scalars(select(CalendarYear.year)))
+    overrides, names = {}, {}
+    for row in session.scalars(select(HolidayDay)):
+        overrides[row.day] = row.is_working_day
+        if row.name:
+            names[row.day] = row.name
+    return HolidayTable(overrides=overrides, years=years, names=names)
+
+
+def load_active_table(container: Container) -> HolidayTable:
+    """Load the table and install it for this process, reloading when a year is missing."""
+
+    def reload() -> HolidayTable:
+        with container.uow() as uow:
+            return load_table(uow.session)
+
+    table = reload()
+    use_table(table, reload=reload)
+    return table
+
+
+def set_year(session: Session, year: int, holidays: Iterable[date], workdays: Iterable[date],
+             source: str, actor: str, names: Mapping[date, str] | None = None) -> CalendarYear:
+    """Replace one year's holiday arrangement (e.g. from the State Council notice); audited.
+
+    `holidays`: the rest days of the notice (weekend days among them are accepted and not
+    stored, being rest days anyway); `workdays`: the 调休 weekend days worked. The caller's
+    unit of work commits; afterwards reinstall the active table (`load_active_table`).
+    """
+    holidays, workdays = sorted(set(holidays)), sorted(set(workdays))
+    source = (source or "").strip()
+    if not 1949 <= int(year) <= 2200:
+        raise InvalidInput(f"年份无效：{year} / invalid year: {year}")
+    if not source or len(source) > 60:
+        raise InvalidInput("请注明来源（如国务院办公厅通知文号，最多 60 字） / "
+                           "give the source (e.g. the State Council notice number, ≤60 chars)")
+    stray = [d for d in holidays + workdays if d.year != year]
+    if stray:
+        raise InvalidInput(f"日期不在 {year} 年内：{', '.join(map(str, stray))} / "
+                           f"dates outside {year}: {', '.join(map(str, stray))}")
+    both = sorted(set(holidays) & set(workdays))
+    if both:
+        raise InvalidInput(f"同一天既是休假日又是上班日：{', '.join(map(str, both))} / "
+                           f"days both holiday and workday: {', '.join(map(str, both))}")
+    weekday_work = [d for d in workdays if is_default_working_day(d)]
+    if weekday_work:
+        raise InvalidInput(
+            f"调休上班日应为周六或周日：{', '.join(map(str, weekday_work))} / "
+            f"adjusted working days must be weekend days: {', '.join(map(str, weekday_work))}")
+    weekday_rest = tuple(d for d in holidays if is_default_working_day(d))
+    if not weekday_rest:
+        raise InvalidInput(f"{year} 年没有落在工作日的休假日，请检查 / "
+                           f"no holiday of {year} falls on a weekday: check the list")
+    data = YearData(year, weekday_rest, tuple(workdays), dict(names or {}))
+    previous = _summary(session, year)
+    row = _replace_year(session, data, source, {"set_by": actor})
+    audit.record(session, actor, "calendar.year_set", f"calendar_year:{year}", {
+        "source": source,
+        "holidays": [d.isoformat() for d in data.holidays],
+        "workdays": [d.isoformat() for d in data.workdays],
+        "weekend_holidays_not_stored": len(holidays) - len(weekday_rest),
+        "previous": previous,
+    })
+    return row
+
+
+def _summary(session: Session, year: int) -> dict | None:
+    row = session.get(CalendarYear, year)
+    if row is None:
+        return None
+    days = session.scalars(select(HolidayDay).where(
+        HolidayDay.day >= date(year, 1, 1), HolidayDay.day <= date(year, 12, 31))).all()
+    return {"source": row.source,
+            "holidays": [d.day.isoformat() for d in days if not d.is_working_day],
+            "workdays": [d.day.isoformat() for d in days if d.is_working_day]}
+
+
+def _replace_year(session: Session, data: YearData, source: str, details: dict) -> CalendarYear:
+    year = data.year
+    session.execute(delete(HolidayDay).where(
+        HolidayDay.day >= date(year, 1, 1), HolidayDay.day <= date(year, 12, 31)))
+    session.add_all(
+        [HolidayDay(day=d, is_working_day=False, name=data.names.get(d, "")[:60], source=source)
+         for d in data.holidays]
+        + [HolidayDay(day=d, is_working_day=True, name=data.names.get(d, "")[:60], source=source)
+           for d in data.workdays])
+    row = session.get(CalendarYear, year)
+    if row is None:
+        row = CalendarYear(year=year, source=source, loaded_at=clock.now())
+        session.add(row)
+    row.source, row.loaded_at = source, clock.now()
+    row.details = {**details, "digest": data.digest,
+                   "holidays": len(data.holidays), "workdays": len(data.workdays)}
+    session.flush()
+    return row

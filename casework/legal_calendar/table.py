@@ -1,0 +1,110 @@
+"""The holiday table: which days are working days, for the years we have data for."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from casework.errors import CaseworkError
+
+WEEKDAY_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class CalendarYearMissing(CaseworkError):
+    """A deadline needs a day in a year whose holiday arrangement is not loaded."""
+
+    status = 409
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        super().__init__(
+            f"{year} 年的法定节假日安排尚未录入，不能计算期限（期限不得猜测）；"
+            f"请管理员按国务院办公厅当年的放假通知录入："
+            f"`casework calendar set-year {year} --holidays ... --workdays ... --source ...`，"
+            f"或升级 chinesecalendar 后运行 `casework init`。"
+            f" / No holiday data for {year}: deadlines there are refused rather than guessed. "
+            f"Add the year from the State Council's holiday notice with "
+            f"`casework calendar set-year {year} ...` (service: legal_calendar.store.set_year), "
+            f"or upgrade chinesecalendar and run `casework init`."
+        )
+
+
+def is_default_working_day(day: date) -> bool:
+    """Monday to Friday work, Saturday and Sunday rest: the rule before exceptions."""
+    return day.weekday() < 5
+
+
+@dataclass(frozen=True)
+class HolidayTable:
+    """Exceptions to the Mon-Fri week (holidays, 调休 workdays) plus the years they cover.
+
+    `overrides` maps a day to whether it is a working day; only days that differ from
+    the default week need to be there. A year not in `years` is unknown: any question
+    about one of its days raises CalendarYearMissing.
+    """
+
+    overrides: Mapping[date, bool] = field(default_factory=dict)
+    years: frozenset[int] = frozenset()
+    names: Mapping[date, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, years: Iterable[int], holidays: Iterable[date] = (),
+              workdays: Iterable[date] = (), names: Mapping[date, str] | None = None
+              ) -> HolidayTable:
+        """A table from lists of rest days (holidays) and adjusted working days."""
+        overrides: dict[date, bool] = {}
+        for day in holidays:
+            overrides[day] = False
+        for day in workdays:
+            overrides[day] = True
+        return cls(overrides=overrides, years=frozenset(years), names=dict(names or {}))
+
+    def covers(self, year: int) -> bool:
+        return year in self.years
+
+    def require(self, day: date) -> None:
+        """Fail closed when `day` lies in a year without data."""
+        if day.year not in self.years:
+            raise CalendarYearMissing(day.year)
+
+    def is_working_day(self, day: date) -> bool:
+        """True on working days (incl. 调休 Saturdays); False on 法定休假日 and weekends."""
+        self.require(day)
+        override = self.overrides.get(day)
+        return is_default_working_day(day) if override is None else override
+
+    def is_adjusted_workday(self, day: date) -> bool:
+        """A weekend day worked in exchange for a holiday (调休上班)."""
+        self.require(day)
+        return self.overrides.get(day) is True and not is_default_working_day(day)
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day strictly after `day`."""
+        probe = day + timedelta(days=1)
+        while not self.is_working_day(probe):
+            probe += timedelta(days=1)
+        return probe
+
+    def describe_rest(self, day: date) -> tuple[str, str]:
+        """Why `day` is a rest day, as (Chinese, English)."""
+        name = self.names.get(day, "")
+        if self.overrides.get(day) is False:
+            zh = f"{day.isoformat()} 为法定休假日" + (f"（{name}）" if name else "")
+            en = f"{day.isoformat()} is a statutory holiday" + (f" ({name})" if name else "")
+            return zh, en
+        wd = day.weekday()
+        return (f"{day.isoformat()} 为休息日（{WEEKDAY_ZH[wd]}）",
+                f"{day.isoformat()} is a weekend rest day ({WEEKDAY_EN[wd]})")
+
+    def with_year(self, year: int, holidays: Iterable[date], workdays: Iterable[date],
+                  names: Mapping[date, str] | None = None) -> HolidayTable:
+        """A copy with `year` replaced by the given rest days and adjusted workdays."""
+        overrides = {d: w for d, w in self.overrides.items() if d.year != year}
+        kept_names = {d: n for d, n in self.names.items() if d.year != year}
+        for day in holidays:
+            overrides[day] = False
+        for day in workdays:
+            overrides[day] = True
+        kept_names.update(names or {})
+        return HolidayTable(overrides, self.years | {year}, kept_names)
