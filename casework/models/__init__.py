@@ -1,6 +1,7 @@
 """All core models; importing this registers them on Base.metadata."""
 from casework.models.audit import AuditEvent, AuditHead
 from casework.models.base import Base
+from casework.models.documents import Document, DocumentSequence
 from casework.models.identity import ROLES, User
 from casework.models.registry import (
     CalendarYear,
@@ -13,6 +14,7 @@ from casework.models.registry import (
 )
 
 __all__ = [
-    "AuditEvent", "AuditHead", "Base", "CalendarYear", "Camera", "HolidayDay",
+    "AuditEvent", "AuditHead", "Base", "CalendarYear", "Camera", "Document", "DocumentSequence",
+    "HolidayDay",
     "Jurisdiction", "ROLES", "RulebookVersion", "Unit", "User", "VideoSystem",
 ]
