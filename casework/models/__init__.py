@@ -2,6 +2,7 @@
 from casework.models.audit import AuditEvent, AuditHead
 from casework.models.base import Base
 from casework.models.documents import Document, DocumentSequence
+from casework.models.cases import CASE_KINDS, Case, Violation
 from casework.models.identity import ROLES, User
 from casework.models.registry import (
     CalendarYear,
@@ -14,7 +15,6 @@ from casework.models.registry import (
 )
 
 __all__ = [
-    "AuditEvent", "AuditHead", "Base", "CalendarYear", "Camera", "Document", "DocumentSequence",
-    "HolidayDay",
+    "AuditEvent", "AuditHead", "Base", "CASE_KINDS", "Case", "Violation", "CalendarYear", "Camera", "Document", "DocumentSequence", "HolidayDay",
     "Jurisdiction", "ROLES", "RulebookVersion", "Unit", "User", "VideoSystem",
 ]
