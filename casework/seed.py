@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from casework.legal_calendar.store import seed_holidays
+
 if TYPE_CHECKING:
     from casework.bootstrap import Container
 
@@ -25,5 +27,7 @@ def seed_demo(container: Container, progress: Echo = print) -> str:
 
 
 # Filled by the areas as they land: functions (container, progress) -> summary.
-REFERENCE_STEPS: list[Callable[[Container, Echo], str]] = []
+REFERENCE_STEPS: list[Callable[[Container, Echo], str]] = [
+    seed_holidays,
+]
 DEMO_STEPS: list[Callable[[Container, Echo], str]] = []

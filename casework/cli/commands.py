@@ -8,6 +8,8 @@ from casework.cli import main
 # Each module defines a click command or group named `command`.
 CORE_COMMAND_MODULES = (
     "casework.cli.demo",
+    "casework.cli.deadline",
+    "casework.cli.calendar",
 )
 
 for _name in CORE_COMMAND_MODULES:

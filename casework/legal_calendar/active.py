@@ -32,8 +32,8 @@ class CalendarNotLoaded(CaseworkError):
     status = 503
 
     def __init__(self) -> None:
-        super().__init__("法定节假日表未加载，请先运行 `casework init` / "
-                         "the holiday table is not loaded: run `casework init` first")
+        super().__init__("法定节假日表为空或未加载，请先运行 `casework init` / "
+                         "the holiday table is empty or not loaded: run `casework init` first")
 
 
 def use_table(table: HolidayTable | None, *, reload: Reload | None = None) -> HolidayTable | None:

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Callable
 
 import chinese_calendar
 from chinese_calendar import constants as cc_constants
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select
+from sqlalchemy.exc import OperationalError
 
 from casework import audit, clock
-from casework.errors import InvalidInput
-from casework.legal_calendar.active import use_table
+from casework.errors import CaseworkError, InvalidInput
+from casework.legal_calendar.active import CalendarNotLoaded, use_table
 from casework.legal_calendar.table import HolidayTable, is_default_working_day
 from casework.models.registry import CalendarYear, HolidayDay
 
@@ -102,6 +103,21 @@ def load_table(session: Session) -> HolidayTable:
         if row.name:
             names[row.day] = row.name
     return HolidayTable(overrides=overrides, years=years, names=names)
+
+
+def read_table(container: Container) -> HolidayTable:
+    """`load_table` in its own unit of work; CalendarNotLoaded if the database has no years."""
+    try:
+        if not inspect(container.engine).has_table(CalendarYear.__tablename__):
+            raise CalendarNotLoaded()
+        with container.uow() as uow:
+            table = load_table(uow.session)
+    except OperationalError as exc:
+        first = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise CaseworkError(f"无法读取数据库 / cannot read the database: {first}") from exc
+    if not table.years:
+        raise CalendarNotLoaded()
+    return table
 
 
 def load_active_table(container: Container) -> HolidayTable:
