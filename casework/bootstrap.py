@@ -28,7 +28,7 @@ class Container:
     extras: dict = field(default_factory=dict)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+        return UnitOfWork(self.session_factory, self.files)
 
 
 def bootstrap(settings: Settings | None = None, *, database_url: str | None = None,

@@ -6,15 +6,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
+    from casework.files import FileStore
+
 
 class UnitOfWork:
     """A SQLAlchemy session used as `with uow: ...; uow.commit()`; rolls back otherwise."""
 
     session: Session
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], files: FileStore | None = None) -> None:
         self._session_factory = session_factory
         self._depth = 0
+        self.files = files  # where documents and exports are stored
 
     def __enter__(self) -> UnitOfWork:
         if self._depth == 0:
@@ -36,3 +39,8 @@ class UnitOfWork:
 
     def flush(self) -> None:
         self.session.flush()
+
+    @property
+    def resources(self) -> dict:
+        """What engine actions may use besides the session."""
+        return {"files": self.files}
