@@ -10,7 +10,7 @@ from sqlalchemy import select
 from casework.cli.context import AppContext, pass_app
 from casework.errors import InvalidInput
 from casework.legal_calendar import parse_start
-from casework.legal_calendar.store import read_table, set_year
+from casework.legal_calendar.store import read_table, require_schema, set_year
 from casework.models.registry import CalendarYear
 
 
@@ -68,6 +68,7 @@ def set_year_command(app: AppContext, year: int, holidays: str, workdays: str, s
                      actor: str | None) -> None:
     """Replace one year's holiday arrangement (audited)."""
     who = actor or f"cli:{getpass.getuser()}"
+    require_schema(app.container)
     with app.container.uow() as uow:
         row = set_year(uow.session, year, parse_days(holidays), parse_days(workdays), source, who)
         details = dict(row.details or {})

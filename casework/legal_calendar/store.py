@@ -105,16 +105,28 @@ def load_table(session: Session) -> HolidayTable:
     return HolidayTable(overrides=overrides, years=years, names=names)
 
 
-def read_table(container: Container) -> HolidayTable:
-    """`load_table` in its own unit of work; CalendarNotLoaded if the database has no years."""
+def require_schema(container: Container) -> None:
+    """CalendarNotLoaded (run `casework init`) when the holiday tables do not exist yet."""
     try:
         if not inspect(container.engine).has_table(CalendarYear.__tablename__):
             raise CalendarNotLoaded()
+    except OperationalError as exc:
+        raise _unreadable(exc) from exc
+
+
+def _unreadable(exc: OperationalError) -> CaseworkError:
+    first = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+    return CaseworkError(f"无法读取数据库 / cannot read the database: {first}")
+
+
+def read_table(container: Container) -> HolidayTable:
+    """`load_table` in its own unit of work; CalendarNotLoaded if the database has no years."""
+    require_schema(container)
+    try:
         with container.uow() as uow:
             table = load_table(uow.session)
     except OperationalError as exc:
-        first = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        raise CaseworkError(f"无法读取数据库 / cannot read the database: {first}") from exc
+        raise _unreadable(exc) from exc
     if not table.years:
         raise CalendarNotLoaded()
     return table

@@ -94,3 +94,12 @@ def test_calendar_set_year_then_deadline_into_it(seeded_env):
     assert "2027  test notice" in years.output and "2026  chinesecalendar" in years.output
     show = run(seeded_env, "calendar", "show", "2026")
     assert "2026-10-10  上班 workday  国庆节调休上班" in show.output
+
+
+def test_set_year_on_an_uninitialised_database_says_run_init(tmp_path):
+    env = {"CASEWORK_DATABASE_URL": f"sqlite:///{tmp_path / 'blank.db'}",
+           "CASEWORK_DATA_DIR": str(tmp_path / "blank")}
+    result = run(env, "calendar", "set-year", "2027", "--holidays", "2027-01-01",
+                 "--source", "x")
+    assert result.exit_code == 1
+    assert "casework init" in result.output and "Traceback" not in result.output
