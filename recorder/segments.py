@@ -1,0 +1,64 @@
+"""The segment writer: one MPEG-TS file per segment, hashed while written, sealed at close."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+import av
+
+from recorder.catalogue import open_segment, seal_segment
+from recorder.store import HashingFile, fsync_dir
+
+if TYPE_CHECKING:
+    from casework.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+# MPEG-TS with a flush after every packet: after SIGKILL a TS file keeps every frame
+# written so far (measured: 188/188 frames; fragmented MP4/MKV 148-166; MP4 0).
+MUX_FORMAT = "mpegts"
+MUX_OPTIONS = {"flush_packets": "1"}
+
+
+class SegmentWriter:
+    """Writes one segment: row first (writing), then file; fsync and seal at close."""
+
+    def __init__(self, root: Path, camera_id: int, uow_factory: Callable[[], UnitOfWork],
+                 template: av.VideoStream, start: datetime) -> None:
+        self.root, self.camera_id, self.start = root, camera_id, start
+        self._uow_factory = uow_factory
+        with uow_factory() as uow:
+            row = open_segment(uow.session, camera_id, start)
+            uow.commit()
+            self.segment_id, self.seq, self.relpath = row.id, row.seq, row.path
+        self.path = root / self.relpath
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = HashingFile(self.path)
+        self._out = av.open(self._file, "w", format=MUX_FORMAT, options=MUX_OPTIONS)
+        self._stream = self._out.add_stream_from_template(template)
+        self.end = start
+        self.packets = 0
+
+    def write(self, packet: av.Packet, end: datetime) -> None:
+        """Mux one packet (copied, not transcoded); `end` is where its frame ends."""
+        packet.stream = self._stream
+        self._out.mux(packet)
+        self.packets += 1
+        if end > self.end:
+            self.end = end
+
+    def close(self, *, truncated: bool = False) -> None:
+        """Finish the file, fsync it and its directory, and seal the row in one transaction."""
+        try:
+            self._out.close()
+        except Exception as exc:  # trailer failed (e.g. disk full): what is on disk stays
+            log.warning("segment %s: closing the muxer failed: %s", self.relpath, exc)
+            truncated = True
+        self._file.close(sync=True)
+        fsync_dir(self.path.parent)
+        with self._uow_factory() as uow:
+            seal_segment(uow.session, self.segment_id, self.end, self._file.size,
+                         self._file.hexdigest(), truncated=truncated)
+            uow.commit()

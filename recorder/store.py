@@ -1,0 +1,80 @@
+"""Where footage lives on disk, and durable-write helpers (no database here)."""
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime
+from pathlib import Path
+
+from casework.clock import as_utc
+from recorder.constants import FOOTAGE_DIRNAME, SEGMENT_EXT
+
+
+def footage_root(container) -> Path:
+    """The footage root: `recorder_root` in container.extras, else <data_dir>/footage."""
+    root = container.extras.get("recorder_root") or container.settings.data_dir / FOOTAGE_DIRNAME
+    return Path(root)
+
+
+def segment_relpath(camera_id: int, start: datetime, seq: int) -> str:
+    """`<camera>/<YYYY>/<MM>/<DD>/<HH>/<UTC start>_<seq>.ts`, relative to the root."""
+    t = as_utc(start)
+    stamp = t.strftime("%Y%m%dT%H%M%S") + f"{t.microsecond // 1000:03d}Z"
+    return f"{camera_id}/{t:%Y/%m/%d/%H}/{stamp}_{seq}{SEGMENT_EXT}"
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> tuple[str, int]:
+    """SHA-256 and size of a file, read in chunks."""
+    h, size = hashlib.sha256(), 0
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+            size += len(block)
+    return h.hexdigest(), size
+
+
+class HashingFile:
+    """A write-only file that hashes what it writes; PyAV muxes into it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+        self._sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data) -> int:
+        view = memoryview(data)
+        written = 0
+        while written < len(view):
+            n = os.write(self._fd, view[written:])
+            self._sha.update(view[written:written + n])  # only bytes that reached the file
+            written += n
+            self.size += n
+        return written
+
+    def flush(self) -> None:  # PyAV calls this; bytes already reached the OS
+        pass
+
+    def seekable(self) -> bool:
+        return False
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
+
+    def close(self, *, sync: bool = True) -> None:
+        if self._fd < 0:
+            return
+        try:
+            if sync:
+                os.fsync(self._fd)
+        finally:
+            os.close(self._fd)
+            self._fd = -1
