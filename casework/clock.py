@@ -96,3 +96,8 @@ def end_of_local_day_utc(day: date) -> datetime:
 
 def format_local(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return "" if moment is None else to_local(moment).strftime(fmt)
+
+
+def parse_iso(text: str) -> datetime:
+    """Parse an ISO 8601 timestamp (as process data carries them) to aware UTC."""
+    return as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))

@@ -5,12 +5,16 @@ import importlib
 
 from casework.cli import main
 
-# Each module defines a click command or group named `command`.
+# Each module defines a click command or group named `command`, or several as `commands`.
 CORE_COMMAND_MODULES = (
     "casework.cli.demo",
     "casework.cli.deadline",
     "casework.cli.calendar",
+    "casework.cli.rulebook",
+    "casework.cli.lifecycle",
 )
 
 for _name in CORE_COMMAND_MODULES:
-    main.add_command(importlib.import_module(_name).command)
+    _module = importlib.import_module(_name)
+    for _command in getattr(_module, "commands", None) or (_module.command,):
+        main.add_command(_command)

@@ -1,0 +1,21 @@
+"""Who is acting: a user's name, roles and (for unit users) unit."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from casework.errors import PermissionDenied
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+    unit_id: int | None = None
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls("system", frozenset({"clerk", "inspector", "legal_reviewer", "bureau_head"}))
+
+    def require(self, *roles: str) -> None:
+        if not self.roles.intersection(roles):
+            raise PermissionDenied(f"需要角色 {'/'.join(roles)} / requires role {' or '.join(roles)}")

@@ -1,0 +1,124 @@
+"""Documents a case issues: build each kind's context from case data, issue and serve."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from casework import audit, clock, documents
+from casework.models import Case, Unit, VideoSystem, Violation
+from casework.services import rules
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from casework.files import FileStore
+
+REQUIREMENTS = {
+    "not_filed": "按规定向公安机关办理公共安全视频图像信息系统备案",
+    "no_signage": "在安装图像采集设备的公共场所设置明显标志",
+    "obstructed": "清除对图像采集设备的遮挡，恢复正常采集",
+    "short_retention": "将视频图像信息保存期限调整至不少于规定期限",
+    "interruption": "恢复系统正常运行，保证连续录像",
+    "not_built_mandatory": "按照规定建设公共安全视频图像信息系统",
+    "used_before_acceptance": "停止使用未经验收合格的系统，依法组织验收",
+}
+
+
+def issue_for_case(session: Session, files: FileStore, case: Case, kind: str, data: dict,
+                   actor: str):
+    """Issue the document of `kind` for `case` and serve it in the unit's portal."""
+    unit = session.get(Unit, case.unit_id)
+    context = BUILDERS[kind](session, case, unit, data)
+    document = documents.issue(session, files, kind=kind, jurisdiction_id=case.jurisdiction_id,
+                               unit_id=case.unit_id, case_ref=case.ref, context=context,
+                               actor=actor)
+    documents.serve(session, document.id, actor=actor, method="electronic")
+    audit.record(session, actor, "case.document", f"case:{case.ref}",
+                 {"kind": kind, "number": document.number})
+    return document
+
+
+def _review(unit: Unit) -> dict:
+    name = unit.jurisdiction.name
+    return {"reconsideration_organ": f"{name}人民政府", "court": f"{name}有管辖权的人民法院"}
+
+
+def _violation(session: Session, case: Case) -> Violation:
+    return session.get(Violation, case.violation_id)
+
+
+def _provisions(session: Session, violation: Violation) -> tuple[list, list]:
+    rule = violation.rule
+    violated = [rules.provision(rule.get("obligation") or rule)]
+    applied = [rules.provision(rule.get("penalty") or rule)]
+    return violated, applied
+
+
+def _system(session: Session, case: Case, data: dict) -> dict:
+    system = session.get(VideoSystem, case.system_id) if case.system_id else None
+    return {"site": system.site if system else "", "purpose": system.purpose if system else "",
+            "camera_count": int(data.get("camera_count", len(system.cameras) if system else 0))}
+
+
+def _rectification_order(session, case, unit, data):
+    violation = _violation(session, case)
+    violated, applied = _provisions(session, violation)
+    return {
+        "facts": data.get("facts") or violation.facts, "violated": violated, "applied": applied,
+        "requirements": REQUIREMENTS.get(violation.code, "依法改正违法行为"),
+        "deadline": data["deadline_date"],
+        "consequence": rules.consequence_text(violation.rule),
+    }
+
+
+def _warning_decision(session, case, unit, data):
+    violation = _violation(session, case)
+    violated, applied = _provisions(session, violation)
+    order = data.get("document_number", "")
+    return {
+        "facts": f"{data.get('facts') or violation.facts} 经责令限期改正（{order}），当事人逾期未改正。",
+        "evidence": ["现场检查记录", f"责令限期改正通知书（{order}）", "复查记录"],
+        "violated": violated, "applied": applied,
+        "statement": "当事人在规定期限内未提出陈述、申辩。",
+        "review": _review(unit),
+        "correction": f"限于警告决定送达后 {data.get('correction_days')} 日内改正。",
+    }
+
+
+def _filing_receipt(session, case, unit, data):
+    return {
+        "system": _system(session, case, data), "submitted_on": clock.today_local(),
+        "basis": [rules.provision({"article": data.get("article", ""), "quote": data.get("window_rule", ""),
+                                   "source": data.get("source", "")})],
+    }
+
+
+def _filing_returned(session, case, unit, data):
+    return {
+        "system": _system(session, case, data), "submitted_on": clock.today_local(),
+        "missing": [data.get("reasons") or "备案材料不齐全"],
+        "basis": [rules.provision({"article": data.get("article", ""), "quote": data.get("window_rule", ""),
+                                   "source": data.get("source", "")})],
+        "deadline": data["deadline_date"],
+        "consequence": "逾期不补正的，视为未备案，公安机关将依法责令限期改正。",
+    }
+
+
+def _acceptance_failed(session, case, unit, data):
+    steps = data.get("acceptance_steps") or []
+    basis = [rules.provision(s) for s in steps[:2]] or [rules.provision({"article": "", "quote": "", "source": "national"})]
+    return {
+        "system": _system(session, case, data), "inspected_on": clock.today_local(),
+        "findings": [data.get("reasons") or "系统检测或验收不合格"], "basis": basis,
+        "requirements": "对不合格项目进行整改后重新检测、申请验收",
+        "deadline": rules.deadline(session, clock.today_local(), "30d")["date"],
+        "consequence": "验收不合格的系统不得投入使用；擅自投入使用的，公安机关将依法处理。",
+    }
+
+
+BUILDERS = {
+    "rectification_order": _rectification_order,
+    "warning_decision": _warning_decision,
+    "filing_receipt": _filing_receipt,
+    "filing_returned": _filing_returned,
+    "acceptance_failed": _acceptance_failed,
+}

@@ -1,0 +1,23 @@
+"""Overnight and periodic sweeps the scheduler calls (and the CLI, by hand)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from casework import engine
+
+if TYPE_CHECKING:
+    from casework.bootstrap import Container
+
+
+def sweep_deadlines(container: Container, *, batch: int = 100,
+                    progress: Callable[[str], None] | None = None) -> int:
+    """Fire every due timer (missed deadlines, trial runs); returns how many fired."""
+    fired = total = 0
+    while True:
+        fired = engine.fire_due_timers(container.session_factory, batch=batch,
+                                       resources={"files": container.files})
+        total += fired
+        if progress and fired:
+            progress(f"fired {total} timers")
+        if fired < batch:
+            return total

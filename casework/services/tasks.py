@@ -1,0 +1,63 @@
+"""Task queues: list, claim, unclaim and complete work items."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from casework import audit, clock, engine
+from casework.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from casework.services.actor import Actor
+    from casework.unit_of_work import UnitOfWork
+
+
+def list_tasks(uow: UnitOfWork, *, actor: Actor, role: str | None = None,
+               case_ref: str | None = None, limit: int = 50) -> list[dict]:
+    """Open tasks `actor` may work: unit users their unit's, staff those of their roles."""
+    with uow:
+        if actor.unit_id is not None:
+            items = engine.list_work_items(uow.session, role="unit", unit_id=actor.unit_id,
+                                           case_ref=case_ref, limit=limit)
+        else:
+            roles = [role] if role else sorted(actor.roles - {"unit"})
+            if role and role not in actor.roles:
+                raise PermissionDenied(f"无此角色 / you do not have role {role}")
+            items = []
+            for r in roles:
+                items += engine.list_work_items(uow.session, role=r, case_ref=case_ref, limit=limit)
+            items.sort(key=lambda w: (w.due_at is None, w.due_at or clock.now(), w.id))
+            items = items[:limit]
+        return [task_summary(w) for w in items]
+
+
+def claim_task(uow: UnitOfWork, *, actor: Actor, work_item_id: int) -> None:
+    with uow:
+        engine.claim(uow.session, work_item_id, user=actor.name, roles=set(actor.roles))
+        uow.commit()
+
+
+def unclaim_task(uow: UnitOfWork, *, actor: Actor, work_item_id: int) -> None:
+    with uow:
+        engine.unclaim(uow.session, work_item_id, user=actor.name)
+        uow.commit()
+
+
+def complete_task(uow: UnitOfWork, *, actor: Actor, work_item_id: int,
+                  data: dict[str, Any]) -> dict:
+    """Complete one task with its form data: one engine step, one transaction."""
+    with uow:
+        instance = engine.complete(uow.session, work_item_id, data, actor=actor.name,
+                                   roles=set(actor.roles), unit_id=actor.unit_id,
+                                   resources=uow.resources)
+        audit.record(uow.session, actor.name, "task.completed", f"work_item:{work_item_id}",
+                     {"case": instance.case_ref, "fields": sorted(data)})
+        uow.commit()
+        return {"case_ref": instance.case_ref, "status": instance.status}
+
+
+def task_summary(item) -> dict:
+    return {
+        "id": item.id, "case_ref": item.case_ref, "name": item.title, "role": item.role,
+        "form_key": item.form_key, "unit_id": item.unit_id, "assignee": item.assignee,
+        "due_at": clock.format_local(item.due_at), "created_at": clock.format_local(item.created_at),
+    }

@@ -1,0 +1,214 @@
+"""Each jurisdiction behaves as its own text says, driven through the services with time travel."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from casework import clock as clock_module
+from casework.errors import Conflict, InvalidInput, RuleViolation
+from casework.rulebooks.model import RulebookExpired
+from casework.services import inspections, registration
+from tests.integration.lifecycle_driver import CLERK, INSPECTOR, Driver
+
+JURISDICTIONS = ["anyang", "taiyuan", "inner_mongolia", "changzhou"]
+
+
+@pytest.fixture
+def driver(container, clock):
+    return Driver(container, clock)
+
+
+def local_date(moment) -> date:
+    return clock_module.to_local(moment).date()
+
+
+def accept_and_start_filing(driver: Driver, jurisdiction: str):
+    """Register, pass acceptance (with any trial run) and put into use; returns (reg, filing case)."""
+    reg = driver.register(jurisdiction)
+    ref = driver.pass_acceptance(reg)
+    if driver.case_data(ref).get("trial_run_period"):
+        driver.travel(days=32)
+        driver.sweep()
+    driver.upload_and_accept(ref, reg["unit"])
+    assert driver.case(ref).outcome == "accepted"
+    filings = driver.cases_of(reg["unit_id"], "filing")
+    if not filings:  # the window runs from going into use (national art. 14)
+        registration.report_in_use(driver.uow(), actor=reg["unit"], system_id=reg["system_id"],
+                                   on=clock_module.today_local())
+        filings = driver.cases_of(reg["unit_id"], "filing")
+    assert len(filings) == 1
+    return reg, filings[0]
+
+
+@pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
+def test_on_time_acceptance_and_filing(driver, jurisdiction):
+    reg, filing = accept_and_start_filing(driver, jurisdiction)
+    assert local_date(filing.due_at) >= clock_module.today_local()
+    driver.file(filing.ref, reg["unit"])
+    driver.complete(filing.ref, "filing_review", {"accepted": True}, CLERK)
+    closed = driver.case(filing.ref)
+    assert (closed.status, closed.outcome) == ("closed", "filed")
+    assert [d.kind for d in driver.documents(filing.ref)] == ["filing_receipt"]
+
+
+@pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
+def test_late_filing_becomes_violation_order_and_next_step(driver, jurisdiction):
+    reg, filing = accept_and_start_filing(driver, jurisdiction)
+    driver.travel(days=(local_date(filing.due_at) - clock_module.today_local()).days + 1)
+    assert driver.sweep() >= 1
+    assert driver.case(filing.ref).outcome == "overdue"
+    [rect] = driver.cases_of(reg["unit_id"], "rectification")
+    violation = driver.violation(rect)
+    assert violation.code == "not_filed" and violation.article
+    assert violation.origin == "deadline"
+
+    driver.order(rect.ref)
+    [order] = driver.documents(rect.ref)
+    assert order.kind == "rectification_order" and "限改" in order.number
+    assert driver.open_forms(rect.ref) == ["rectification_report"]
+
+    driver.travel(days=driver.case_data(rect.ref)["correction_days"] + 5)
+    driver.sweep()
+    data = driver.case_data(rect.ref)
+    rule = driver.violation(rect).rule
+    if rule["warning_first"]:
+        assert [d.kind for d in driver.documents(rect.ref)][-1] == "warning_decision"
+    else:
+        assert driver.open_forms(rect.ref) == ["penalty_handoff"]
+        assert driver.violation(rect).status == "penalty"
+        assert (data["fine_min"], data["fine_max"]) == (rule["fine"]["min"], rule["fine"]["max"])
+        assert rule["fine"]["article"]
+
+
+def test_taiyuan_penalty_cites_article_26_and_500_to_1000(driver):
+    reg, filing = accept_and_start_filing(driver, "taiyuan")
+    driver.travel(days=40)
+    driver.sweep()
+    [rect] = driver.cases_of(reg["unit_id"], "rectification")
+    assert driver.violation(rect).article.startswith("第二十六条")
+    driver.order(rect.ref)
+    driver.travel(days=60)
+    driver.sweep()
+    fine = driver.violation(rect).rule["fine"]
+    assert (fine["min"], fine["max"], fine["article"]) == (500, 1000, "第二十六条")
+    assert driver.open_forms(rect.ref) == ["penalty_handoff"]
+
+
+def test_corrected_violation_closes(driver):
+    reg, filing = accept_and_start_filing(driver, "changzhou")
+    driver.travel(days=31)
+    driver.sweep()
+    [rect] = driver.cases_of(reg["unit_id"], "rectification")
+    driver.order(rect.ref)
+    driver.complete(rect.ref, "rectification_report", {"description": "已补办备案"}, reg["unit"])
+    driver.complete(rect.ref, "rectification_recheck", {"corrected": True, "findings": "已备案"},
+                    INSPECTOR)
+    closed = driver.case(rect.ref)
+    assert (closed.status, closed.outcome) == ("closed", "corrected")
+    assert driver.violation(rect).status == "corrected"
+
+
+def test_same_act_is_not_opened_twice(driver):
+    from casework.services.violations import report_violation
+
+    reg = driver.register("taiyuan")
+    args = dict(actor=CLERK, unit_id=reg["unit_id"], code="no_signage",
+                facts="未设置明显标志", act_key="site-visit-2026-03-02")
+    report_violation(driver.uow(), **args)
+    with pytest.raises(Conflict, match="第二十九条"):
+        report_violation(driver.uow(), **args)
+
+
+def test_order_deadline_outside_bounds_is_refused_and_nothing_changes(driver):
+    from casework.services.violations import report_violation
+
+    reg = driver.register("taiyuan")
+    ref = report_violation(driver.uow(), actor=CLERK, unit_id=reg["unit_id"], code="no_signage",
+                           facts="未设置明显标志", act_key="visit-1")
+    high = driver.case_data(ref)["correction_days_max"]
+    driver.complete(ref, "rectification_draft", {"facts": "未设置明显标志", "correction_days": high + 1}, CLERK)
+    from tests.integration.lifecycle_driver import LEGAL
+    with pytest.raises(InvalidInput):
+        driver.complete(ref, "legal_review", {"approved": True}, LEGAL)
+    assert driver.open_forms(ref) == ["legal_review"]
+    assert driver.documents(ref) == []
+
+
+def test_inner_mongolia_trial_run_holds_the_test_report_for_a_month(driver):
+    reg = driver.register("inner_mongolia")
+    ref = driver.pass_acceptance(reg)
+    assert driver.case_data(ref)["trial_run_period"] == "1m"
+    assert driver.open_forms(ref) == []  # waiting on the trial run timer
+    driver.travel(days=20)
+    driver.sweep()
+    assert driver.open_forms(ref) == []
+    driver.travel(days=12)
+    driver.sweep()
+    assert driver.open_forms(ref) == ["acceptance_test_report"]
+
+
+def test_failed_acceptance_forbids_use(driver):
+    reg = driver.register("taiyuan")
+    ref = driver.pass_acceptance(reg)
+    driver.upload_and_accept(ref, reg["unit"], accepted=False)
+    assert [d.kind for d in driver.documents(ref)] == ["acceptance_failed"]
+    assert driver.open_forms(ref) == ["acceptance_test_report"]  # re-test after correction
+    result = registration.report_in_use(driver.uow(), actor=reg["unit"], system_id=reg["system_id"],
+                                        on=clock_module.today_local())
+    case = driver.case(result["violation_case"])
+    assert driver.violation(case).code == "used_before_acceptance"
+
+
+def test_changzhou_dismantling_must_be_filed_within_15_days(driver):
+    reg, filing = accept_and_start_filing(driver, "changzhou")
+    ref = registration.report_dismantled(driver.uow(), actor=reg["unit"], system_id=reg["system_id"],
+                                         on=date(2026, 3, 9))
+    case = driver.case(ref)
+    assert case.subkind == "after_dismantling"
+    assert local_date(case.due_at) == date(2026, 3, 24)  # 15 days, a Tuesday
+
+
+def test_deadline_in_national_day_rolls_to_first_working_day(driver, clock):
+    clock.travel_to(datetime(2026, 9, 5, 2, 0, tzinfo=clock_module.UTC))
+    reg, filing = accept_and_start_filing(driver, "taiyuan")
+    assert local_date(filing.due_at) == date(2026, 10, 8)  # 10-05 is a holiday
+
+
+def test_tengchong_refuses_new_cases_after_expiry(driver):
+    with pytest.raises(RulebookExpired, match="2022-09-04"):
+        driver.register("tengchong")
+
+
+def test_tengchong_warning_comes_before_penalty(driver, clock):
+    clock.travel_to(datetime(2021, 3, 1, 2, 0, tzinfo=clock_module.UTC))
+    reg = driver.register("tengchong")
+    ref = inspections.start_inspection(driver.uow(), actor=INSPECTOR, unit_id=reg["unit_id"])
+    items = {k: True for k in inspections.CHECKLIST}
+    items["obstruction"] = False
+    driver.complete(ref, "inspection_record",
+                    {"items": items, "officers": ["王五", "赵六"], "notes": "广告牌遮挡摄像机"}, INSPECTOR)
+    [rect] = driver.cases_of(reg["unit_id"], "rectification")
+    assert driver.violation(rect).code == "obstructed"
+    assert driver.violation(rect).rule["warning_first"] is True
+    driver.order(rect.ref)
+    driver.travel(days=driver.case_data(rect.ref)["correction_days"] + 2)
+    driver.sweep()
+    assert [d.kind for d in driver.documents(rect.ref)] == ["rectification_order", "warning_decision"]
+    assert driver.open_forms(rect.ref) == ["rectification_report"]
+    driver.travel(days=driver.case_data(rect.ref)["correction_days"] + 2)
+    driver.sweep()
+    assert driver.open_forms(rect.ref) == ["penalty_handoff"]
+    fine = driver.violation(rect).rule["fine"]
+    assert (fine["min"], fine["max"]) == (10000, 30000)
+
+
+def test_privacy_place_camera_is_refused(driver):
+    reg = driver.register("taiyuan")
+    with pytest.raises(RuleViolation, match="第十条"):
+        registration.register_camera(driver.uow(), actor=reg["unit"], system_id=reg["system_id"],
+                                     name="一楼", location="一楼卫生间", place_kind="toilet")
+    camera_id = registration.register_camera(driver.uow(), actor=reg["unit"],
+                                             system_id=reg["system_id"], name="大厅",
+                                             location="一楼大厅", place_kind="public_area")
+    assert camera_id > 0
