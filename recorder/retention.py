@@ -1,0 +1,202 @@
+"""The retention sweep: delete footage past its retention and not held, leaving tombstones.
+
+Crash-safe order per batch: mark rows `deleting` (the database guard refuses rows in
+retention or held) → unlink files → fsync directories → tombstone rows `deleted`.
+A crash after the mark is finished by the next sweep; nothing else is touched.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import DBAPIError
+
+from casework import audit, clock
+from recorder.constants import DELETED, DELETING, LIVE_STATES, SWEEP_BATCH
+from recorder.models import LegalHold, Segment
+from recorder.store import fsync_dir
+
+if TYPE_CHECKING:
+    from casework.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class Decision(Enum):
+    KEEP_RETENTION = "keep: in retention"
+    KEEP_HELD = "keep: legal hold"
+    KEEP_UNSEALED = "keep: not sealed"
+    DELETE = "delete"
+
+
+@dataclass(frozen=True)
+class SegmentFacts:
+    """What the sweep knows about one segment."""
+
+    state: str
+    start: datetime
+    end: datetime | None
+    retain_until: datetime
+
+
+def is_held(facts: SegmentFacts, holds: list[tuple[datetime, datetime]]) -> bool:
+    """True when any active hold's [t0, t1) overlaps the segment."""
+    end = facts.end or facts.start
+    return any(t0 < end and t1 > facts.start for t0, t1 in holds)
+
+
+def decide(facts: SegmentFacts, holds: list[tuple[datetime, datetime]], now: datetime) -> Decision:
+    """Keep or delete one segment. Past retention and unheld footage must go (art. 17 max)."""
+    if facts.state not in LIVE_STATES:
+        return Decision.KEEP_UNSEALED
+    if facts.retain_until > now:
+        return Decision.KEEP_RETENTION
+    if is_held(facts, holds):
+        return Decision.KEEP_HELD
+    return Decision.DELETE
+
+
+@dataclass
+class SweepReport:
+    examined: int = 0
+    deleted: int = 0
+    held: int = 0
+    refused: int = 0
+    finished: int = 0  # marked by an interrupted sweep, completed now
+    bytes_freed: int = 0
+    dry_run: bool = False
+    held_ids: list[int] = field(default_factory=list)
+
+    def line(self) -> str:
+        verb = "would delete" if self.dry_run else "deleted"
+        return (f"examined {self.examined}, {verb} {self.deleted} ({self.bytes_freed} B), "
+                f"held {self.held}, refused {self.refused}, resumed {self.finished}")
+
+
+def _active_holds(session, camera_ids) -> dict[int, list[tuple[datetime, datetime]]]:
+    out: dict[int, list] = {}
+    rows = session.execute(select(LegalHold.camera_id, LegalHold.t0, LegalHold.t1).where(
+        LegalHold.camera_id.in_(camera_ids), LegalHold.released_at.is_(None)))
+    for cid, t0, t1 in rows:
+        out.setdefault(cid, []).append((t0, t1))
+    return out
+
+
+def select_due(session, now: datetime, after: tuple[datetime, int] | None, limit: int):
+    """One batch of live segments past retain_until, in (retain_until, id) order."""
+    q = select(Segment.id, Segment.camera_id, Segment.state, Segment.start_at, Segment.end_at,
+               Segment.retain_until, Segment.path, Segment.bytes).where(
+        Segment.state.in_(LIVE_STATES), Segment.retain_until <= now)
+    if after is not None:
+        q = q.where(or_(Segment.retain_until > after[0],
+                        and_(Segment.retain_until == after[0], Segment.id > after[1])))
+    return session.execute(q.order_by(Segment.retain_until, Segment.id).limit(limit)).all()
+
+
+def _unlink_all(root: Path, paths: list[str]) -> None:
+    dirs = set()
+    for rel in paths:
+        path = root / rel
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass  # an interrupted sweep already removed it
+        dirs.add(path.parent)
+    for d in dirs:
+        if d.exists():
+            fsync_dir(d)
+
+
+def _tombstone(uow: UnitOfWork, ids: list[int]) -> None:
+    with uow:
+        uow.session.execute(update(Segment).where(Segment.id.in_(ids), Segment.state == DELETING)
+                            .values(state=DELETED))
+        uow.commit()
+
+
+def _mark(uow: UnitOfWork, ids: list[int], now: datetime) -> list[int]:
+    """Mark rows deleting in one transaction; on a guard refusal, row by row. Returns marked."""
+    try:
+        with uow:
+            uow.session.execute(update(Segment).where(Segment.id.in_(ids))
+                                .values(state=DELETING, deleted_at=now))
+            uow.commit()
+        return ids
+    except DBAPIError:
+        marked = []
+        for seg_id in ids:
+            try:
+                with uow:
+                    uow.session.execute(update(Segment).where(Segment.id == seg_id)
+                                        .values(state=DELETING, deleted_at=now))
+                    uow.commit()
+                marked.append(seg_id)
+            except DBAPIError as exc:
+                log.error("guard refused deleting segment %s: %s", seg_id, exc.orig)
+        return marked
+
+
+def finish_pending(uow: UnitOfWork, root: Path) -> int:
+    """Complete deletions an interrupted sweep had marked."""
+    with uow:
+        rows = uow.session.execute(select(Segment.id, Segment.path).where(
+            Segment.state == DELETING)).all()
+    if rows:
+        _unlink_all(root, [p for _, p in rows])
+        _tombstone(uow, [i for i, _ in rows])
+    return len(rows)
+
+
+def sweep(uow: UnitOfWork, root: Path, *, dry_run: bool = False, batch: int = SWEEP_BATCH,
+          throttle_s: float = 0.0, actor: str = "recorder.sweep",
+          progress: Callable[[SweepReport], None] | None = None) -> SweepReport:
+    """Delete every segment the decision allows, in batches; safe to kill at any point."""
+    report = SweepReport(dry_run=dry_run)
+    now = clock.now()
+    if not dry_run:
+        report.finished = finish_pending(uow, root)
+    after = None
+    while True:
+        with uow:
+            rows = select_due(uow.session, now, after, batch)
+            holds = _active_holds(uow.session, {r.camera_id for r in rows}) if rows else {}
+        if not rows:
+            break
+        after = (rows[-1].retain_until, rows[-1].id)
+        doomed = []
+        for r in rows:
+            facts = SegmentFacts(r.state, r.start_at, r.end_at, r.retain_until)
+            verdict = decide(facts, holds.get(r.camera_id, []), now)
+            if verdict is Decision.DELETE:
+                doomed.append(r)
+            elif verdict is Decision.KEEP_HELD:
+                report.held += 1
+                report.held_ids.append(r.id)
+        report.examined += len(rows)
+        if doomed and not dry_run:
+            marked = set(_mark(uow, [r.id for r in doomed], now))
+            report.refused += len(doomed) - len(marked)
+            doomed = [r for r in doomed if r.id in marked]
+            _unlink_all(root, [r.path for r in doomed])
+            _tombstone(uow, [r.id for r in doomed])
+        report.deleted += len(doomed)
+        report.bytes_freed += sum(r.bytes for r in doomed)
+        if progress:
+            progress(report)
+        if throttle_s:
+            time.sleep(throttle_s)
+    if report.deleted and not dry_run:
+        with uow:
+            audit.record(uow.session, actor, "recorder.sweep", "recorder:footage",
+                         {"deleted": report.deleted, "held": report.held,
+                          "refused": report.refused, "bytes_freed": report.bytes_freed,
+                          "resumed": report.finished, "at": now})
+            uow.commit()
+    return report
