@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from casework.legal_calendar.store import seed_holidays
+from casework.services.rulebooks import seed_rulebooks
 
 if TYPE_CHECKING:
     from casework.bootstrap import Container
@@ -28,6 +29,7 @@ def seed_demo(container: Container, progress: Echo = print) -> str:
 
 # Filled by the areas as they land: functions (container, progress) -> summary.
 REFERENCE_STEPS: list[Callable[[Container, Echo], str]] = [
+    seed_rulebooks,
     seed_holidays,
 ]
 DEMO_STEPS: list[Callable[[Container, Echo], str]] = []
