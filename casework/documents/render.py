@@ -12,7 +12,14 @@ from markupsafe import Markup, escape
 
 from casework.clock import SHANGHAI
 from casework.documents import contexts, kinds
-from casework.documents.formatting import capital_yuan, cn_date, cn_datetime, en_date, yuan
+from casework.documents.formatting import (
+    capital_yuan,
+    cn_date,
+    cn_datetime,
+    cn_small_number,
+    en_date,
+    yuan,
+)
 from casework.documents.labels import LABELS
 from casework.errors import InvalidInput
 
@@ -56,6 +63,11 @@ def _weasy():
     return FontConfiguration()
 
 
+def ordinal(n: int) -> str:
+    """（一）, （二）, ... （十二）: how Chinese official documents number items."""
+    return f"（{cn_small_number(n)}）"
+
+
 def _helpers(lang: str) -> dict[str, Any]:
     words = LABELS[lang]
     zh = lang == "zh"
@@ -89,8 +101,10 @@ def _helpers(lang: str) -> dict[str, Any]:
         return Markup("RMB {} ({})").format(yuan(amount)[:-1], capital_yuan(amount))
 
     def numbered(items: list[Any]) -> Markup:
-        lis = Markup("").join(Markup("<li>{}</li>").format(i) for i in items)
-        return Markup('<ol class="items">{}</ol>').format(lis)
+        # Numbers as text, not list markers: they stay in place when text is extracted.
+        return Markup("").join(
+            Markup('<p class="item">{}{}</p>').format(ordinal(n) if zh else f"{n}. ", item)
+            for n, item in enumerate(items, start=1))
 
     def officers(people: list[contexts.Officer]) -> Markup:
         word = "（警号{}）" if zh else " (badge {})"
