@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench.NAME [--quick]`, one `metric: value unit` line per figure."""
