@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import copy
+import re
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from casework.documents.formatting import format_number
@@ -129,9 +131,26 @@ KIND_CONTEXTS: dict[str, dict[str, Any]] = {
 }
 
 
-def kind_context(kind: str) -> dict[str, Any]:
-    """A fresh copy of the kind's own fields (what `issue` takes)."""
-    return copy.deepcopy(KIND_CONTEXTS[kind])
+SAMPLE_DAY = date(2026, 3, 2)  # the issue date the sample dates are written against
+ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$")
+
+
+def kind_context(kind: str, today: date | None = None) -> dict[str, Any]:
+    """A fresh copy of the kind's own fields (what `issue` takes), dates moved to `today`."""
+    ctx = copy.deepcopy(KIND_CONTEXTS[kind])
+    return ctx if today is None or today == SAMPLE_DAY else _shift(ctx, today - SAMPLE_DAY)
+
+
+def _shift(value: Any, delta: timedelta) -> Any:
+    if isinstance(value, dict):
+        return {k: _shift(v, delta) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shift(v, delta) for v in value]
+    if isinstance(value, str) and ISO.match(value):
+        if "T" in value:
+            return (datetime.fromisoformat(value) + delta).isoformat(timespec="minutes")
+        return (date.fromisoformat(value) + delta).isoformat()
+    return value
 
 
 def full_context(kind: str, number: str | None = None) -> dict[str, Any]:

@@ -213,3 +213,17 @@ def test_batch_numbers_in_the_parent_and_renders_in_a_pool(container, ids):
         for doc in docs:
             data = download(uow.session, container.files, doc.id)
             assert doc.number in pdf_text(data)
+
+
+def test_demo_step_issues_served_documents_once(container, ids):
+    from casework.documents.demo import seed_demo_documents
+
+    assert "issued" in seed_demo_documents(container, progress=lambda _: None)
+    assert seed_demo_documents(container, progress=lambda _: None) == "documents: already seeded"
+    with container.uow() as uow:
+        docs = uow.session.execute(select(Document)).scalars().all()
+        served = [d for d in docs if d.served_at is not None]
+        receipts = [d for d in docs if d.kind == "service_receipt"]
+        assert len(served) == len(receipts) == 9
+        for doc in docs:
+            download(uow.session, container.files, doc.id)

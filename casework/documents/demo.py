@@ -1,0 +1,49 @@
+"""Demo step: one served document of every kind for the first demo unit, with receipts."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from sqlalchemy import func, select
+
+from casework import clock
+from casework.documents.batch import issue_batch
+from casework.documents.kinds import KINDS
+from casework.documents.samples import kind_context
+from casework.documents.service import IssueRequest, issue_service_receipt, serve
+from casework.models.documents import Document
+from casework.models.registry import Unit
+
+if TYPE_CHECKING:
+    from casework.bootstrap import Container
+
+SERVED_ON_THE_SPOT = ("rectification_order", "warning_decision", "penalty_notice",
+                      "hearing_notice", "penalty_decision", "payment_reminder",
+                      "filing_returned", "acceptance_failed", "evidence_request")
+
+
+def seed_demo_documents(container: Container, progress: Callable[[str], None] = print) -> str:
+    """Idempotent: does nothing once any document exists, or while there is no unit."""
+    with container.uow() as uow:
+        session = uow.session
+        if session.execute(select(func.count()).select_from(Document)).scalar_one():
+            return "documents: already seeded"
+        unit = session.execute(select(Unit).order_by(Unit.id).limit(1)).scalar_one_or_none()
+        if unit is None:
+            return "documents: no demo unit yet"
+        today = clock.today_local()
+        requests = [IssueRequest(kind, unit.jurisdiction_id, unit.id, "demo:documents",
+                                 kind_context(kind, today))
+                    for kind in KINDS if kind != "service_receipt"]
+        docs = issue_batch(session, container.files, requests, actor="demo", processes=1,
+                           progress=lambda d, t: progress(f"documents: rendered {d}/{t}")
+                           if d == t else None)
+        served = 0
+        for doc in docs:
+            if doc.kind in SERVED_ON_THE_SPOT:
+                serve(session, doc.id, actor="demo", method="direct")
+                issue_service_receipt(session, container.files, document_id=doc.id,
+                                      actor="demo", method="direct", place=unit.address,
+                                      servers=["张伟", "刘洋"])
+                served += 1
+        uow.commit()
+    return f"documents: {len(docs) + served} issued, {served} served with receipts"
