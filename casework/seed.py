@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from casework.documents.demo import seed_demo_documents
 from casework.legal_calendar.store import seed_holidays
 from casework.services.rulebooks import seed_rulebooks
 
@@ -32,4 +33,6 @@ REFERENCE_STEPS: list[Callable[[Container, Echo], str]] = [
     seed_rulebooks,
     seed_holidays,
 ]
-DEMO_STEPS: list[Callable[[Container, Echo], str]] = []
+DEMO_STEPS: list[Callable[[Container, Echo], str]] = [
+    seed_demo_documents,  # keep after the step that creates demo units
+]
