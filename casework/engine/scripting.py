@@ -1,0 +1,73 @@
+"""The script engine we give SpiffWorkflow: every expression through the safe evaluator."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+from casework import clock
+from casework.engine import functions  # noqa: F401  (registers the date helpers)
+from casework.engine.actions import ActionContext, run_action
+from casework.engine.evaluator import compile_expression, evaluate, run_script
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+    from SpiffWorkflow.task import Task
+
+    from casework.models.engine import ProcessInstance
+
+
+class SafeEnvironment(BasePythonScriptEngineEnvironment):
+    """Expressions and `name = expression` scripts; never eval/exec."""
+
+    def evaluate(self, expression, context, external_context=None):
+        names = {**external_context, **context} if external_context else context
+        return evaluate(expression, names)
+
+    def execute(self, script, context, external_context=None):
+        run_script(script, context)
+        return True
+
+    def call_service(self, context, **kwargs):
+        raise RuntimeError("service tasks run through registered actions only")
+
+
+@dataclass
+class StepContext:
+    """Who and what one engine step runs for; handed to actions."""
+
+    session: Session | None = None
+    instance: ProcessInstance | None = None
+    actor: str = "system"
+    resources: dict[str, Any] = field(default_factory=dict)
+    now: datetime | None = None
+
+
+class SafeScriptEngine(PythonScriptEngine):
+    """PythonScriptEngine with the eval/exec paths replaced by the safe evaluator."""
+
+    def __init__(self, step: StepContext | None = None) -> None:
+        super().__init__(environment=SafeEnvironment())
+        self.step = step or StepContext()
+
+    def validate(self, expression):
+        compile_expression(expression)
+
+    def evaluate(self, task, expression, external_context=None):
+        return self.environment.evaluate(expression, task.data, external_context)
+
+    def execute(self, task, script, external_context=None):
+        return self.environment.execute(script, task.data, external_context)
+
+    def call_service(self, task, **kwargs):
+        raise RuntimeError("service tasks run through registered actions only")
+
+    def run_action(self, task: Task, name: str, params: dict[str, Any]) -> dict[str, Any]:
+        step = self.step
+        ctx = ActionContext(
+            session=step.session, instance=step.instance, data=dict(task.data), actor=step.actor,
+            now=step.now or clock.now(), resources=step.resources, task_id=task.task_spec.bpmn_id or "")
+        return run_action(name, ctx, params)

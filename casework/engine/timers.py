@@ -1,0 +1,96 @@
+"""The timer sweep: due rows by index, one transaction per instance, each timer fired once."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, func, or_, select
+
+from casework import clock
+from casework.engine.derive import waiting_timers
+from casework.engine.runtime import advance, fail_instance, open_step, save
+from casework.errors import CaseworkError, Conflict
+from casework.models.engine import ProcessInstance, Timer
+from casework.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+
+def next_timer_due(session: Session) -> datetime | None:
+    """The earliest due time of any waiting timer (what the scheduler sleeps until)."""
+    value = session.scalar(select(func.min(Timer.due_at)))
+    return None if value is None else clock.as_utc(value)
+
+
+def due_batch(session: Session, now: datetime, batch: int,
+              after: tuple[datetime, int] | None = None) -> list[tuple[datetime, int, int]]:
+    """(due_at, timer id, instance id) of due timers, in due order, by index."""
+    query = select(Timer.due_at, Timer.id, Timer.instance_id).where(Timer.due_at <= now)
+    if after is not None:
+        query = query.where(or_(Timer.due_at > after[0], and_(Timer.due_at == after[0], Timer.id > after[1])))
+    return [tuple(r) for r in session.execute(query.order_by(Timer.due_at, Timer.id).limit(batch))]
+
+
+def fire_due_timers(session_factory: sessionmaker[Session], *, now: datetime | None = None, batch: int = 100,
+                    resources: dict | None = None, actor: str = "scheduler") -> int:
+    """Fire every timer due by `now`; returns how many timers fired. Safe to run twice at once."""
+    now = clock.as_utc(now) if now else clock.now()
+    fired, cursor, seen = 0, None, set()
+    while True:
+        with UnitOfWork(session_factory) as uow:
+            rows = due_batch(uow.session, now, batch, cursor)
+        if not rows:
+            return fired
+        cursor = rows[-1][:2]
+        for _due, _tid, instance_id in rows:
+            if instance_id in seen:
+                continue
+            seen.add(instance_id)
+            fired += _fire_one(session_factory, instance_id, now, resources, actor)
+
+
+def _fire_one(session_factory, instance_id: int, now: datetime, resources, actor: str) -> int:
+    """One instance in its own transaction; 0 when another sweeper had it first."""
+    error = None
+    with UnitOfWork(session_factory) as uow:
+        session = uow.session
+        query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        instance = session.scalars(query).first()
+        if instance is None or instance.status != "running":
+            return 0
+        due = set(session.scalars(select(Timer.task_id).where(
+            Timer.instance_id == instance_id, Timer.due_at <= now)))
+        if not due:
+            return 0  # fired by another sweeper meanwhile
+        try:
+            step = open_step(session, instance, actor=actor, resources=resources)
+            count = advance(step, lambda wf: _fire(wf, due, now))
+            save(step, "engine.timer", {"timers": sorted(due), "fired": count})
+            uow.commit()
+            return count
+        except Conflict:
+            return 0
+        except CaseworkError as exc:
+            error = str(exc)
+    with UnitOfWork(session_factory) as uow:
+        instance = uow.session.get(ProcessInstance, instance_id)
+        if instance is not None and instance.status == "running":
+            fail_instance(uow.session, instance, error, actor=actor)
+            uow.commit()
+    return 0
+
+
+def _fire(workflow, due_task_ids: set[str], now: datetime) -> int:
+    """Mark the due timers fired (they may be due by `now` ahead of the clock), then refresh."""
+    count = 0
+    waiting = waiting_timers(workflow)
+    for task in list(workflow.event_manager.tasks.values()):
+        if str(task.id) in due_task_ids and str(task.id) in waiting and waiting[str(task.id)].due_at <= now:
+            if type(task.task_spec.event_definition).__name__ != "ClockCycle":
+                task._set_internal_data(event_fired=True)
+            count += 1
+    workflow.refresh_timers()
+    return count
