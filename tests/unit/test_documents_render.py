@@ -53,7 +53,8 @@ def png_page1(data: bytes, tmp_path) -> tuple[int, int, bytes]:
     stream, stride = zlib.decompress(idat), width * 3
     out, prev = bytearray(), bytearray(stride)
     for y in range(height):
-        kind, line = stream[y * (stride + 1)], bytearray(stream[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        row = y * (stride + 1)
+        kind, line = stream[row], bytearray(stream[row + 1:row + 1 + stride])
         for x in range(stride):
             a = line[x - 3] if x >= 3 else 0
             b, c = prev[x], prev[x - 3] if x >= 3 else 0
