@@ -52,3 +52,68 @@ def record_file(container, camera_id: int, url: str, segment_seconds: float = 2.
                          threading.Event(), segment_seconds=segment_seconds, **kwargs)
     rec.run()
     return rec
+
+
+class Pusher:
+    """An ffmpeg process pushing a file over RTSP/TCP to 127.0.0.1 in real time, looping.
+
+    It plays the camera: `kill()` drops the stream (as when a camera restarts); a
+    background thread reconnects it until `stop()`.
+    """
+
+    def __init__(self, src: str, port: int, path: str = "cam") -> None:
+        self.cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1",
+                    "-i", str(src), "-c", "copy", "-f", "rtsp", "-rtsp_transport", "tcp",
+                    f"rtsp://127.0.0.1:{port}/{path}"]
+        self.proc = None
+        self.starts = 0
+        self._stop = threading.Event()
+        self._pause = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def start(self) -> Pusher:
+        self._thread.start()
+        return self
+
+    def _loop(self) -> None:
+        import subprocess
+
+        while not self._stop.is_set():
+            if self._pause.is_set():
+                self._stop.wait(0.1)
+                continue
+            self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.starts += 1
+            self.proc.wait()
+            self._stop.wait(0.2)
+
+    def kill(self, pause_s: float = 0.0) -> None:
+        """Drop the stream now; reconnect after `pause_s`."""
+        if pause_s:
+            self._pause.set()
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+        if pause_s:
+            threading.Timer(pause_s, self._pause.clear).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self._thread.join(timeout=5)
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def listen_url(port: int, path: str = "cam") -> str:
+    """A camera URL on which the recorder listens for the pushed RTSP stream."""
+    return f"rtsp://127.0.0.1:{port}/{path}#rtsp_flags=listen&listen_timeout=5"

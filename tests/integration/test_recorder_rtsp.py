@@ -1,0 +1,69 @@
+"""A real RTSP stream over TCP on 127.0.0.1: recording, and reconnecting after the source restarts."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import select
+
+from casework import clock as clock_module
+from recorder import quality, verify
+from recorder.ingest import CameraRecorder
+from recorder.models import RecorderAlarm, Segment
+from recorder.store import footage_root
+from recorder.synthetic import Scene, make_h264
+from recorder.testing import Pusher, free_port, listen_url, make_camera
+
+
+@pytest.fixture
+def real_clock(clock):
+    previous = clock_module.install(clock_module.Clock())  # live streams run on real time
+    yield
+    clock_module.install(previous)
+
+
+def wait_for(predicate, timeout=20.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.slow
+def test_rtsp_records_and_reconnects_after_restart(container, tmp_path, real_clock):
+    src = make_h264(tmp_path / "cam.ts", 10, Scene(fps=25, gop=25))
+    port = free_port()
+    with container.uow() as uow:
+        cam = make_camera(uow.session, "RTSP", listen_url(port))
+        uow.commit()
+    root = footage_root(container)
+    rec = CameraRecorder(cam, listen_url(port), root, container.uow, threading.Event(),
+                         segment_seconds=1.0)
+    rec.start()
+    pusher = Pusher(src, port).start()
+    try:
+        assert wait_for(lambda: rec.segments_sealed >= 3)
+        pusher.kill(pause_s=2.0)  # the camera goes away for ~2 s
+        assert wait_for(lambda: rec.connections >= 2 and rec.status == "recording")
+        sealed = rec.segments_sealed
+        assert wait_for(lambda: rec.segments_sealed >= sealed + 3)
+    finally:
+        rec.stop.set()
+        pusher.stop()
+        rec.join(timeout=15)
+    assert not rec.is_alive()
+    with container.uow() as uow:
+        rows = uow.session.execute(select(Segment).where(Segment.camera_id == cam)
+                                   .order_by(Segment.seq)).scalars().all()
+        alarms = uow.session.execute(select(RecorderAlarm)).scalars().all()
+        assert [a.kind for a in alarms] == ["stream_lost"] and alarms[0].cleared_at is not None
+        assert all(r.state == "sealed" for r in rows)
+        spans = [(r.start_at, r.end_at) for r in rows]
+    assert all(v.ok for v in verify.verify(container.uow(), root))
+    holes = [(b[0] - a[1]).total_seconds() for a, b in zip(spans, spans[1:])]
+    assert max(holes) > 1.5  # the outage is visible in the catalogue ...
+    found = quality.check_camera(container.uow(), container.files, root, cam)
+    assert [f["kind"] for f in found] == ["gap"]  # ... and as a gap finding
