@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from casework.demo import seed_demo_data
 from casework.documents.demo import seed_demo_documents
 from casework.legal_calendar.store import seed_holidays
+from casework.services.process_models import seed_process_models
 from casework.services.rulebooks import seed_rulebooks
 
 if TYPE_CHECKING:
@@ -32,7 +34,9 @@ def seed_demo(container: Container, progress: Echo = print) -> str:
 REFERENCE_STEPS: list[Callable[[Container, Echo], str]] = [
     seed_rulebooks,
     seed_holidays,
+    seed_process_models,
 ]
 DEMO_STEPS: list[Callable[[Container, Echo], str]] = [
+    seed_demo_data,
     seed_demo_documents,  # keep after the step that creates demo units
 ]

@@ -28,7 +28,8 @@ class UnitOfWork:
     def __exit__(self, *exc) -> None:
         self._depth -= 1
         if self._depth == 0:
-            self.session.rollback()
+            # close() rolls back anything uncommitted; unlike rollback() it leaves loaded
+            # objects readable (detached) for the caller.
             self.session.close()
 
     def commit(self) -> None:

@@ -11,6 +11,7 @@ CORE_COMMAND_MODULES = (
     "casework.cli.deadline",
     "casework.cli.calendar",
     "casework.cli.rulebook",
+    "casework.cli.lifecycle",
 )
 
 for _name in CORE_COMMAND_MODULES:

@@ -128,8 +128,15 @@ def report_in_use(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date) ->
                      {"on": on.isoformat(), "previous": previous})
         result = {"violation_case": None, "filing_case": None}
         if previous in ("planned", "built", "failed_acceptance") and not system.pre_existing:
+            code = "used_before_acceptance"
+            if not rules.has_violation(uow.session, unit.jurisdiction.code, code, on):
+                terms = rules.acceptance_terms(uow.session, unit.jurisdiction.code, on,
+                                               system.government_funded)
+                cited = "；".join(f"{s['article']}：{s['quote']}" for s in terms["steps"][:1])
+                raise RuleViolation(f"系统未经验收合格，不得投入使用（{cited}） / the system has not "
+                                    f"passed acceptance and may not be used")
             case = open_violation(
-                uow.session, unit=unit, system=system, code="used_before_acceptance",
+                uow.session, unit=unit, system=system, code=code,
                 facts=f"系统于 {on.isoformat()} 投入使用，但未经验收合格（状态：{previous}）。",
                 origin="clerk" if actor.unit_id is None else "deadline",
                 act_key=f"in_use:{system.id}:{on.isoformat()}", actor=actor.name,

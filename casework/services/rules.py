@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from casework import rulebooks
 from casework.legal_calendar import add_period
 from casework.legal_calendar.store import load_table
-from casework.rulebooks.model import Citation
+from casework.errors import InvalidInput
+from casework.rulebooks.model import Citation, Period, UnknownRulebook
+from casework.services.rulebooks import current_version
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 def current_rulebook(session: Session, code: str, on: date) -> RulebookVersion:
     """The rulebook version new cases open under; an expired rulebook refuses."""
     rulebooks.effective(code, on)  # raises RulebookExpired / RulebookNotYetValid
-    return rulebooks.current_version(session, code)
+    return current_version(session, code)
 
 
 def deadline(session: Session, start: date, period: str) -> dict:
@@ -39,7 +41,7 @@ def filing_runs_from(session: Session, code: str, kind: str, on: date) -> str | 
 def filing_deadline(session: Session, code: str, kind: str, start: date) -> dict | None:
     """The window's deadline counted from `start` (or from the instrument's force date)."""
     rule = filing_rule(code, kind, start)
-    if rule is None:
+    if rule is None or rule.period == "promptly":  # 及时: no fixed window to enforce
         return None
     begin = rule.runs_from_date if rule.runs_from == "instrument_in_force" and rule.runs_from_date else start
     found = deadline(session, begin, rule.period)
@@ -100,7 +102,7 @@ def privacy_place(session: Session, code: str, place_kind: str, on: date) -> dic
 def instrument_title(source: str) -> str:
     try:
         return f"《{rulebooks.load_rulebook(source).instrument.title}》"
-    except Exception:  # noqa: BLE001 - an unknown source prints as its code
+    except UnknownRulebook:
         return source
 
 
@@ -122,8 +124,10 @@ def consequence_text(rule: dict) -> str:
 
 
 def _days(period: str) -> int:
-    parsed = rulebooks.model.Period.parse(period)
-    days = parsed.approx_days()
-    return int(days) if days else 15
+    """Correction bounds are whole days (the clerk enters days)."""
+    parsed = Period.parse(period)
+    if parsed.unit != "d" or parsed.amount is None:
+        raise InvalidInput(f"correction period must be in days, got {period}")
+    return parsed.amount
 
 

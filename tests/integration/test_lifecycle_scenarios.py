@@ -1,7 +1,7 @@
 """Each jurisdiction behaves as its own text says, driven through the services with time travel."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -21,6 +21,11 @@ def driver(container, clock):
 
 def local_date(moment) -> date:
     return clock_module.to_local(moment).date()
+
+
+def due_day(case) -> date:
+    """The last day of a deadline (it ends at 24:00 Asia/Shanghai)."""
+    return local_date(case.due_at - timedelta(seconds=1))
 
 
 def accept_and_start_filing(driver: Driver, jurisdiction: str):
@@ -44,7 +49,7 @@ def accept_and_start_filing(driver: Driver, jurisdiction: str):
 @pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
 def test_on_time_acceptance_and_filing(driver, jurisdiction):
     reg, filing = accept_and_start_filing(driver, jurisdiction)
-    assert local_date(filing.due_at) >= clock_module.today_local()
+    assert due_day(filing) >= clock_module.today_local()
     driver.file(filing.ref, reg["unit"])
     driver.complete(filing.ref, "filing_review", {"accepted": True}, CLERK)
     closed = driver.case(filing.ref)
@@ -55,7 +60,7 @@ def test_on_time_acceptance_and_filing(driver, jurisdiction):
 @pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
 def test_late_filing_becomes_violation_order_and_next_step(driver, jurisdiction):
     reg, filing = accept_and_start_filing(driver, jurisdiction)
-    driver.travel(days=(local_date(filing.due_at) - clock_module.today_local()).days + 1)
+    driver.travel(days=(due_day(filing) - clock_module.today_local()).days + 1)
     assert driver.sweep() >= 1
     assert driver.case(filing.ref).outcome == "overdue"
     [rect] = driver.cases_of(reg["unit_id"], "rectification")
@@ -149,8 +154,10 @@ def test_inner_mongolia_trial_run_holds_the_test_report_for_a_month(driver):
 
 
 def test_failed_acceptance_forbids_use(driver):
-    reg = driver.register("taiyuan")
+    reg = driver.register("inner_mongolia")
     ref = driver.pass_acceptance(reg)
+    driver.travel(days=32)
+    driver.sweep()
     driver.upload_and_accept(ref, reg["unit"], accepted=False)
     assert [d.kind for d in driver.documents(ref)] == ["acceptance_failed"]
     assert driver.open_forms(ref) == ["acceptance_test_report"]  # re-test after correction
@@ -160,19 +167,26 @@ def test_failed_acceptance_forbids_use(driver):
     assert driver.violation(case).code == "used_before_acceptance"
 
 
+def test_use_before_acceptance_is_refused_where_no_penalty_exists(driver):
+    reg = driver.register("taiyuan")
+    with pytest.raises(RuleViolation, match="不得投入使用"):
+        registration.report_in_use(driver.uow(), actor=reg["unit"], system_id=reg["system_id"],
+                                   on=clock_module.today_local())
+
+
 def test_changzhou_dismantling_must_be_filed_within_15_days(driver):
     reg, filing = accept_and_start_filing(driver, "changzhou")
     ref = registration.report_dismantled(driver.uow(), actor=reg["unit"], system_id=reg["system_id"],
                                          on=date(2026, 3, 9))
     case = driver.case(ref)
     assert case.subkind == "after_dismantling"
-    assert local_date(case.due_at) == date(2026, 3, 24)  # 15 days, a Tuesday
+    assert due_day(case) == date(2026, 3, 24)  # 15 days, a Tuesday
 
 
 def test_deadline_in_national_day_rolls_to_first_working_day(driver, clock):
     clock.travel_to(datetime(2026, 9, 5, 2, 0, tzinfo=clock_module.UTC))
     reg, filing = accept_and_start_filing(driver, "taiyuan")
-    assert local_date(filing.due_at) == date(2026, 10, 8)  # 10-05 is a holiday
+    assert due_day(filing) == date(2026, 10, 8)  # 10-05 is a holiday
 
 
 def test_tengchong_refuses_new_cases_after_expiry(driver):
