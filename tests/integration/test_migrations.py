@@ -35,3 +35,14 @@ def test_upgrade_head_matches_models_and_is_idempotent(empty_engine):
     assert schema_drift(empty_engine) == []
     upgrade(empty_engine)  # a second run changes nothing and does not fail
     assert schema_drift(empty_engine) == []
+
+
+def test_migrated_database_has_the_retention_triggers(empty_engine):
+    from sqlalchemy import text
+
+    upgrade(empty_engine)
+    query = ("SELECT count(*) FROM sqlite_master WHERE type='trigger'"
+             if empty_engine.dialect.name == "sqlite"
+             else "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")
+    with empty_engine.connect() as conn:
+        assert conn.execute(text(query)).scalar() >= 2
