@@ -101,3 +101,13 @@ def format_local(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def parse_iso(text: str) -> datetime:
     """Parse an ISO 8601 timestamp (as process data carries them) to aware UTC."""
     return as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+
+
+def format_deadline(moment: datetime | None) -> str:
+    """A deadline ending at 24:00 local shows as that day (e.g. 2026-12-23 24:00)."""
+    if moment is None:
+        return ""
+    local = to_local(moment)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return f"{(local - timedelta(days=1)).strftime('%Y-%m-%d')} 24:00"
+    return local.strftime("%Y-%m-%d %H:%M")

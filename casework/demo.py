@@ -49,7 +49,7 @@ def seed_demo_data(container: Container, progress: Callable[[str], None] = print
     clerk = Actor("clerk", frozenset({"clerk"}))
     for index, (jurisdiction, name, category, stage) in enumerate(UNITS, start=1):
         reg = registration.register_unit(
-            container.uow(), actor=clerk, credit_code_value=make(f"91000000DEMO{index:05d}"),
+            container.uow(), actor=clerk, credit_code_value=make(f"9114010073{index:07d}"),
             name=name, address=f"{name[:3]}示范路{index}号", legal_representative="张经理",
             site_category=category, party_type="business", jurisdiction=jurisdiction)
         _add_unit_user(container, reg["unit_id"], f"unit{index}", name)

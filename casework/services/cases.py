@@ -90,7 +90,7 @@ def show_case(uow: UnitOfWork, ref: str, *, actor: Actor) -> dict:
         case = get_case(uow.session, ref, actor)
         summary = case_summary(case)
         summary["tasks"] = [
-            {"id": w.id, "name": w.title, "role": w.role, "due_at": clock.format_local(w.due_at)}
+            {"id": w.id, "name": w.title, "role": w.role, "due_at": clock.format_deadline(w.due_at)}
             for w in engine.list_work_items(uow.session, case_ref=case.ref, limit=100)
         ]
         if case.violation_id:
@@ -110,5 +110,5 @@ def case_summary(case: Case) -> dict:
         "ref": case.ref, "kind": case.kind, "subkind": case.subkind, "title": case.title,
         "status": case.status, "outcome": case.outcome, "unit_id": case.unit_id,
         "opened_at": clock.format_local(case.opened_at),
-        "due_at": clock.format_local(case.due_at), "closed_at": clock.format_local(case.closed_at),
+        "due_at": clock.format_deadline(case.due_at), "closed_at": clock.format_local(case.closed_at),
     }

@@ -59,5 +59,5 @@ def task_summary(item) -> dict:
     return {
         "id": item.id, "case_ref": item.case_ref, "name": item.title, "role": item.role,
         "form_key": item.form_key, "unit_id": item.unit_id, "assignee": item.assignee,
-        "due_at": clock.format_local(item.due_at), "created_at": clock.format_local(item.created_at),
+        "due_at": clock.format_deadline(item.due_at), "created_at": clock.format_local(item.created_at),
     }

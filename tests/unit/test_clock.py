@@ -21,3 +21,9 @@ def test_naive_values_are_utc_and_deadline_day_ends_at_shanghai_midnight():
     end = clock.end_of_local_day_utc(date(2026, 10, 8))
     assert end == datetime(2026, 10, 8, 16, 0, tzinfo=clock.UTC)
     assert clock.to_local(end - timedelta(seconds=1)).date() == date(2026, 10, 8)
+
+
+def test_deadlines_show_as_24_00_of_their_last_day():
+    end = clock.end_of_local_day_utc(date(2026, 12, 23))
+    assert clock.format_deadline(end) == "2026-12-23 24:00"
+    assert clock.format_deadline(None) == ""
