@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from casework import audit, clock, engine
+from casework import clock, engine
 from casework.errors import PermissionDenied
 
 if TYPE_CHECKING:
@@ -49,8 +49,6 @@ def complete_task(uow: UnitOfWork, *, actor: Actor, work_item_id: int,
         instance = engine.complete(uow.session, work_item_id, data, actor=actor.name,
                                    roles=set(actor.roles), unit_id=actor.unit_id,
                                    resources=uow.resources)
-        audit.record(uow.session, actor.name, "task.completed", f"work_item:{work_item_id}",
-                     {"case": instance.case_ref, "fields": sorted(data)})
         uow.commit()
         return {"case_ref": instance.case_ref, "status": instance.status}
 
