@@ -9,6 +9,7 @@ from casework import clock as clock_module
 from casework.config import Settings
 from casework.db import make_engine, make_session_factory
 from casework.files import FileStore
+from casework.services.process_models import register_actions
 from casework.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
     engine = make_engine(settings.database_url)
     if clock is not None:
         clock_module.install(clock)
+    register_actions()  # diagrams reach code only through registered actions
     return Container(
         settings=settings,
         engine=engine,

@@ -1,0 +1,4 @@
+"""`python -m casework` is the `casework` command."""
+from casework.cli import main
+
+main()

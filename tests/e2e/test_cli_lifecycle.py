@@ -1,0 +1,36 @@
+"""The operator's CLI drives a case in fresh processes, as a terminal user would."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.sqlite_only
+
+
+def casework(env, *args):
+    return subprocess.run([sys.executable, "-m", "casework", *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_register_complete_and_list_through_the_cli(tmp_path):
+    env = {**os.environ, "CASEWORK_DATA_DIR": str(tmp_path)}
+    env.pop("CASEWORK_DATABASE_URL", None)
+    assert casework(env, "init").returncode == 0
+    out = casework(env, "unit", "register", "--credit-code", "91350100M000100Y43",
+                   "--name", "测试商场", "--address", "太原市迎泽大街1号",
+                   "--legal-representative", "张三", "--site-category", "commercial",
+                   "--jurisdiction", "taiyuan")
+    assert out.returncode == 0, out.stderr
+    case_ref = json.loads(out.stdout)["case_ref"]
+    listed = casework(env, "case", "list")
+    assert case_ref in listed.stdout
+    bad = casework(env, "task", "complete", "1", "--data", "{not json")
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr and "JSON" in bad.stderr
+    wrong_role = casework(env, "unit", "register", "--credit-code", "91350100M000100Y43",
+                          "--name", "x", "--address", "y", "--legal-representative", "z",
+                          "--site-category", "commercial", "--jurisdiction", "taiyuan")
+    assert wrong_role.returncode == 1 and "already registered" in wrong_role.stderr
+    deadline = casework(env, "deadline", "30d", "--from", "2026-09-05")
+    assert deadline.stdout.splitlines()[0] == "2026-10-08"
