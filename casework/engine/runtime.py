@@ -117,10 +117,12 @@ def save(step: Step, action: str, details: dict[str, Any]) -> ProcessInstance:
     instance.updated_at = step.now
     if workflow.is_completed():
         instance.status, instance.completed_at = "completed", step.now
+    instance_id = instance.id
     try:
         session.flush()  # UPDATE ... WHERE id = ? AND revision = ?
     except StaleDataError:
-        raise Conflict(f"流程实例 {instance.id} 已被他人更新 / instance {instance.id} was changed by someone else") from None
+        raise Conflict(f"流程实例 {instance_id} 已被他人更新 / "
+                       f"instance {instance_id} was changed by someone else") from None
     sync_rows(session, instance, workflow, step.now, fresh=step.fresh)
     audit.record(session, step.actor, action, f"instance:{instance.id}",
                  {"key": instance.key, "revision": instance.revision, "status": instance.status, **details})

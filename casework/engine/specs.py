@@ -21,7 +21,8 @@ from casework.engine.errors import ExpressionFailed
 if TYPE_CHECKING:
     from SpiffWorkflow.task import Task
 
-ISO_LITERAL = re.compile(r"^(R\d*/)?(P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}[0-9T:.+\-Z]*)(/.*)?$")
+# Anything shaped like an ISO duration, cycle or date is read as a literal (and must parse).
+ISO_LITERAL = re.compile(r"^(R\d*/)?(P\d|PT\d|\d{4}-\d{2}-\d{2})")
 
 
 def is_iso_literal(text: str) -> bool:
