@@ -7,12 +7,13 @@ from __future__ import annotations
 from casework.engine.actions import ActionContext, action
 from casework.engine.deploy import deploy, deploy_shipped, list_versions
 from casework.engine.errors import DiagramInvalid, ExpressionFailed, ExpressionRejected
+from casework.engine.migrate import MigrationPreview, migrate, preview_migration
 from casework.engine.queue import claim, list_work_items, unclaim
 from casework.engine.runtime import StepFailed, complete, get_instance, send_message, start
 from casework.engine.timers import fire_due_timers, next_timer_due
 
 __all__ = [
-    "ActionContext", "DiagramInvalid", "ExpressionFailed", "ExpressionRejected", "StepFailed",
+    "ActionContext", "DiagramInvalid", "MigrationPreview", "migrate", "preview_migration", "ExpressionFailed", "ExpressionRejected", "StepFailed",
     "action", "claim", "complete", "deploy", "deploy_shipped", "fire_due_timers", "get_instance",
     "list_versions", "list_work_items", "next_timer_due", "send_message", "start", "unclaim",
 ]

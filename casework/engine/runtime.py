@@ -43,7 +43,8 @@ class Step:
     workflow: BpmnWorkflow
     actor: str
     now: datetime
-    fresh: bool = False
+    fresh: bool = False  # no rows yet (a new instance)
+    refresh: bool = False  # rewrite kept rows too (after a migration)
 
 
 def version_entry(session: Session, version_id: int) -> VersionEntry:
@@ -123,14 +124,14 @@ def save(step: Step, action: str, details: dict[str, Any]) -> ProcessInstance:
     except StaleDataError:
         raise Conflict(f"流程实例 {instance_id} 已被他人更新 / "
                        f"instance {instance_id} was changed by someone else") from None
-    sync_rows(session, instance, workflow, step.now, fresh=step.fresh)
+    sync_rows(session, instance, workflow, step.now, fresh=step.fresh, refresh=step.refresh)
     audit.record(session, step.actor, action, f"instance:{instance.id}",
                  {"key": instance.key, "revision": instance.revision, "status": instance.status, **details})
     return instance
 
 
 def sync_rows(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow | None,
-              now: datetime, *, fresh: bool = False) -> None:
+              now: datetime, *, fresh: bool = False, refresh: bool = False) -> None:
     """Re-derive the instance's work items and timers: delete what went, insert what came."""
     running = workflow is not None and instance.status == "running"
     want_items = human_tasks(workflow) if running else {}
@@ -150,6 +151,11 @@ def sync_rows(session: Session, instance: ProcessInstance, workflow: BpmnWorkflo
             "unit_id": instance.unit_id, "jurisdiction_id": instance.jurisdiction_id,
             "case_ref": instance.case_ref, "created_at": now, "due_at": h.due_at,
             "sort_at": h.due_at or NO_DUE} for h in new])
+    for tid in set(want_items) & set(have_items) if refresh else ():
+        h = want_items[tid]
+        session.execute(update(WorkItem).where(WorkItem.id == have_items[tid]).values(
+            task_spec=h.task_spec, title=h.title, role=h.role, form_key=h.form_key, due_at=h.due_at,
+            sort_at=h.due_at or NO_DUE))
     gone = [tid for tid, t in have_timers.items() if tid not in want_timers]
     if gone:
         session.execute(delete(Timer).where(Timer.id.in_([have_timers[t] for t in gone])))

@@ -226,3 +226,36 @@ def test_no_eval_or_exec_runs(container, clock, monkeypatch):
         uow.commit()
     clock.advance(days=30)
     assert fire_due_timers(container.session_factory) == 0  # back at draft: no timer waits
+
+
+def test_migration_preview_and_apply(container, clock):
+    from casework.engine.migrate import migrate, preview_migration
+    from casework.errors import RuleViolation
+
+    _deploy(container.uow(), "engine_basic")
+    xml = (TEST_BPMN / "engine_basic.bpmn").read_text()
+    retitled = xml.replace('name="单位答复"', 'name="单位答复（新）"')
+    without_respond = xml.replace('<bpmn:userTask id="respond"', '<bpmn:userTask id="reply"').replace(
+        '<bpmn:flowNodeRef>respond</bpmn:flowNodeRef>', '<bpmn:flowNodeRef>reply</bpmn:flowNodeRef>').replace(
+        'attachedToRef="respond"', 'attachedToRef="reply"').replace(
+        'targetRef="respond"', 'targetRef="reply"').replace('sourceRef="respond"', 'sourceRef="reply"')
+    with container.uow() as uow:
+        s = uow.session
+        inst = start(s, "engine_basic", data={"rounds": 0}, actor="c", unit_id=3)
+        [item] = _items(s)
+        complete(s, item.id, {"facts": "f", "days": 2}, actor="c", roles={"clerk"})
+        deploy(s, "engine_basic", retitled, actor="m")
+        deploy(s, "engine_basic", without_respond, actor="m")
+        preview = preview_migration(s, inst.id, 2)
+        assert preview.safe and "respond" in preview.changed and preview.from_version == 1
+        unsafe = preview_migration(s, inst.id, 3)
+        assert not unsafe.safe and "respond" in unsafe.removed
+        with pytest.raises(RuleViolation, match="respond"):
+            migrate(s, inst.id, 3, actor="m")
+        [before] = _items(s, role="unit")
+        migrate(s, inst.id, 2, actor="m")
+        [after] = _items(s, role="unit")
+        assert after.title == "单位答复（新）" and after.due_at == before.due_at
+        complete(s, after.id, {"accepted": True}, actor="u", roles={"unit"}, unit_id=3)
+        assert get_instance(s, inst.id).status == "completed"
+        uow.commit()
