@@ -139,8 +139,8 @@ def export_clip(uow: UnitOfWork, files: FileStore, root: Path, camera_id: int, t
             Segment.camera_id == camera_id, Segment.seq.between(covering[0].seq, covering[-1].seq)
         ).order_by(Segment.seq)).scalars().all()
         head = s.get(ChainHead, camera_id)
+        head_info = {"seq": head.sealed_seq, "chain": head.chain} if head else None
         entries = [_seg_entry(r, t0, t1) for r in rows]
-        s.expunge_all()
     sources = []
     for e in entries:
         if not e["in_clip"]:
@@ -167,7 +167,7 @@ def export_clip(uow: UnitOfWork, files: FileStore, root: Path, camera_id: int, t
         "version": MANIFEST_VERSION, "camera_id": camera_id, "t0": _iso(t0), "t1": _iso(t1),
         "clip": {"file": clip_path.name, "sha256": clip_sha, "bytes": clip_size, **info},
         "segments": entries,
-        "chain_head": {"seq": head.sealed_seq, "chain": head.chain} if head else None,
+        "chain_head": head_info,
         "access_request_ref": access_request_ref, "requested_by": requested_by,
         "approved_by": approved_by, "purpose": purpose, "destination": destination,
         "created_at": _iso(clock.now()),

@@ -42,18 +42,20 @@ class Source:
     realtime: bool = False  # pace a file like a live camera
     loop: bool = False  # reopen a file at its end (demo cameras)
     live: bool = False
+    loop_gap_s: float = 0.0  # pause before reopening (a demo camera that reboots)
 
 
 def parse_source(stream_url: str) -> Source:
-    """Split `url#k=v&...`: our keys `realtime`, `loop`; the rest are PyAV/FFmpeg options."""
+    """Split `url#k=v&...`: our keys `realtime`, `loop`, `loop_gap`; the rest go to PyAV/FFmpeg."""
     url, _, fragment = stream_url.partition("#")
     opts = dict(parse_qsl(fragment))
     realtime = opts.pop("realtime", "0") == "1"
     loop = opts.pop("loop", "0") == "1"
+    loop_gap = float(opts.pop("loop_gap", "0"))
     live = url.startswith(("rtsp://", "rtsps://", "rtmp://", "srt://", "udp://", "tcp://"))
     if url.startswith("rtsp"):
         opts.setdefault("rtsp_transport", "tcp")
-    return Source(url, opts, realtime, loop, live)
+    return Source(url, opts, realtime, loop, live, loop_gap)
 
 
 def next_backoff(current: float) -> float:
@@ -119,6 +121,7 @@ class CameraRecorder(threading.Thread):
                 break
             if reason == "end of stream" and not self.source.live:
                 if self.source.loop:
+                    self.stop.wait(self.source.loop_gap_s)
                     continue
                 break  # a file camera plays once
             if self.status == "disk_full":

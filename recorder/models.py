@@ -13,7 +13,7 @@ from casework.models.base import Base, JSONType
 from recorder.constants import LIVE_STATES, WRITING
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
-_LIVE = "state IN ('sealed', 'truncated')"
+LIVE_PREDICATE = _LIVE = "state IN ('sealed', 'truncated')"
 assert LIVE_STATES == ("sealed", "truncated")
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -33,6 +34,11 @@ def effective_days(rule_min_days: int, camera_days: int | None) -> int:
     return max(int(rule_min_days), int(camera_days or 0), NATIONAL_MIN_DAYS)
 
 
+@lru_cache(maxsize=256)
+def _warn_once(code: str, message: str) -> None:
+    log.warning("no retention rule for %s, national baseline used: %s", code, message)
+
+
 def rule_for(jurisdiction_code: str | None, on: date):
     """The rulebook's retention rule, or the national baseline when none answers."""
     try:
@@ -43,7 +49,7 @@ def rule_for(jurisdiction_code: str | None, on: date):
         try:
             return retention_days(jurisdiction_code, on)
         except Exception as exc:  # unknown code or expired book: keep the floor, say so
-            log.warning("retention rule for %s on %s unavailable: %s", jurisdiction_code, on, exc)
+            _warn_once(jurisdiction_code, str(exc))
     return None
 
 

@@ -75,3 +75,27 @@ def test_export_needs_a_second_officer_and_sound_segments(container, recorded):
     seg.write_bytes(seg.read_bytes()[:-188])
     with pytest.raises(RuleViolation, match="segment 1"):
         do_export(container, cam, start, start + timedelta(seconds=2))
+
+
+def test_engine_actions_hold_and_export_in_the_step_transaction(container, recorded):
+    from types import SimpleNamespace
+
+    from casework.engine.actions import ACTIONS, run_action
+    from recorder import actions  # noqa: F401  (registers)
+    from recorder.models import LegalHold
+
+    assert {"recorder.place_hold", "recorder.export"} <= set(ACTIONS)
+    cam, start = recorded
+    t0, t1 = start.isoformat(), (start + timedelta(seconds=4)).isoformat()
+    with container.uow() as uow:
+        ctx = SimpleNamespace(session=uow.session, actor="head.zhao", task_id="t",
+                              resources={"container": container})
+        out = run_action("recorder.place_hold", ctx, {"camera_id": cam, "t0": t0, "t1": t1,
+                                                      "reason": "调取保全", "access_request_ref": "AR-9"})
+        exp = run_action("recorder.export", ctx, {
+            "camera_id": cam, "t0": t0, "t1": t1, "access_request_ref": "AR-9",
+            "requested_by": "officer.li", "purpose": "取证", "destination": "案件室"})
+        uow.commit()
+    with container.uow() as uow:
+        assert uow.session.get(LegalHold, out["hold_id"]).access_request_ref == "AR-9"
+        assert uow.session.get(Export, exp["export_id"]).approved_by == "head.zhao"

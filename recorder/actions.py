@@ -1,0 +1,73 @@
+"""Engine actions: `recorder.place_hold` and `recorder.export` for service tasks.
+
+Imported by whoever starts the engine with recorder support (web, workflows); the
+core never imports the recorder. If the engine is not installed, nothing registers.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from casework.clock import as_utc
+
+try:
+    from casework.engine import action
+except ImportError:  # engine not installed: the recorder works without it
+    action = None
+
+
+class SessionUnit:
+    """A unit of work over the engine step's session: it flushes; the step commits."""
+
+    def __init__(self, session) -> None:
+        self.session = session
+
+    def __enter__(self) -> SessionUnit:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def commit(self) -> None:
+        self.session.flush()
+
+
+def _moment(value: str) -> datetime:
+    return as_utc(datetime.fromisoformat(value))
+
+
+def place_hold_action(ctx, camera_id: int, t0: str, t1: str, reason: str,
+                      case_ref: str | None = None, access_request_ref: str | None = None) -> dict:
+    """Hold a camera's footage for a case or access request in the step's transaction."""
+    from recorder import holds
+
+    hold_id = holds.place_hold(SessionUnit(ctx.session), camera_id, _moment(t0), _moment(t1),
+                               ctx.actor, reason, case_ref=case_ref,
+                               access_request_ref=access_request_ref)
+    return {"hold_id": hold_id}
+
+
+def export_action(ctx, camera_id: int, t0: str, t1: str, access_request_ref: str,
+                  requested_by: str, purpose: str, destination: str) -> dict:
+    """Export a clip for an approved access request; the approver is the acting user."""
+    from recorder import export
+    from recorder.store import footage_root
+
+    container = ctx.resources["container"]
+    root = Path(ctx.resources.get("recorder_root") or footage_root(container))
+    out = export.export_clip(SessionUnit(ctx.session), container.files, root, camera_id,
+                             _moment(t0), _moment(t1), access_request_ref=access_request_ref,
+                             requested_by=requested_by, approved_by=ctx.actor, purpose=purpose,
+                             destination=destination)
+    return {"export_id": out["id"], "manifest_sha256": out["manifest_sha256"]}
+
+
+if action is not None:
+    action("recorder.place_hold",
+           inputs={"camera_id": int, "t0": str, "t1": str, "reason": str, "case_ref": str,
+                   "access_request_ref": str},
+           outputs={"hold_id": int}, optional={"case_ref", "access_request_ref"})(place_hold_action)
+    action("recorder.export",
+           inputs={"camera_id": int, "t0": str, "t1": str, "access_request_ref": str,
+                   "requested_by": str, "purpose": str, "destination": str},
+           outputs={"export_id": int, "manifest_sha256": str})(export_action)
