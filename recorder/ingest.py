@@ -63,9 +63,9 @@ def next_backoff(current: float) -> float:
     return min(C.RECONNECT_MAX_S, max(C.RECONNECT_MIN_S, current * 2))
 
 
-def is_cut(keyframe: bool, t: datetime, seg_start: datetime, seconds: float) -> bool:
+def is_cut(keyframe: bool, offset: float, seg_offset: float, seconds: float) -> bool:
     """Cut a new segment only on a keyframe, once the current one is long enough."""
-    return keyframe and (t - seg_start).total_seconds() >= seconds
+    return keyframe and offset - seg_offset >= seconds
 
 
 class StopRecording(Exception):
@@ -148,67 +148,69 @@ class CameraRecorder(threading.Thread):
             container.close()
 
     def _copy(self, container, stream) -> None:
-        tb = stream.time_base
+        # Per-packet work stays in floats (seconds since the anchor); datetimes are made
+        # only when a segment opens or closes. Fractions/timedeltas per packet cost ~25 %.
+        tb = float(stream.time_base)
         frame_s = float(1 / stream.average_rate) if stream.average_rate else 0.04
+        live = self.source.live or self.source.realtime
         anchor_pts, anchor_wall, anchor_mono, last_pts = None, None, 0.0, None
-        for packet in container.demux(stream):
-            if self.stop.is_set():
-                return
-            pts = packet.pts if packet.pts is not None else packet.dts
-            if pts is None:
-                continue
-            key = packet.is_keyframe
-            if anchor_pts is not None and not self._plausible(pts, last_pts, tb):
-                self._close_writer()  # discontinuity: never glue across it
-                anchor_pts = None
-            if anchor_pts is None:
-                if not key:
-                    continue  # never start mid-GOP
-                anchor_pts, anchor_wall, anchor_mono = pts, clock.now(), time.monotonic()
-            last_pts = pts
-            offset = float((pts - anchor_pts) * tb)
-            if src_pace := self.source.realtime:
-                delay = anchor_mono + offset - time.monotonic()
-                if delay > 0 and self.stop.wait(delay):
-                    return
-            t = anchor_wall + timedelta(seconds=offset)
-            w = self._writer
-            if w is not None and is_cut(key, t, w.start, self.segment_seconds):
-                if (self.source.live or src_pace) and abs((t - clock.now()).total_seconds()) > C.MAX_CLOCK_DRIFT_S:
-                    anchor_pts, anchor_wall = pts, clock.now()
-                    t = anchor_wall
-                self._close_writer()
-                w = None
-            if w is None:
-                if not key:
-                    continue
-                self._check_space()
-                w = self._writer = SegmentWriter(self.root, self.camera_id, self.uow_factory,
-                                                 stream, t)
-            dur = float(packet.duration * tb) if packet.duration else frame_s
-            self._write(w, packet, t + timedelta(seconds=dur))
-
-    @staticmethod
-    def _plausible(pts: int, last_pts: int | None, tb) -> bool:
-        """A hostile or restarted stream jumps backwards or far ahead: cut there."""
-        if last_pts is None:
-            return True
-        step = float((pts - last_pts) * tb)
-        return -5.0 < step < 60.0
-
-    def _write(self, w: SegmentWriter, packet, end: datetime) -> None:
+        seg_off = end_off = 0.0
         try:
-            w.write(packet, end)
+            for packet in container.demux(stream):
+                if self.stop.is_set():
+                    return
+                pts = packet.pts if packet.pts is not None else packet.dts
+                if pts is None:
+                    continue
+                key = packet.is_keyframe
+                if anchor_pts is not None and not -5.0 < (pts - last_pts) * tb < 60.0:
+                    self._close_writer(anchor_wall, end_off)  # discontinuity: never glue across it
+                    anchor_pts = None
+                if anchor_pts is None:
+                    if not key:
+                        continue  # never start mid-GOP
+                    anchor_pts, anchor_wall, anchor_mono = pts, clock.now(), time.monotonic()
+                last_pts = pts
+                offset = (pts - anchor_pts) * tb
+                if self.source.realtime:
+                    delay = anchor_mono + offset - time.monotonic()
+                    if delay > 0 and self.stop.wait(delay):
+                        return
+                w = self._writer
+                if w is not None and is_cut(key, offset, seg_off, self.segment_seconds):
+                    self._close_writer(anchor_wall, end_off)
+                    w = None
+                    if live:
+                        drift = (anchor_wall + timedelta(seconds=offset) - clock.now()).total_seconds()
+                        if abs(drift) > C.MAX_CLOCK_DRIFT_S:  # re-anchor at a cut only
+                            anchor_pts, anchor_wall, offset = pts, clock.now(), 0.0
+                if w is None:
+                    if not key:
+                        continue
+                    self._check_space()
+                    seg_off = end_off = offset
+                    w = self._writer = SegmentWriter(self.root, self.camera_id, self.uow_factory,
+                                                     stream, anchor_wall + timedelta(seconds=offset))
+                self._write(w, packet)
+                end_off = offset + (packet.duration * tb if packet.duration else frame_s)
+        finally:  # end of stream, error or stop: seal what was written
+            self._close_writer(anchor_wall, end_off)
+
+    def _write(self, w: SegmentWriter, packet) -> None:
+        try:
+            w.write(packet)
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
                 self._disk_full(str(exc))
             raise
 
     # -- segments, space and alarms -----------------------------------------------
-    def _close_writer(self) -> None:
+    def _close_writer(self, anchor_wall: datetime | None = None, end_off: float = 0.0) -> None:
         w, self._writer = self._writer, None
         if w is None:
             return
+        if anchor_wall is not None:
+            w.end = max(w.start, anchor_wall + timedelta(seconds=end_off))
         try:
             w.close()
             self.segments_sealed += 1

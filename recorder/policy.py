@@ -39,8 +39,11 @@ def _warn_once(code: str, message: str) -> None:
     log.warning("no retention rule for %s, national baseline used: %s", code, message)
 
 
+@lru_cache(maxsize=4096)
 def rule_for(jurisdiction_code: str | None, on: date):
-    """The rulebook's retention rule, or the national baseline when none answers."""
+    """The rulebook's retention rule, or the national baseline when none answers.
+
+    Cached per (jurisdiction, day): rulebooks are immutable data and the day decides."""
     try:
         from casework.rulebooks import retention_days  # written in parallel; may be absent
     except ImportError:

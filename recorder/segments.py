@@ -41,12 +41,12 @@ class SegmentWriter:
         self.end = start
         self.packets = 0
 
-    def write(self, packet: av.Packet, end: datetime) -> None:
-        """Mux one packet (copied, not transcoded); `end` is where its frame ends."""
+    def write(self, packet: av.Packet, end: datetime | None = None) -> None:
+        """Mux one packet (copied, not transcoded); `end`, if given, is where its frame ends."""
         packet.stream = self._stream
         self._out.mux(packet)
         self.packets += 1
-        if end > self.end:
+        if end is not None and end > self.end:
             self.end = end
 
     def close(self, *, truncated: bool = False) -> None:

@@ -74,7 +74,7 @@ class HashingFile:
             return
         try:
             if sync:
-                os.fsync(self._fd)
+                os.fdatasync(self._fd)  # data and size; the directory entry is synced by the caller
         finally:
             os.close(self._fd)
             self._fd = -1

@@ -67,9 +67,9 @@ def test_camera_days_only_lengthen_the_rulebook_minimum():
 
 
 def test_cuts_gaps_backoff_and_sources():
-    assert not is_cut(False, T0 + timedelta(seconds=9), T0, 2.0)
-    assert not is_cut(True, T0 + timedelta(seconds=1), T0, 2.0)
-    assert is_cut(True, T0 + timedelta(seconds=2), T0, 2.0)
+    assert not is_cut(False, 9.0, 0.0, 2.0)
+    assert not is_cut(True, 1.0, 0.0, 2.0)
+    assert is_cut(True, 2.0, 0.0, 2.0)
     spans = [(T0, T0 + timedelta(seconds=2)), (T0 + timedelta(seconds=2), T0 + timedelta(seconds=4)),
              (T0 + timedelta(seconds=9), T0 + timedelta(seconds=11))]
     assert find_gaps(spans) == [(T0 + timedelta(seconds=4), T0 + timedelta(seconds=9))]
