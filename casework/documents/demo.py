@@ -22,10 +22,11 @@ SERVED_ON_THE_SPOT = ("rectification_order", "warning_decision", "penalty_notice
 
 
 def seed_demo_documents(container: Container, progress: Callable[[str], None] = print) -> str:
-    """Idempotent: does nothing once any document exists, or while there is no unit."""
+    """Idempotent: does nothing once the sample documents exist, or while there is no unit."""
     with container.uow() as uow:
         session = uow.session
-        if session.execute(select(func.count()).select_from(Document)).scalar_one():
+        samples = select(func.count()).select_from(Document).where(Document.case_ref == "demo:documents")
+        if session.execute(samples).scalar_one():
             return "documents: already seeded"
         unit = session.execute(select(Unit).order_by(Unit.id).limit(1)).scalar_one_or_none()
         if unit is None:
