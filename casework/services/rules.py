@@ -115,8 +115,9 @@ def provision(cited: dict | Citation) -> dict:
 
 
 def consequence_text(rule: dict) -> str:
+    """What follows a missed deadline; the template puts 逾期不改正的 before it."""
     fine = rule.get("fine")
-    step = "给予警告；拒不改正的，" if rule.get("warning_first") else "逾期不改正的，"
+    step = "将给予警告；拒不改正的，" if rule.get("warning_first") else ""
     if fine:
         low = f"{fine['min']}元以上" if fine["min"] else ""
         return f"{step}将依据{instrument_title(fine['source'])}{fine['article']}处{low}{fine['max']}元以下罚款。"
