@@ -23,6 +23,19 @@ def local_date(moment) -> date:
     return clock_module.to_local(moment).date()
 
 
+def pdf_text(driver, document) -> str:
+    """The served PDF's text, read back from the exact stored bytes."""
+    import io
+
+    from pypdf import PdfReader
+
+    from casework import documents
+
+    with driver.uow() as uow:
+        data = documents.download(uow.session, driver.container.files, document.id)
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace("\n", "")
+
+
 def due_day(case) -> date:
     """The last day of a deadline (it ends at 24:00 Asia/Shanghai)."""
     return local_date(case.due_at - timedelta(seconds=1))
@@ -93,6 +106,11 @@ def test_taiyuan_penalty_cites_article_26_and_500_to_1000(driver):
     [rect] = driver.cases_of(reg["unit_id"], "rectification")
     assert driver.violation(rect).article.startswith("第二十六条")
     driver.order(rect.ref)
+    [order] = driver.documents(rect.ref)
+    text = pdf_text(driver, order)
+    assert order.number in text and "太原市公安局" in text
+    assert "第二十六条" in text and "500元以上1000元以下罚款" in text
+    assert driver.case_data(rect.ref)["deadline_date"][:4] == "2026"
     driver.travel(days=60)
     driver.sweep()
     fine = driver.violation(rect).rule["fine"]
