@@ -1,0 +1,51 @@
+"""Units see only their own cases and tasks; inspections are drawn by a cycle policy."""
+from __future__ import annotations
+
+import pytest
+
+from casework.errors import NotFound, PermissionDenied
+from casework.services import cases, inspections, tasks
+from tests.integration.lifecycle_driver import CLERK, INSPECTOR, Driver
+
+
+@pytest.fixture
+def driver(container, clock):
+    return Driver(container, clock)
+
+
+def test_a_unit_sees_only_its_own_cases_and_tasks(driver):
+    one, two = driver.register("taiyuan"), driver.register("taiyuan")
+    mine = cases.list_cases(driver.uow(), actor=one["unit"])
+    assert [c["ref"] for c in mine] == [one["case_ref"]]
+    with pytest.raises(NotFound):
+        cases.show_case(driver.uow(), two["case_ref"], actor=one["unit"])
+    [task] = tasks.list_tasks(driver.uow(), actor=one["unit"])
+    assert task["case_ref"] == one["case_ref"]
+    other = driver.task(two["case_ref"], "acceptance_complete")
+    with pytest.raises(PermissionDenied):
+        tasks.complete_task(driver.uow(), actor=one["unit"], work_item_id=other.id,
+                            data={"completed_on": "2026-03-02", "camera_count": 1, "builder": "x"})
+    assert driver.open_forms(two["case_ref"]) == ["acceptance_complete"]
+
+
+def test_staff_cannot_complete_a_task_outside_their_role(driver):
+    reg = driver.register("taiyuan")
+    item = driver.task(reg["case_ref"], "acceptance_complete")
+    with pytest.raises(PermissionDenied):
+        tasks.complete_task(driver.uow(), actor=CLERK, work_item_id=item.id,
+                            data={"completed_on": "2026-03-02", "camera_count": 1, "builder": "x"})
+
+
+def test_inspection_cycle_selects_units_not_inspected_within_the_interval(driver, clock):
+    one, two = driver.register("taiyuan"), driver.register("changzhou")
+    today = clock.now().date()
+    due = inspections.select_due_units(driver.uow(), on=today, random_share=0.0)
+    assert due == [one["unit_id"], two["unit_id"]]
+    inspections.start_inspection(driver.uow(), actor=INSPECTOR, unit_id=one["unit_id"])
+    driver.travel(days=1)
+    due = inspections.select_due_units(driver.uow(), on=today, random_share=0.0)
+    assert due == [two["unit_id"]]
+    driver.travel(days=400)
+    later = clock.now().date()
+    assert inspections.select_due_units(driver.uow(), on=later, random_share=0.0) == [
+        one["unit_id"], two["unit_id"]]
