@@ -39,13 +39,38 @@ class WaitingTimer:
     due_at: datetime
 
 
+@dataclass(frozen=True)
+class Derived:
+    """The rows an instance's state implies; diffed before/after a step to write only changes."""
+
+    items: dict[str, HumanTask]
+    timers: dict[str, WaitingTimer]
+
+
+EMPTY = Derived({}, {})
+
+
+def derive(workflow: BpmnWorkflow | None) -> Derived:
+    if workflow is None:
+        return EMPTY
+    return Derived(human_tasks(workflow), waiting_timers(workflow))
+
+
 def properties(task_spec: Any) -> dict[str, str]:
     return (getattr(task_spec, "extensions", None) or {}).get("properties", {}) or {}
 
 
+def all_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    """Every task of the workflow and its subprocesses (dict scans, no tree walk)."""
+    tasks = list(workflow.tasks.values())
+    for sub in workflow.subprocesses.values():
+        tasks.extend(sub.tasks.values())
+    return tasks
+
+
 def ready_human_tasks(workflow: BpmnWorkflow) -> list[Task]:
-    return [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
-            if isinstance(t.task_spec, (UserTask, ManualTask))]
+    return [t for t in all_tasks(workflow)
+            if t.state == TaskState.READY and isinstance(t.task_spec, (UserTask, ManualTask))]
 
 
 def human_tasks(workflow: BpmnWorkflow) -> dict[str, HumanTask]:
@@ -116,7 +141,8 @@ def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
     if workflow.is_completed():
         data = dict(workflow.data)
     else:
-        open_tasks = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+        open_tasks = [t for t in workflow.tasks.values()
+                      if t.state & (TaskState.READY | TaskState.WAITING | TaskState.STARTED)]
         data = {}
         for task in open_tasks or ([workflow.last_task] if workflow.last_task else []):
             data.update(task.data)

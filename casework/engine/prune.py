@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from SpiffWorkflow.bpmn import BpmnWorkflow
     from SpiffWorkflow.task import Task
 
-MIN_TASKS = 48  # below this many tasks a tree is left alone
+MIN_TASKS = 24  # below this many tasks a tree is left alone
 KEEP = 2  # finished tasks kept above the live frontier of a chain
 
 

@@ -6,22 +6,22 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable
 from uuid import UUID
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import bindparam, delete, select
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from casework import audit, clock
-from casework.engine.derive import current_data, human_tasks, waiting_timers
+from casework.engine.derive import EMPTY, Derived, current_data, derive
 from casework.engine.errors import ExpressionFailed, ExpressionRejected
 from casework.engine.forms import check_form_data
 from casework.engine.prune import compact, maybe_compact
 from casework.engine.scripting import SafeScriptEngine, StepContext
 from casework.engine.serializer import SPECS, Specs, VersionEntry, dump_state, load_workflow, new_workflow
+from casework.engine.store import write_instance, write_rows
 from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound, PermissionDenied
-from casework.models.engine import NO_DUE, ModelVersion, ProcessInstance, Timer, WorkItem
+from casework.models.engine import ModelVersion, ProcessInstance, Timer, WorkItem
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -43,13 +43,15 @@ class Step:
     workflow: BpmnWorkflow
     actor: str
     now: datetime
-    fresh: bool = False  # no rows yet (a new instance)
+    before: Derived = EMPTY  # the rows as the loaded state implied them
     refresh: bool = False  # rewrite kept rows too (after a migration)
+    model_version_id: int | None = None  # set by a migration
 
 
-def version_entry(session: Session, version_id: int) -> VersionEntry:
+def version_entry(session: Session, version_id: int, sha: str | None = None) -> VersionEntry:
     """The cached, restored version (one small query for its sha; the spec JSON only on a miss)."""
-    sha = session.scalar(select(ModelVersion.sha256).where(ModelVersion.id == version_id))
+    if sha is None:
+        sha = session.scalar(select(ModelVersion.sha256).where(ModelVersion.id == version_id))
     return SPECS.get((version_id, sha), lambda: session.execute(
         select(ModelVersion.spec_json, ModelVersion.forms).where(ModelVersion.id == version_id)).one())
 
@@ -79,8 +81,8 @@ def _engine(session, instance, actor, resources, now) -> SafeScriptEngine:
     return SafeScriptEngine(StepContext(session, instance, actor, resources if resources is not None else {}, now))
 
 
-def open_step(session: Session, instance: ProcessInstance, *, actor: str,
-              resources: dict | None = None, expected_revision: int | None = None) -> Step:
+def open_step(session: Session, instance: ProcessInstance, *, actor: str, resources: dict | None = None,
+              expected_revision: int | None = None, version: VersionEntry | None = None) -> Step:
     """Load a running instance's workflow for one step."""
     if instance.status != "running":
         raise Conflict(f"流程实例 {instance.id} 状态为 {instance.status} / instance {instance.id} is {instance.status}")
@@ -89,8 +91,9 @@ def open_step(session: Session, instance: ProcessInstance, *, actor: str,
                        f"instance {instance.id} changed (revision {instance.revision}, expected {expected_revision})")
     now = clock.now()
     engine = _engine(session, instance, actor, resources, now)
-    workflow = load_workflow(instance.state, specs_for(session, instance.model_version_id), engine)
-    return Step(session, instance, workflow, actor, now)
+    version = version or version_entry(session, instance.model_version_id)
+    workflow = load_workflow(instance.state, version.specs, engine)
+    return Step(session, instance, workflow, actor, now, before=derive(workflow))
 
 
 def advance(step: Step, act: Callable[[BpmnWorkflow], Any]) -> Any:
@@ -113,59 +116,17 @@ def save(step: Step, action: str, details: dict[str, Any]) -> ProcessInstance:
     """Persist the step: revision-checked UPDATE, re-derived rows, one audit event."""
     instance, workflow, session = step.instance, step.workflow, step.session
     compact(workflow)
-    instance.state = dump_state(workflow)
-    instance.data = current_data(workflow)
-    instance.updated_at = step.now
-    if workflow.is_completed():
-        instance.status, instance.completed_at = "completed", step.now
-    instance_id = instance.id
-    try:
-        session.flush()  # UPDATE ... WHERE id = ? AND revision = ?
-    except StaleDataError:
-        raise Conflict(f"流程实例 {instance_id} 已被他人更新 / "
-                       f"instance {instance_id} was changed by someone else") from None
-    sync_rows(session, instance, workflow, step.now, fresh=step.fresh, refresh=step.refresh)
+    completed = workflow.is_completed()
+    write_instance(session, instance, {
+        "state": dump_state(workflow), "data": current_data(workflow),
+        "status": "completed" if completed else instance.status, "updated_at": step.now,
+        "completed_at": step.now if completed else instance.completed_at,
+        "model_version_id": step.model_version_id or instance.model_version_id})
+    after = derive(workflow) if instance.status == "running" else EMPTY
+    write_rows(session, instance, step.before, after, step.now, refresh=step.refresh)
     audit.record(session, step.actor, action, f"instance:{instance.id}",
                  {"key": instance.key, "revision": instance.revision, "status": instance.status, **details})
     return instance
-
-
-def sync_rows(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow | None,
-              now: datetime, *, fresh: bool = False, refresh: bool = False) -> None:
-    """Re-derive the instance's work items and timers: delete what went, insert what came."""
-    running = workflow is not None and instance.status == "running"
-    want_items = human_tasks(workflow) if running else {}
-    want_timers = waiting_timers(workflow) if running else {}
-    have_items = {} if fresh else dict(session.execute(
-        select(WorkItem.task_id, WorkItem.id).where(WorkItem.instance_id == instance.id)).all())
-    have_timers = {} if fresh else dict(session.execute(
-        select(Timer.task_id, Timer.id).where(Timer.instance_id == instance.id)).all())
-    gone = [wid for tid, wid in have_items.items() if tid not in want_items]
-    if gone:
-        session.execute(delete(WorkItem).where(WorkItem.id.in_(gone)))
-    new = [h for tid, h in want_items.items() if tid not in have_items]
-    if new:
-        session.execute(insert(WorkItem), [{
-            "instance_id": instance.id, "task_id": h.task_id, "task_spec": h.task_spec, "key": instance.key,
-            "title": h.title, "role": h.role, "form_key": h.form_key,
-            "unit_id": instance.unit_id, "jurisdiction_id": instance.jurisdiction_id,
-            "case_ref": instance.case_ref, "created_at": now, "due_at": h.due_at,
-            "sort_at": h.due_at or NO_DUE} for h in new])
-    for tid in set(want_items) & set(have_items) if refresh else ():
-        h = want_items[tid]
-        session.execute(update(WorkItem).where(WorkItem.id == have_items[tid]).values(
-            task_spec=h.task_spec, title=h.title, role=h.role, form_key=h.form_key, due_at=h.due_at,
-            sort_at=h.due_at or NO_DUE))
-    gone = [tid for tid, t in have_timers.items() if tid not in want_timers]
-    if gone:
-        session.execute(delete(Timer).where(Timer.id.in_([have_timers[t] for t in gone])))
-    new_timers = [t for tid, t in want_timers.items() if tid not in have_timers]
-    if new_timers:
-        session.execute(insert(Timer), [{"instance_id": instance.id, "task_id": t.task_id, "name": t.name,
-                                         "due_at": t.due_at} for t in new_timers])
-    for tid in set(want_timers) & set(have_timers):  # a cycle timer moves its due time
-        session.execute(update(Timer).where(Timer.id == have_timers[tid], Timer.due_at != want_timers[tid].due_at)
-                        .values(due_at=want_timers[tid].due_at))
 
 
 def _check_start_data(data: Any) -> dict[str, Any]:
@@ -191,7 +152,7 @@ def start(session: Session, key: str, *, data: dict, actor: str, case_ref: str |
     session.flush()
     engine = _engine(session, instance, actor, resources, now)
     workflow = new_workflow(specs_for(session, model.id), engine)
-    step = Step(session, instance, workflow, actor, now, fresh=True)
+    step = Step(session, instance, workflow, actor, now)
 
     def seed(wf):
         for task in wf.get_tasks(state=TaskState.READY):
@@ -200,19 +161,28 @@ def start(session: Session, key: str, *, data: dict, actor: str, case_ref: str |
     return save(step, "engine.start", {"version": model.version, "case_ref": case_ref})
 
 
+_COMPLETE_QUERY = (  # built once: SQLAlchemy memoizes its cache key
+    select(WorkItem.__table__, ProcessInstance, ModelVersion.sha256)
+    .join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id)
+    .join(ModelVersion, ModelVersion.id == ProcessInstance.model_version_id)
+    .where(WorkItem.id == bindparam("item_id")))
+
+
 def complete(session: Session, work_item_id: int, data: dict, *, actor: str, roles: set[str],
              unit_id: int | None = None, expected_revision: int | None = None,
              resources: dict | None = None) -> ProcessInstance:
     """Complete a READY user task with form data, as a user holding the lane's role."""
-    item = session.get(WorkItem, work_item_id)
-    if item is None:
+    row = session.execute(_COMPLETE_QUERY, {"item_id": work_item_id}).first()
+    if row is None:
         raise Conflict(f"待办 {work_item_id} 已办结或不存在 / work item {work_item_id} was already completed or does not exist")
+    item, instance, sha = row, row.ProcessInstance, row.sha256
     check_may_act(item, actor=actor, roles=roles, unit_id=unit_id)
     if item.assignee and item.assignee != actor:
         raise Conflict(f"待办已由 {item.assignee} 签收 / work item is claimed by {item.assignee}")
-    instance = get_instance(session, item.instance_id)
-    check_form_data(version_entry(session, instance.model_version_id), item.form_key, data)
-    step = open_step(session, instance, actor=actor, resources=resources, expected_revision=expected_revision)
+    version = version_entry(session, instance.model_version_id, sha)
+    check_form_data(version, item.form_key, data)
+    step = open_step(session, instance, actor=actor, resources=resources, expected_revision=expected_revision,
+                     version=version)
     task_id = UUID(item.task_id)
 
     def run(wf):
@@ -262,7 +232,8 @@ def fail_instance(session: Session, instance: ProcessInstance, message: str, *, 
     """Mark an instance as failed (its rows removed) so sweeps stop retrying it."""
     instance.status, instance.error, instance.updated_at = "error", message[:4000], clock.now()
     session.flush()
-    sync_rows(session, instance, None, instance.updated_at)
+    session.execute(delete(WorkItem).where(WorkItem.instance_id == instance.id))
+    session.execute(delete(Timer).where(Timer.instance_id == instance.id))
     audit.record(session, actor, "engine.error", f"instance:{instance.id}", {"error": message[:500]})
 
 

@@ -94,10 +94,14 @@ class Timer(Base):
     """One waiting timer event of an instance; the sweep selects due rows by index."""
 
     __tablename__ = "engine_timer"
-    __table_args__ = (UniqueConstraint("instance_id", "task_id"), {"sqlite_autoincrement": True})
+    __table_args__ = (
+        UniqueConstraint("instance_id", "task_id"),
+        Index("ix_engine_timer_due", "due_at", "id"),  # the sweep's ORDER BY due_at, id: no sort step
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("engine_instance.id", ondelete="CASCADE"), index=True)
     task_id: Mapped[str] = mapped_column(String(36))
     name: Mapped[str] = mapped_column(String(120))
-    due_at: Mapped[datetime] = mapped_column(index=True)
+    due_at: Mapped[datetime]

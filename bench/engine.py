@@ -1,0 +1,263 @@
+"""Engine benchmark: `python -m bench.engine [--quick] [--postgres URL]`.
+
+raw_step_ms                   deserialize + complete a user task + engine steps + prune + serialize (no DB)
+raw_step_ms_stock             the same with SpiffWorkflow's own serializer (spec inside) and script engine
+persisted_step_ms_sqlite      `complete()` in its own committed unit of work: the raw step plus the
+                              revision-checked UPDATE, work-item/timer re-derivation and the audit event
+persisted_vs_raw_ratio_sqlite persisted ÷ raw, both measured here
+completions_per_s_sqlite      committed completions per second, one client
+statements_per_completion     SQL statements per completion (spiff-arena: 71-79 and 5 commits)
+persisted_step_ms_postgres    as for SQLite, when CASEWORK_DATABASE_URL or --postgres names a server
+timer_select_batch_ms         one due batch of 1000 from 1,000,000 timer rows (100,000 with --quick)
+timers_fired_per_s            fire_due_timers over 10,000 due instances (1,000 with --quick)
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import event, insert, select, text
+
+from casework import clock
+from casework.bootstrap import bootstrap
+from casework.config import PROJECT_ROOT
+from casework.devtools import pg
+from casework.engine import complete, deploy, fire_due_timers, list_work_items, start
+from casework.engine.prune import compact
+from casework.engine.runtime import specs_for
+from casework.engine.scripting import SafeScriptEngine
+from casework.engine.serializer import dump_state, load_workflow
+from casework.engine.timers import due_batch
+from casework.models.base import Base
+from casework.models.engine import ProcessInstance, Timer
+from migrations.metadata import load_all_models
+
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=clock.UTC)
+LOOP = PROJECT_ROOT / "bpmn" / "test" / "engine_user_loop.bpmn"
+TIMER = PROJECT_ROOT / "bpmn" / "test" / "engine_timer.bpmn"
+
+
+def make_app(url: str, data_dir: Path):
+    load_all_models()
+    app = bootstrap(database_url=url, data_dir=data_dir, clock=clock.TravelClock(T0))
+    Base.metadata.drop_all(app.engine)
+    Base.metadata.create_all(app.engine)
+    with app.uow() as uow:
+        deploy(uow.session, "engine_user_loop", LOOP.read_bytes(), actor="bench")
+        deploy(uow.session, "engine_timer", TIMER.read_bytes(), actor="bench")
+        uow.commit()
+    return app
+
+
+def start_loops(app, count: int) -> None:
+    with app.uow() as uow:
+        for i in range(count):
+            start(uow.session, "engine_user_loop", data={"n": 0}, actor="bench", case_ref=f"B{i}")
+        uow.commit()
+
+
+def persisted_steps(app, steps: int, instances: int = 20) -> tuple[float, float]:
+    """Seconds per committed completion, and SQL statements per completion."""
+    with app.uow() as uow:
+        running = len(list_work_items(uow.session, role="inspector", limit=instances))
+    if running < instances:
+        start_loops(app, instances - running)
+    counter = {"n": 0}
+
+    def count(*_args):
+        counter["n"] += 1
+    event.listen(app.engine, "before_cursor_execute", count)
+    began = time.perf_counter()
+    done = 0
+    while done < steps:
+        with app.uow() as uow:
+            items = list_work_items(uow.session, role="inspector", limit=instances)
+        for item in items:
+            with app.uow() as uow:
+                complete(uow.session, item.id, {"again": True}, actor="bench", roles={"inspector"})
+                uow.commit()
+            done += 1
+    elapsed = time.perf_counter() - began
+    event.remove(app.engine, "before_cursor_execute", count)
+    # The listing between rounds is not part of a completion.
+    listings = steps / instances
+    return elapsed / done, (counter["n"] - listings) / done
+
+
+def raw_steps(app, steps: int) -> float:
+    """The same completion on the same state, without the database."""
+    with app.uow() as uow:
+        instance = uow.session.scalars(select(ProcessInstance).where(ProcessInstance.key == "engine_user_loop")
+                                       .order_by(ProcessInstance.id.desc()).limit(1)).one()
+        specs = specs_for(uow.session, instance.model_version_id)
+        state = instance.state
+    engine = SafeScriptEngine()
+    began = time.perf_counter()
+    for _ in range(steps):
+        workflow = load_workflow(state, specs, engine)
+        task = next(t for t in workflow.get_tasks(manual=True) if t.state == 16)  # READY
+        task.data.update({"again": True})
+        task.run()
+        workflow.do_engine_steps()
+        compact(workflow)
+        state = dump_state(workflow)
+    return (time.perf_counter() - began) / steps
+
+
+def raw_steps_stock(steps: int) -> float:
+    """Reference: SpiffWorkflow's serializer (spec in every state) and its eval-based engine."""
+    from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+    from SpiffWorkflow.bpmn import BpmnWorkflow
+    from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+    from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_str(LOOP.read_bytes().replace(b">P30D<", b">'P30D'<"))  # stock evaluates it as Python
+    workflow = BpmnWorkflow(parser.get_spec("engine_user_loop"), parser.get_subprocess_specs("engine_user_loop"))
+    workflow.get_tasks(state=16)[0].data.update({"n": 0})
+    workflow.do_engine_steps()
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+    state = serializer.serialize_json(workflow)
+    first = None
+    began = time.perf_counter()
+    for i in range(steps):
+        workflow = serializer.deserialize_json(state)
+        task = workflow.get_tasks(state=16, manual=True)[0]
+        task.data.update({"again": True})
+        task.run()
+        workflow.do_engine_steps()
+        state = serializer.serialize_json(workflow)
+        if i == 0:
+            first = len(state)
+    return (time.perf_counter() - began) / steps, first, len(state)
+
+
+def interleaved(app, steps: int, rounds: int = 7) -> tuple[float, float, float]:
+    """Persisted and raw steps measured in alternating rounds (medians): fair on a busy machine."""
+    persisted, statements, raw = [], [], []
+    for _ in range(rounds):
+        p, s = persisted_steps(app, steps // rounds)
+        persisted.append(p)
+        statements.append(s)
+        raw.append(raw_steps(app, steps // rounds))
+    return statistics.median(persisted), statistics.median(statements), statistics.median(raw)
+
+
+def timer_select(path: Path, rows: int, runs: int = 30) -> float:
+    """Median ms to select a due batch of 1000 from `rows` timer rows by index."""
+    app = bootstrap(database_url=f"sqlite:///{path}", data_dir=path.parent, clock=clock.TravelClock(T0))
+    load_all_models()
+    Base.metadata.create_all(app.engine)
+    app.engine.dispose()
+    raw = sqlite3.connect(path)  # bulk load without the instance rows the foreign key wants
+    raw.executemany(
+        "INSERT INTO engine_timer (instance_id, task_id, name, due_at) VALUES (?, ?, ?, ?)",
+        ((i + 1, "00000000-0000-0000-0000-000000000000", "t",
+          (T0 + timedelta(minutes=i * 7919 % (rows * 10))).replace(tzinfo=None).isoformat(" "))
+         for i in range(rows)))
+    raw.commit()
+    raw.close()
+    now = T0 + timedelta(minutes=rows * 10 // 50)  # ~2% of the rows are due
+    times = []
+    with app.uow() as uow:
+        for _ in range(runs):
+            began = time.perf_counter()
+            batch = due_batch(uow.session, now, 1000)
+            times.append(time.perf_counter() - began)
+            assert len(batch) == 1000
+    app.engine.dispose()
+    return statistics.median(times) * 1000
+
+
+def timers_fired(app, count: int) -> float:
+    """Timers fired per second: `count` waiting instances cloned from one, all due."""
+    with app.uow() as uow:
+        one = start(uow.session, "engine_timer", data={"wake_at": (T0 + timedelta(hours=1)).isoformat()},
+                    actor="bench")
+        timer = uow.session.scalars(select(Timer).where(Timer.instance_id == one.id)).one()
+        row = {c: getattr(one, c) for c in ("model_version_id", "key", "status", "state", "data",
+                                             "created_at", "updated_at")}
+        task_id, due = timer.task_id, timer.due_at
+        uow.commit()
+    with app.uow() as uow:
+        s = uow.session
+        for base in range(0, count - 1, 1000):
+            n = min(1000, count - 1 - base)
+            ids = [s.execute(insert(ProcessInstance).values(revision=1, **row)).inserted_primary_key[0]
+                   for _ in range(n)]
+            s.execute(insert(Timer), [{"instance_id": i, "task_id": task_id, "name": "wait", "due_at": due}
+                                      for i in ids])
+        uow.commit()
+    clock.current().travel_to(T0 + timedelta(hours=2))
+    began = time.perf_counter()
+    fired = fire_due_timers(app.session_factory, batch=500)
+    elapsed = time.perf_counter() - began
+    clock.current().travel_to(T0)
+    assert fired == count, (fired, count)
+    return fired / elapsed
+
+
+def postgres_server(args) -> str | None:
+    url = args.postgres or os.environ.get("CASEWORK_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        return None
+    head, _, _db = url.partition("://")[2].partition("/")
+    return f"postgresql://{head}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small run (< 30 s)")
+    parser.add_argument("--postgres", help="PostgreSQL server URL (a scratch database is created)")
+    args = parser.parse_args(argv)
+    steps = 300 if args.quick else 2000
+    timer_rows = 100_000 if args.quick else 1_000_000
+    fire_count = 1000 if args.quick else 10_000
+
+    with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
+        tmp = Path(tmp)
+        app = make_app(f"sqlite:///{tmp / 'bench.db'}", tmp)
+        persisted_steps(app, 40)  # warm caches
+        persisted, statements, raw = interleaved(app, steps)
+        stock, stock_first, stock_last = raw_steps_stock(100)
+        print(f"raw_step_ms: {raw * 1000:.3f} ms")
+        print(f"raw_step_ms_stock: {stock * 1000:.3f} ms")
+        print(f"stock_state_bytes_growth: {stock_first} -> {stock_last} bytes over 100 rounds")
+        print(f"persisted_step_ms_sqlite: {persisted * 1000:.3f} ms")
+        print(f"persisted_vs_raw_ratio_sqlite: {persisted / raw:.2f} ratio")
+        print(f"completions_per_s_sqlite: {1 / persisted:.0f} completions/s")
+        print(f"statements_per_completion: {statements:.1f} statements")
+        with app.uow() as uow:
+            size = uow.session.scalar(select(text("max(length(state))")).select_from(ProcessInstance))
+        print(f"instance_state_bytes_max: {size} bytes")
+        fired_per_s = timers_fired(app, fire_count)
+        print(f"timers_fired_per_s: {fired_per_s:.0f} timers/s ({fire_count} due, SQLite)")
+        app.engine.dispose()
+        print(f"timer_select_batch_ms: {timer_select(tmp / 'timers.db', timer_rows):.2f} ms "
+              f"({timer_rows} rows)")
+
+        server = postgres_server(args)
+        if server:
+            name = f"bench_engine_{os.getpid()}"
+            if pg.main(["create", server, name]) != 0:
+                raise SystemExit("cannot create the scratch PostgreSQL database")
+            try:
+                app = make_app(f"{server}/{name}", tmp)
+                persisted_steps(app, 40)
+                persisted_pg, _statements, raw_pg = interleaved(app, steps // 2)
+                print(f"persisted_step_ms_postgres: {persisted_pg * 1000:.3f} ms")
+                print(f"persisted_vs_raw_ratio_postgres: {persisted_pg / raw_pg:.2f} ratio")
+                print(f"timers_fired_per_s_postgres: {timers_fired(app, fire_count // 2):.0f} timers/s")
+                app.engine.dispose()
+            finally:
+                pg.main(["drop", server, name])
+
+
+if __name__ == "__main__":
+    main()
