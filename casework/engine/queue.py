@@ -46,7 +46,7 @@ def claim(session: Session, work_item_id: int, *, user: str, roles: set[str],
           unit_id: int | None = None) -> WorkItem:
     """Take a work item; someone else's claim is a conflict, one's own is a no-op."""
     item = _item(session, work_item_id)
-    check_may_act(item, actor=user, roles=roles, unit_id=unit_id if item.role == "unit" else item.unit_id)
+    check_may_act(item, actor=user, roles=roles, unit_id=unit_id)
     if item.assignee == user:
         return item
     now = clock.now()

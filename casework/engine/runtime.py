@@ -14,7 +14,6 @@ from SpiffWorkflow.util.task import TaskState
 
 from casework import audit, clock
 from casework.engine.derive import EMPTY, Derived, current_data, derive
-from casework.engine.errors import ExpressionFailed, ExpressionRejected
 from casework.engine.forms import check_form_data
 from casework.engine.prune import compact, maybe_compact
 from casework.engine.scripting import SafeScriptEngine, StepContext
@@ -236,6 +235,3 @@ def fail_instance(session: Session, instance: ProcessInstance, message: str, *, 
     session.execute(delete(Timer).where(Timer.instance_id == instance.id))
     audit.record(session, actor, "engine.error", f"instance:{instance.id}", {"error": message[:500]})
 
-
-__all__ = ["ExpressionFailed", "ExpressionRejected", "StepFailed", "complete", "get_instance",
-           "send_message", "start"]

@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from casework import clock
 from casework.engine import functions  # noqa: F401  (registers the date helpers)
 from casework.engine.actions import ActionContext, run_action
+from casework.engine.errors import ExpressionFailed, ExpressionRejected
 from casework.engine.evaluator import compile_expression, evaluate, run_script
 
 if TYPE_CHECKING:
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
     from SpiffWorkflow.task import Task
 
     from casework.models.engine import ProcessInstance
+
+
+def _at(task: Task, exc: Exception) -> Exception:
+    """The same error, naming the diagram element it happened in."""
+    element = getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+    return type(exc)(f"元素 {element}：{exc} / at element {element}")
 
 
 class SafeEnvironment(BasePythonScriptEngineEnvironment):
@@ -57,10 +64,16 @@ class SafeScriptEngine(PythonScriptEngine):
         compile_expression(expression)
 
     def evaluate(self, task, expression, external_context=None):
-        return self.environment.evaluate(expression, task.data, external_context)
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except (ExpressionFailed, ExpressionRejected) as exc:
+            raise _at(task, exc) from None
 
     def execute(self, task, script, external_context=None):
-        return self.environment.execute(script, task.data, external_context)
+        try:
+            return self.environment.execute(script, task.data, external_context)
+        except (ExpressionFailed, ExpressionRejected) as exc:
+            raise _at(task, exc) from None
 
     def call_service(self, task, **kwargs):
         raise RuntimeError("service tasks run through registered actions only")

@@ -13,7 +13,6 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.bpmn.util import PendingBpmnEvent
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
-from SpiffWorkflow.util.task import TaskState
 
 from casework import clock
 from casework.engine.errors import ExpressionFailed
@@ -151,6 +150,3 @@ TIMER_CLASSES = {
     DurationTimerEventDefinition: ClockDuration,
     CycleTimerEventDefinition: ClockCycle,
 }
-
-__all__ = ["ActionServiceTask", "ClockCycle", "ClockDuration", "ClockTimeDate", "TIMER_CLASSES",
-           "TaskState", "is_iso_literal", "parse_instant"]

@@ -26,6 +26,7 @@ from SpiffWorkflow.spiff.specs.defaults import BusinessRuleTask, ManualTask, Scr
 from SpiffWorkflow.specs.ExclusiveChoice import ExclusiveChoice
 from SpiffWorkflow.specs.MultiChoice import MultiChoice
 
+from casework.engine import functions  # noqa: F401  (date helpers are part of the allowed calls)
 from casework.engine.actions import check_parameters
 from casework.engine.errors import DiagramInvalid, ExpressionRejected
 from casework.engine.evaluator import compile_expression, parse_script

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import builtins
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -259,3 +258,23 @@ def test_migration_preview_and_apply(container, clock):
         complete(s, after.id, {"accepted": True}, actor="u", roles={"unit"}, unit_id=3)
         assert get_instance(s, inst.id).status == "completed"
         uow.commit()
+
+
+def test_a_failing_expression_names_its_element_and_saves_nothing(container, clock):
+    from casework.engine import ExpressionFailed
+
+    _deploy(container.uow(), "engine_basic")
+    with container.uow() as uow:
+        s = uow.session
+        inst = start(s, "engine_basic", data={}, actor="c")  # no `rounds`: the script will fail
+        [item] = _items(s)
+        revision = inst.revision
+        uow.commit()
+    with container.uow() as uow:
+        s = uow.session
+        with pytest.raises(ExpressionFailed, match="set_deadline"):
+            complete(s, item.id, {"facts": "f", "days": 2}, actor="c", roles={"clerk"})
+        uow.rollback()
+    with container.uow() as uow:
+        assert get_instance(uow.session, inst.id).revision == revision
+        assert [i.id for i in _items(uow.session)] == [item.id]
