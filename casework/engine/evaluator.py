@@ -124,7 +124,8 @@ def evaluate(text: str, names: Mapping[str, Any]) -> Any:
             f"expression {text!r} failed: {exc.__class__.__name__}: {exc}") from None
 
 
-def parse_script(script: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=1024)
+def parse_script(script: str) -> tuple[tuple[str, str], ...]:
     """Split a script task into `name = expression` pairs; anything else is refused."""
     pairs: list[tuple[str, str]] = []
     lines = [ln for ln in (script or "").splitlines() if ln.strip() and not ln.strip().startswith("#")]
@@ -145,7 +146,7 @@ def parse_script(script: str) -> list[tuple[str, str]]:
         expr = ast.get_source_segment(line.strip(), body[0].value)
         compile_expression(expr)
         pairs.append((name, expr))
-    return pairs
+    return tuple(pairs)
 
 
 def run_script(script: str, data: dict[str, Any]) -> None:
