@@ -167,6 +167,24 @@ def report_dismantled(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date
         return case.ref if case else None
 
 
+def report_camera_change(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date,
+                         added: int = 0, removed: int = 0) -> str | None:
+    """Cameras added or removed: a filing where the rulebook requires one (Tengchong 第二十二条)."""
+    if added < 0 or removed < 0 or added + removed == 0:
+        raise InvalidInput("请填写增加或拆除的设备数量 / give the number of cameras added or removed")
+    with uow:
+        system = uow.session.get(VideoSystem, system_id)
+        if system is None:
+            raise NotFound(f"no such system: {system_id}")
+        unit = _unit_for(uow, actor, system.unit_id)
+        audit.record(uow.session, actor.name, "system.cameras_changed", f"system:{system.id}",
+                     {"on": on.isoformat(), "added": added, "removed": removed})
+        case = open_filing_case(uow.session, unit, system, "camera_change", actor.name,
+                                uow.resources, start=on)
+        uow.commit()
+        return case.ref if case else None
+
+
 def open_filing_case(session, unit: Unit, system: VideoSystem, filing_kind: str, actor: str,
                      resources: dict, start: date | None = None):
     """Open a filing case with its window's deadline, or None where no window applies."""

@@ -244,3 +244,35 @@ def test_privacy_place_camera_is_refused(driver):
                                              system_id=reg["system_id"], name="大厅",
                                              location="一楼大厅", place_kind="public_area")
     assert camera_id > 0
+
+
+def test_tengchong_camera_change_must_be_filed_within_30_days(driver, clock):
+    clock.travel_to(datetime(2021, 3, 1, 2, 0, tzinfo=clock_module.UTC))
+    reg, filing = accept_and_start_filing(driver, "tengchong")
+    ref = registration.report_camera_change(driver.uow(), actor=reg["unit"],
+                                            system_id=reg["system_id"], on=date(2021, 3, 1),
+                                            added=4)
+    case = driver.case(ref)
+    assert case.subkind == "camera_change"
+    assert due_day(case) == date(2021, 3, 31)
+
+
+def test_camera_change_needs_no_filing_where_the_rulebook_sets_no_window(driver):
+    reg, filing = accept_and_start_filing(driver, "taiyuan")
+    assert registration.report_camera_change(driver.uow(), actor=reg["unit"],
+                                             system_id=reg["system_id"],
+                                             on=date(2026, 3, 2), removed=1) is None
+
+
+def test_pre_existing_system_past_its_window_becomes_a_violation_at_the_next_sweep(driver):
+    reg = driver.register("changzhou", category="other_by_law")
+    result = registration.register_system(driver.uow(), actor=CLERK, unit_id=reg["unit_id"],
+                                          site="旧系统", purpose="治安防范", pre_existing=True,
+                                          in_use_since=date(2014, 6, 1))
+    case = driver.case(result["case_ref"])
+    assert case.subkind == "pre_existing"
+    assert due_day(case) == date(2025, 6, 30)  # national 第十四条: 90 days from 2025-04-01
+    driver.sweep()
+    assert driver.case(case.ref).outcome == "overdue"
+    [rect] = driver.cases_of(reg["unit_id"], "rectification")
+    assert driver.violation(rect).code == "not_filed"
