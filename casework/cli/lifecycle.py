@@ -34,6 +34,111 @@ def register_unit(app: AppContext, as_user, **fields) -> None:
     click.echo(json.dumps(result, ensure_ascii=False, default=str))
 
 
+@click.group("system")
+def system() -> None:
+    """Video systems (视频图像信息系统) and their cameras."""
+
+
+@system.command("register")
+@click.option("--unit-id", type=int, required=True)
+@click.option("--site", required=True)
+@click.option("--purpose", default="治安防范", show_default=True)
+@click.option("--government-funded", is_flag=True)
+@click.option("--pre-existing", is_flag=True, help="Built before the rules: must file.")
+@as_option
+@pass_app
+def register_system(app: AppContext, as_user, **fields) -> None:
+    actor = resolve_actor(app.container, as_user)
+    click.echo(json.dumps(registration.register_system(app.container.uow(), actor=actor, **fields)))
+
+
+@system.command("in-use")
+@click.argument("system_id", type=int)
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@as_option
+@pass_app
+def system_in_use(app: AppContext, system_id, on, as_user) -> None:
+    actor = resolve_actor(app.container, as_user)
+    click.echo(json.dumps(registration.report_in_use(app.container.uow(), actor=actor,
+                                                     system_id=system_id, on=on.date())))
+
+
+@system.command("dismantled")
+@click.argument("system_id", type=int)
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@as_option
+@pass_app
+def system_dismantled(app: AppContext, system_id, on, as_user) -> None:
+    actor = resolve_actor(app.container, as_user)
+    ref = registration.report_dismantled(app.container.uow(), actor=actor, system_id=system_id,
+                                         on=on.date())
+    click.echo(ref or "no filing required")
+
+
+@system.command("add-camera")
+@click.argument("system_id", type=int)
+@click.option("--name", required=True)
+@click.option("--location", required=True)
+@click.option("--place-kind", default="public_area", show_default=True)
+@click.option("--stream-url", default=None)
+@as_option
+@pass_app
+def add_camera(app: AppContext, system_id, as_user, **fields) -> None:
+    actor = resolve_actor(app.container, as_user)
+    click.echo(registration.register_camera(app.container.uow(), actor=actor,
+                                            system_id=system_id, **fields))
+
+
+@click.group("violation")
+def violation() -> None:
+    """Violations opened by hand (a clerk or inspector)."""
+
+
+@violation.command("report")
+@click.option("--unit-id", type=int, required=True)
+@click.option("--code", required=True, help="A violation code of the unit's rulebook.")
+@click.option("--facts", required=True)
+@click.option("--act-key", required=True, help="Identifies the act (the same act opens once).")
+@as_option
+@pass_app
+def report_violation(app: AppContext, unit_id, code, facts, act_key, as_user) -> None:
+    from casework.services.violations import report_violation as report
+
+    actor = resolve_actor(app.container, as_user)
+    click.echo(report(app.container.uow(), actor=actor, unit_id=unit_id, code=code,
+                      facts=facts, act_key=act_key))
+
+
+@click.group("inspection")
+def inspection() -> None:
+    """Inspections (监督检查)."""
+
+
+@inspection.command("start")
+@click.option("--unit-id", type=int, required=True)
+@as_option
+@pass_app
+def start_inspection(app: AppContext, unit_id, as_user) -> None:
+    from casework.services.inspections import start_inspection as start
+
+    actor = resolve_actor(app.container, as_user)
+    click.echo(start(app.container.uow(), actor=actor, unit_id=unit_id))
+
+
+@inspection.command("due")
+@click.option("--interval-days", default=365, show_default=True)
+@click.option("--random-share", default=0.1, show_default=True)
+@pass_app
+def due_inspections(app: AppContext, interval_days, random_share) -> None:
+    """Units the cycle policy selects today (not inspected within the interval, plus 双随机)."""
+    from casework import clock
+    from casework.services.inspections import select_due_units
+
+    for unit_id in select_due_units(app.container.uow(), on=clock.today_local(),
+                                    interval_days=interval_days, random_share=random_share):
+        click.echo(unit_id)
+
+
 @click.group("case")
 def case() -> None:
     """Cases (案件)."""
@@ -109,4 +214,4 @@ def sweep_deadlines(app: AppContext, batch) -> None:
     click.echo(f"fired: {fired}")
 
 
-commands = (unit, case, task, sweep)
+commands = (unit, system, violation, inspection, case, task, sweep)

@@ -32,5 +32,12 @@ def test_register_complete_and_list_through_the_cli(tmp_path):
                           "--name", "x", "--address", "y", "--legal-representative", "z",
                           "--site-category", "commercial", "--jurisdiction", "taiyuan")
     assert wrong_role.returncode == 1 and "already registered" in wrong_role.stderr
+    refused = casework(env, "system", "add-camera", "1", "--name", "卫生间", "--location", "一楼",
+                       "--place-kind", "toilet")
+    assert refused.returncode == 1 and "第十条" in refused.stderr
+    opened = casework(env, "violation", "report", "--unit-id", "1", "--code", "obstructed",
+                      "--facts", "广告牌遮挡摄像机", "--act-key", "visit-1")
+    assert opened.returncode == 0 and opened.stdout.startswith("TA-")
+    assert "拟制责令限期改正通知" in casework(env, "task", "list", "--role", "clerk").stdout
     deadline = casework(env, "deadline", "30d", "--from", "2026-09-05")
     assert deadline.stdout.splitlines()[0] == "2026-10-08"
