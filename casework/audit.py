@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from casework import clock
 from casework.models.audit import AuditEvent, AuditHead
@@ -25,25 +25,29 @@ def _digest(prev_hash: str, seq: int, at: str, actor: str, action: str, subject:
 
 
 def record(session: Session, actor: str, action: str, subject: str,
-           data: dict[str, Any] | None = None) -> AuditEvent:
-    """Append one event in the caller's transaction (the unit of work commits it)."""
+           data: dict[str, Any] | None = None) -> int:
+    """Append one event in the caller's transaction (the unit of work commits it).
+
+    Core statements, not the ORM: this runs inside every engine step. The head row's
+    lock serialises appends, so the chain has no forks. Returns the event's seq.
+    """
     head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one_or_none()
+        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+    ).first()
     if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
+        session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
+        last_seq, last_hash = 0, GENESIS
+    else:
+        last_seq, last_hash = head
     payload = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
     at = clock.now().replace(microsecond=0)
-    seq = head.seq + 1
-    digest = _digest(head.hash, seq, at.isoformat(), actor, action, subject, payload)
-    event = AuditEvent(seq=seq, at=at, actor=actor, action=action, subject=subject,
-                       data=payload, prev_hash=head.hash, hash=digest)
-    session.add(event)
-    head.seq, head.hash = seq, digest
-    session.flush()
-    return event
+    seq = last_seq + 1
+    digest = _digest(last_hash, seq, at.isoformat(), actor, action, subject, payload)
+    session.execute(insert(AuditEvent).values(
+        seq=seq, at=at, actor=actor, action=action, subject=subject, data=payload,
+        prev_hash=last_hash, hash=digest))
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=digest))
+    return seq
 
 
 @dataclass

@@ -30,3 +30,26 @@ def test_removed_last_event_is_detected(uow):
         uow.commit()
     with uow:
         assert audit.verify(uow.session).first_broken_seq == 3
+
+
+def test_concurrent_appends_keep_one_unbroken_chain(container):
+    import threading
+
+    with container.uow() as uow:  # the head row exists before the race
+        audit.record(uow.session, "init", "x", "s:0")
+        uow.commit()
+
+    def append(worker: int) -> None:
+        for i in range(25):
+            with container.uow() as uow:
+                audit.record(uow.session, f"w{worker}", "x", f"s:{worker}:{i}")
+                uow.commit()
+
+    threads = [threading.Thread(target=append, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with container.uow() as uow:
+        result = audit.verify(uow.session)
+    assert result.ok and result.checked == 101
