@@ -12,6 +12,7 @@ CORE_COMMAND_MODULES = (
     "casework.cli.calendar",
     "casework.cli.rulebook",
     "casework.cli.lifecycle",
+    "casework.cli.audit",
 )
 
 for _name in CORE_COMMAND_MODULES:

@@ -41,3 +41,17 @@ def test_register_complete_and_list_through_the_cli(tmp_path):
     assert "拟制责令限期改正通知" in casework(env, "task", "list", "--role", "clerk").stdout
     deadline = casework(env, "deadline", "30d", "--from", "2026-09-05")
     assert deadline.stdout.splitlines()[0] == "2026-10-08"
+
+
+def test_audit_verify_names_the_first_tampered_event(tmp_path):
+    import sqlite3
+
+    env = {**os.environ, "CASEWORK_DATA_DIR": str(tmp_path)}
+    env.pop("CASEWORK_DATABASE_URL", None)
+    assert casework(env, "init").returncode == 0
+    ok = casework(env, "audit", "verify")
+    assert ok.returncode == 0 and ok.stdout.startswith("ok:")
+    with sqlite3.connect(tmp_path / "casework.db") as db:
+        db.execute("UPDATE audit_event SET actor = 'mallory' WHERE seq = 2")
+    broken = casework(env, "audit", "verify")
+    assert broken.returncode == 1 and "broken at event 2" in broken.stderr
