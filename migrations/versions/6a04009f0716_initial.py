@@ -1,8 +1,8 @@
 """initial
 
-Revision ID: ad0f572929f3
+Revision ID: 6a04009f0716
 Revises: 
-Create Date: 2026-11-22 17:24:19.207976
+Create Date: 2026-11-22 17:41:14.014473
 """
 from alembic import op
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from recorder.models import install_recorder_triggers
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
-revision = 'ad0f572929f3'
+revision = '6a04009f0716'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -211,7 +211,7 @@ def upgrade() -> None:
     sqlite_autoincrement=True
     )
     with op.batch_alter_table('engine_timer', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_engine_timer_due_at'), ['due_at'], unique=False)
+        batch_op.create_index('ix_engine_timer_due', ['due_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_engine_timer_instance_id'), ['instance_id'], unique=False)
 
     op.create_table('engine_work_item',
@@ -520,7 +520,7 @@ def downgrade() -> None:
     op.drop_table('engine_work_item')
     with op.batch_alter_table('engine_timer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_engine_timer_instance_id'))
-        batch_op.drop_index(batch_op.f('ix_engine_timer_due_at'))
+        batch_op.drop_index('ix_engine_timer_due')
 
     op.drop_table('engine_timer')
     with op.batch_alter_table('document', schema=None) as batch_op:
