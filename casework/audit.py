@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, select
 
 from casework import clock
 from casework.models.audit import AuditEvent, AuditHead
@@ -24,18 +24,26 @@ def _digest(prev_hash: str, seq: int, at: str, actor: str, action: str, subject:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+_EVENTS = AuditEvent.__table__
+_HEAD = AuditHead.__table__
+# Prebuilt once: this runs inside every engine step.
+_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_INSERT_HEAD = _HEAD.insert()
+_INSERT_EVENT = _EVENTS.insert()
+_UPDATE_HEAD = _HEAD.update().where(_HEAD.c.id == 1).values(
+    seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+
+
 def record(session: Session, actor: str, action: str, subject: str,
            data: dict[str, Any] | None = None) -> int:
     """Append one event in the caller's transaction (the unit of work commits it).
 
-    Core statements, not the ORM: this runs inside every engine step. The head row's
-    lock serialises appends, so the chain has no forks. Returns the event's seq.
+    The head row's lock serialises appends, so the chain never forks. Returns the seq.
     """
-    head = session.execute(
-        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
-    ).first()
+    conn = session.connection()
+    head = conn.execute(_LOCK_HEAD).first()
     if head is None:
-        session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
+        conn.execute(_INSERT_HEAD, {"id": 1, "seq": 0, "hash": GENESIS})
         last_seq, last_hash = 0, GENESIS
     else:
         last_seq, last_hash = head
@@ -43,10 +51,10 @@ def record(session: Session, actor: str, action: str, subject: str,
     at = clock.now().replace(microsecond=0)
     seq = last_seq + 1
     digest = _digest(last_hash, seq, at.isoformat(), actor, action, subject, payload)
-    session.execute(insert(AuditEvent).values(
-        seq=seq, at=at, actor=actor, action=action, subject=subject, data=payload,
-        prev_hash=last_hash, hash=digest))
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=digest))
+    conn.execute(_INSERT_EVENT, {"seq": seq, "at": at, "actor": actor, "action": action,
+                                 "subject": subject, "data": payload, "prev_hash": last_hash,
+                                 "hash": digest})
+    conn.execute(_UPDATE_HEAD, {"new_seq": seq, "new_hash": digest})
     return seq
 
 
