@@ -63,7 +63,7 @@ def camera(c, n: int = 1) -> list[int]:
     from recorder.testing import make_camera
 
     with c.uow() as uow:
-        ids = [make_camera(uow.session, f"bench-{i}") for i in range(n)]
+        ids = [make_camera(uow.session, f"bench-{i}", jurisdiction_code="national") for i in range(n)]
         uow.commit()
     return ids
 
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="bench-recorder-"))
     try:
-        clip = make_clip(tmp / "clip.ts", 20 if args.quick else 60)
+        clip = make_clip(tmp / "clip.ts", 15 if args.quick else 60)
         loops = 6 if args.quick else 15
         big = tmp / "long.ts"
         subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-stream_loop", str(loops - 1),
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> None:
         ratio, ours, theirs = bench_remux(tmp, big, 2 if args.quick else 3)
         print(f"remux_speed_vs_ffmpeg: {ratio:.2f} x (ours {ours:.2f} s, ffmpeg {theirs:.2f} s, "
               f"{big.stat().st_size >> 20} MiB, {SEGMENT_S:g}-s segments)", flush=True)
-        cpu = bench_ingest(tmp, clip, 8 if args.quick else 30)
+        cpu = bench_ingest(tmp, clip, 6 if args.quick else 30)
         print(f"ingest_cpu_s_per_stream_minute: {cpu:.2f} s", flush=True)
         rows = 1_000_000 if args.quick else 10_000_000
         ms, fill_s = bench_select(tmp, rows, args.database_url)
