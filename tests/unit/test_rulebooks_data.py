@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from casework.config import PROJECT_ROOT
 from casework.rulebooks import list_codes, load_rulebook, vocabulary
 from casework.rulebooks.loader import DATA_DIR, SOURCES_DIR
 
-SHARED = Path("/work/shared/regulations")
+SHARED = PROJECT_ROOT.parent / "shared" / "regulations"  # ../shared beside the clone
 DIGITS = "零一二三四五六七八九"
 CN_VALUES = {c: i for i, c in enumerate(DIGITS)} | {"两": 2, "〇": 0}
 
