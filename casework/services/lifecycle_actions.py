@@ -121,25 +121,29 @@ def open_violation_action(ctx, code: str) -> dict:
     return {"violation_case_ref": opened.ref}
 
 
-@action("open_inspection_violations", inputs={}, outputs={"violation_case_refs": list})
+@action("open_inspection_violations", inputs={},
+        outputs={"violation_case_refs": list, "failed_without_provision": list})
 def open_inspection_violations(ctx) -> dict:
-    """Each failed checklist item opens a violation (once per inspection and item)."""
+    """Each failed checklist item opens a violation (once per inspection and item).
+
+    A failed item whose act no applicable text sanctions is listed, not dropped.
+    """
     from casework.services.violations import open_violation
 
     case = _case(ctx)
     unit = ctx.session.get(Unit, case.unit_id)
     system = ctx.session.get(VideoSystem, case.system_id) if case.system_id else None
-    opened = []
+    opened, unsanctioned = [], []
     for item, passed in sorted((ctx.data.get("items") or {}).items()):
         code = INSPECTION_ITEMS.get(item)
-        if passed or code is None or not rules.has_violation(ctx.session, unit.jurisdiction.code,
-                                                             code, clock.today_local()):
+        if passed or code is None:
+            continue
+        if not rules.has_violation(ctx.session, unit.jurisdiction.code, code, clock.today_local()):
+            unsanctioned.append(item)
             continue
         facts = f"监督检查（{case.ref}）发现：{item} 不合格。{ctx.data.get('notes', '')}"
         result = open_violation(ctx.session, unit=unit, system=system, code=code, facts=facts,
                                 origin="inspection", act_key=f"inspection:{case.ref}:{item}",
                                 actor=ctx.actor, resources=ctx.resources)
         opened.append(result.ref)
-    return {"violation_case_refs": opened}
-
-
+    return {"violation_case_refs": opened, "failed_without_provision": unsanctioned}
