@@ -19,7 +19,8 @@ from casework.errors import InvalidInput, NotFound, RuleViolation
 from recorder import chain
 from recorder.constants import LIVE_STATES, WRITING
 from recorder.models import ChainHead, Export, Segment
-from recorder.store import fsync_dir, sha256_file
+from casework.files import fsync_dir
+from recorder.store import sha256_file
 
 if TYPE_CHECKING:
     from casework.files import FileStore

@@ -17,7 +17,8 @@ from recorder.alarms import raise_alarm
 from recorder.catalogue import seal_segment
 from recorder.constants import QUARANTINE_DIRNAME, SEGMENT_EXT, WRITING
 from recorder.models import Segment
-from recorder.store import fsync_dir, sha256_file
+from casework.files import fsync_dir
+from recorder.store import sha256_file
 
 if TYPE_CHECKING:
     from casework.unit_of_work import UnitOfWork

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Callable
 import av
 
 from recorder.catalogue import open_segment, seal_segment
-from recorder.store import HashingFile, fsync_dir
+from casework.files import fsync_dir
+from recorder.store import HashingFile
 
 if TYPE_CHECKING:
     from casework.unit_of_work import UnitOfWork

@@ -25,14 +25,6 @@ def segment_relpath(camera_id: int, start: datetime, seq: int) -> str:
     return f"{camera_id}/{t:%Y/%m/%d/%H}/{stamp}_{seq}{SEGMENT_EXT}"
 
 
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def sha256_file(path: Path, chunk: int = 1 << 20) -> tuple[str, int]:
     """SHA-256 and size of a file, read in chunks."""
     h, size = hashlib.sha256(), 0
