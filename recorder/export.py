@@ -16,10 +16,10 @@ from sqlalchemy import select
 from casework import audit, clock
 from casework.clock import as_utc
 from casework.errors import InvalidInput, NotFound, RuleViolation
+from casework.files import fsync_dir
 from recorder import chain
 from recorder.constants import LIVE_STATES, WRITING
 from recorder.models import ChainHead, Export, Segment
-from casework.files import fsync_dir
 from recorder.store import sha256_file
 
 if TYPE_CHECKING:

@@ -13,11 +13,11 @@ import av
 from sqlalchemy import select
 
 from casework import clock
+from casework.files import fsync_dir
 from recorder.alarms import raise_alarm
 from recorder.catalogue import seal_segment
 from recorder.constants import QUARANTINE_DIRNAME, SEGMENT_EXT, WRITING
 from recorder.models import Segment
-from casework.files import fsync_dir
 from recorder.store import sha256_file
 
 if TYPE_CHECKING:

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Callable
 
 import av
 
-from recorder.catalogue import open_segment, seal_segment
 from casework.files import fsync_dir
+
+from recorder.catalogue import open_segment, seal_segment
 from recorder.store import HashingFile
 
 if TYPE_CHECKING:
