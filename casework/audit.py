@@ -32,6 +32,15 @@ _INSERT_HEAD = _HEAD.insert()
 _INSERT_EVENT = _EVENTS.insert()
 _UPDATE_HEAD = _HEAD.update().where(_HEAD.c.id == 1).values(
     seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+# Advances the head only if it is still the one this process saw last; the UPDATE takes
+# the row lock, so on a match nobody else can append before this transaction ends.
+_ADVANCE_HEAD = _HEAD.update().where(
+    _HEAD.c.id == 1, _HEAD.c.seq == bindparam("old_seq"), _HEAD.c.hash == bindparam("old_hash")).values(
+    seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+
+# The head this process last wrote, per database. Only a guess: a stale or rolled-back
+# value fails the conditional UPDATE above and the head is then read under its lock.
+_last_head: dict[str, tuple[int, str]] = {}
 
 
 def record(session: Session, actor: str, action: str, subject: str,
@@ -39,22 +48,35 @@ def record(session: Session, actor: str, action: str, subject: str,
     """Append one event in the caller's transaction (the unit of work commits it).
 
     The head row's lock serialises appends, so the chain never forks. Returns the seq.
+    Usually two statements: advance the head from the last one seen here, insert the event.
     """
     conn = session.connection()
-    head = conn.execute(_LOCK_HEAD).first()
-    if head is None:
-        conn.execute(_INSERT_HEAD, {"id": 1, "seq": 0, "hash": GENESIS})
-        last_seq, last_hash = 0, GENESIS
-    else:
-        last_seq, last_hash = head
     payload = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
+    database = str(conn.engine.url)
+    guess = _last_head.get(database)  # read before the time is taken: `at` never goes back
     at = clock.now().replace(microsecond=0)
-    seq = last_seq + 1
-    digest = _digest(last_hash, seq, at.isoformat(), actor, action, subject, payload)
+    if guess is not None:
+        last_seq, last_hash = guess
+        seq = last_seq + 1
+        digest = _digest(last_hash, seq, at.isoformat(), actor, action, subject, payload)
+        params = {"old_seq": last_seq, "old_hash": last_hash, "new_seq": seq, "new_hash": digest}
+        if conn.execute(_ADVANCE_HEAD, params).rowcount != 1:
+            guess = None
+    if guess is None:
+        head = conn.execute(_LOCK_HEAD).first()
+        if head is None:
+            conn.execute(_INSERT_HEAD, {"id": 1, "seq": 0, "hash": GENESIS})
+            last_seq, last_hash = 0, GENESIS
+        else:
+            last_seq, last_hash = head
+        at = clock.now().replace(microsecond=0)  # taken under the lock
+        seq = last_seq + 1
+        digest = _digest(last_hash, seq, at.isoformat(), actor, action, subject, payload)
+        conn.execute(_UPDATE_HEAD, {"new_seq": seq, "new_hash": digest})
     conn.execute(_INSERT_EVENT, {"seq": seq, "at": at, "actor": actor, "action": action,
                                  "subject": subject, "data": payload, "prev_hash": last_hash,
                                  "hash": digest})
-    conn.execute(_UPDATE_HEAD, {"new_seq": seq, "new_hash": digest})
+    _last_head[database] = (seq, digest)
     return seq
 
 
