@@ -19,4 +19,4 @@ def resolve_actor(container, username: str | None) -> Actor:
         user = uow.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None or not user.active:
             raise NotFound(f"no such active user: {username}")
-        return Actor(user.username, frozenset(user.roles), user.unit_id)
+        return Actor(user.username, frozenset(user.roles), user.unit_id, user.jurisdiction_id)

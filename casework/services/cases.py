@@ -60,8 +60,8 @@ def open_case(session: Session, *, kind: str, unit: Unit, actor: str, data: dict
 def get_case(session: Session, ref: str, actor: Actor | None = None) -> Case:
     """The case by reference; a unit user sees only its own cases (else 404, not 403)."""
     case = session.execute(select(Case).where(Case.ref == ref)).scalar_one_or_none()
-    if case is None or (actor is not None and actor.unit_id is not None
-                        and case.unit_id != actor.unit_id):
+    if case is None or (actor is not None and not actor.may_see(case.unit_id,
+                                                                case.jurisdiction_id)):
         raise NotFound(f"案件不存在 / no such case: {ref}")
     if actor is not None and actor.unit_id is None and not actor.roles - {"unit"}:
         raise PermissionDenied("无权查看 / not allowed")
@@ -75,6 +75,8 @@ def list_cases(uow: UnitOfWork, *, actor: Actor, status: str | None = None,
         query = select(Case).order_by(Case.id.desc()).limit(limit)
         if actor.unit_id is not None:
             query = query.where(Case.unit_id == actor.unit_id)
+        elif actor.jurisdiction_id is not None:
+            query = query.where(Case.jurisdiction_id == actor.jurisdiction_id)
         if status:
             query = query.where(Case.status == status)
         if kind:

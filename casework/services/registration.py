@@ -34,7 +34,7 @@ def register_unit(uow: UnitOfWork, *, actor: Actor, credit_code_value: str, name
     with uow:
         session = uow.session
         jur = session.execute(select(Jurisdiction).where(Jurisdiction.code == jurisdiction)).scalar_one_or_none()
-        if jur is None:
+        if jur is None or actor.jurisdiction_id not in (None, jur.id):
             raise NotFound(f"辖区不存在 / no such jurisdiction: {jurisdiction}")
         on = clock.today_local()
         mandatory = rules.mandatory_site(session, jurisdiction, site_category, on)
@@ -115,6 +115,7 @@ def register_camera(uow: UnitOfWork, *, actor: Actor, system_id: int, name: str,
 
 def report_in_use(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date) -> dict:
     """The unit puts a system into use: opens its filing, or a violation if not accepted."""
+    actor.require("unit", "clerk", "admin")
     from casework.services.violations import open_violation
 
     with uow:
@@ -153,6 +154,7 @@ def report_in_use(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date) ->
 
 def report_dismantled(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date) -> str | None:
     """A dismantled system must be filed where the rulebook says so."""
+    actor.require("unit", "clerk", "admin")
     with uow:
         system = uow.session.get(VideoSystem, system_id)
         if system is None:
@@ -170,6 +172,7 @@ def report_dismantled(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date
 def report_camera_change(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date,
                          added: int = 0, removed: int = 0) -> str | None:
     """Cameras added or removed: a filing where the rulebook requires one (Tengchong 第二十二条)."""
+    actor.require("unit", "clerk", "admin")
     if added < 0 or removed < 0 or added + removed == 0:
         raise InvalidInput("请填写增加或拆除的设备数量 / give the number of cameras added or removed")
     with uow:
@@ -214,6 +217,6 @@ def _open_acceptance(uow: UnitOfWork, unit: Unit, system: VideoSystem, actor: st
 
 def _unit_for(uow: UnitOfWork, actor: Actor, unit_id: int) -> Unit:
     unit = uow.session.get(Unit, unit_id)
-    if unit is None or (actor.unit_id is not None and actor.unit_id != unit_id):
+    if unit is None or not actor.may_see(unit.id, unit.jurisdiction_id):
         raise NotFound(f"单位不存在 / no such unit: {unit_id}")
     return unit

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from casework import clock, engine
-from casework.errors import PermissionDenied
+from casework.errors import NotFound, PermissionDenied
+from casework.models.engine import WorkItem
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
@@ -24,14 +25,25 @@ def list_tasks(uow: UnitOfWork, *, actor: Actor, role: str | None = None,
                 raise PermissionDenied(f"无此角色 / you do not have role {role}")
             items = []
             for r in roles:
-                items += engine.list_work_items(uow.session, role=r, case_ref=case_ref, limit=limit)
+                items += engine.list_work_items(uow.session, role=r, case_ref=case_ref,
+                                                jurisdiction_id=actor.jurisdiction_id, limit=limit)
             items.sort(key=lambda w: (w.due_at is None, w.due_at or clock.now(), w.id))
             items = items[:limit]
         return [task_summary(w) for w in items]
 
 
+def _check_jurisdiction(uow: UnitOfWork, actor: Actor, work_item_id: int) -> None:
+    """Staff of one bureau act only on their jurisdiction's work (the engine checks roles)."""
+    if actor.jurisdiction_id is None or actor.unit_id is not None:
+        return
+    item = uow.session.get(WorkItem, work_item_id)
+    if item is not None and item.jurisdiction_id not in (None, actor.jurisdiction_id):
+        raise NotFound(f"待办不存在 / no such work item: {work_item_id}")
+
+
 def claim_task(uow: UnitOfWork, *, actor: Actor, work_item_id: int) -> None:
     with uow:
+        _check_jurisdiction(uow, actor, work_item_id)
         engine.claim(uow.session, work_item_id, user=actor.name, roles=set(actor.roles))
         uow.commit()
 
@@ -46,6 +58,7 @@ def complete_task(uow: UnitOfWork, *, actor: Actor, work_item_id: int,
                   data: dict[str, Any]) -> dict:
     """Complete one task with its form data: one engine step, one transaction."""
     with uow:
+        _check_jurisdiction(uow, actor, work_item_id)
         instance = engine.complete(uow.session, work_item_id, data, actor=actor.name,
                                    roles=set(actor.roles), unit_id=actor.unit_id,
                                    resources=uow.resources)

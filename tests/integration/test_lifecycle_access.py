@@ -49,3 +49,27 @@ def test_inspection_cycle_selects_units_not_inspected_within_the_interval(driver
     later = clock.now().date()
     assert inspections.select_due_units(driver.uow(), on=later, random_share=0.0) == [
         one["unit_id"], two["unit_id"]]
+
+
+def test_bureau_staff_see_and_work_only_their_jurisdiction(driver):
+    from casework.models import Jurisdiction
+    from casework.services.actor import Actor
+    from sqlalchemy import select
+
+    taiyuan_unit, changzhou_unit = driver.register("taiyuan"), driver.register("changzhou")
+    with driver.uow() as uow:
+        taiyuan = uow.session.execute(select(Jurisdiction).where(Jurisdiction.code == "taiyuan")).scalar_one()
+    clerk = Actor("ty-clerk", frozenset({"clerk", "unit"}), None, taiyuan.id)
+    refs = [c["ref"] for c in cases.list_cases(driver.uow(), actor=clerk)]
+    assert refs == [taiyuan_unit["case_ref"]]
+    with pytest.raises(NotFound):
+        cases.show_case(driver.uow(), changzhou_unit["case_ref"], actor=clerk)
+    with pytest.raises(NotFound):
+        from casework.services import registration
+        registration.register_unit(driver.uow(), actor=clerk, credit_code_value="91350100M000100Y43",
+                                   name="x", address="y", legal_representative="z",
+                                   site_category="commercial", party_type="business",
+                                   jurisdiction="changzhou")
+    item = driver.task(changzhou_unit["case_ref"], "acceptance_complete")
+    with pytest.raises(NotFound):
+        tasks.claim_task(driver.uow(), actor=clerk, work_item_id=item.id)
