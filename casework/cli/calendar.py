@@ -13,6 +13,8 @@ from casework.legal_calendar import parse_start
 from casework.legal_calendar.store import read_table, require_schema, set_year
 from casework.models.registry import CalendarYear
 
+MIN_YEAR, MAX_YEAR = 1949, 2200  # the years set_year accepts
+
 
 def parse_days(text: str) -> list[date]:
     """Comma-separated days or ranges: "2027-01-01,2027-02-06..2027-02-12"."""
@@ -49,6 +51,9 @@ def years_command(app: AppContext) -> None:
 @pass_app
 def show_command(app: AppContext, year: int) -> None:
     """Show one year's exceptions to the Mon-Fri week."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InvalidInput(f"年份无效：{year}（应在 {MIN_YEAR}–{MAX_YEAR} 之间） / "
+                           f"invalid year: {year} (expected {MIN_YEAR}-{MAX_YEAR})")
     table = read_table(app.container)
     table.require(date(year, 1, 1))
     for day in sorted(d for d in table.overrides if d.year == year):

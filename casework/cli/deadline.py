@@ -21,7 +21,7 @@ def command(app: AppContext, period: str, start: str | None) -> None:
     Prints the last day, then the rule applied, then the instant it ends.
     """
     parsed = Period.parse(period)
-    day = parse_start(start) if start else clock.today_local()
+    day = parse_start(start) if start is not None else clock.today_local()
     deadline = add_period(day, parsed, read_table(app.container))
     click.echo(deadline.day.isoformat())
     click.echo(deadline.rule)

@@ -103,3 +103,19 @@ def test_set_year_on_an_uninitialised_database_says_run_init(tmp_path):
                  "--source", "x")
     assert result.exit_code == 1
     assert "casework init" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("year", ["0", "99999", "-5"])
+def test_calendar_show_out_of_range_year_is_one_line(seeded_env, year):
+    result = run(seeded_env, "calendar", "show", "--", year)
+    assert result.exit_code != 0
+    assert isinstance(result.exception, SystemExit)  # handled, not a traceback
+    assert len(result.output.strip().splitlines()) == 1
+    assert year in result.output
+
+
+def test_deadline_with_empty_from_is_an_error_not_today(seeded_env, clock):
+    result = run(seeded_env, "deadline", "5wd", "--from", "")
+    assert result.exit_code != 0
+    assert isinstance(result.exception, SystemExit)
+    assert len(result.output.strip().splitlines()) == 1
