@@ -9,6 +9,8 @@ from casework import clock as clock_module
 from casework.config import Settings
 from casework.db import make_engine, make_session_factory
 from casework.files import FileStore
+from casework.legal_calendar import use_table
+from casework.legal_calendar.store import read_table
 from casework.services.process_models import register_actions
 from casework.unit_of_work import UnitOfWork
 
@@ -45,10 +47,13 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
     if clock is not None:
         clock_module.install(clock)
     register_actions()  # diagrams reach code only through registered actions
-    return Container(
+    container = Container(
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
         files=FileStore(settings.data_dir / "files"),
         clock=clock_module.current(),
     )
+    # Diagram expressions (deadline_iso) read the holiday table; load it on first use.
+    use_table(None, reload=lambda: read_table(container))
+    return container

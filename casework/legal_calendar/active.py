@@ -45,8 +45,13 @@ def use_table(table: HolidayTable | None, *, reload: Reload | None = None) -> Ho
 
 
 def active_table() -> HolidayTable:
-    """The installed table, or CalendarNotLoaded."""
+    """The installed table, loaded through the reload hook on first use; else CalendarNotLoaded."""
+    global _active
     table = _active
+    if table is None and _reload is not None:
+        table = _reload()
+        with _lock:
+            _active = table
     if table is None:
         raise CalendarNotLoaded()
     return table
