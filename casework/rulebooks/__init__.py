@@ -76,14 +76,31 @@ def retention_days(code: str, on: date) -> RetentionRule:
     return rule
 
 
-def filing_window(code: str, kind: str, on: date) -> Rule:
+def _covers(rule: Rule, government_funded: bool | None) -> bool:
+    if government_funded is None or rule.applies_to == "all":
+        return True
+    return rule.applies_to == ("government_funded" if government_funded
+                               else "non_government_funded")
+
+
+def filing_window(code: str, kind: str, on: date, government_funded: bool | None = None) -> Rule:
     """The filing window of `kind` (after_acceptance | after_dismantling | camera_change |
-    pre_existing; going_into_use is an alias of after_acceptance) on `on`."""
+    pre_existing; going_into_use is an alias of after_acceptance) on `on`.
+
+    Pass `government_funded` for a given system: a local window scoped to the other kind of
+    system (e.g. 常州 第十七条, non-government-funded only) then yields to the national one,
+    or to none before the national regulation took force.
+    """
     kind = FILING_ALIASES.get(kind, kind)
     if kind not in vocabulary()["filing_kinds"]:
         raise InvalidInput(f"未知备案类型 / unknown filing kind {kind!r}; known: "
                            f"{', '.join(vocabulary()['filing_kinds'])}")
     rule = effective(code, on).filing.get(kind)
+    if rule is not None and not _covers(rule, government_funded):
+        national = load_rulebook(NATIONAL)
+        rule = national.filing.get(kind) if on >= national.valid_from else None
+        if rule is not None and not _covers(rule, government_funded):
+            rule = None
     if rule is None:
         raise NoApplicableRule(f"{_name(code)}规则及国家条例均未规定 {on} 的此类备案期限"
                                f" / no {kind} filing window for {code} on {on}")

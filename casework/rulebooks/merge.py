@@ -130,6 +130,11 @@ def _filing(local: Rulebook, national: Rulebook, decisions: list[Decision]) -> d
             reason = "local_specifies_period" if b is None and a is not None else (
                 "local_stricter" if b is not None and a is not None and a < b else "equal_local_kept")
             decisions.append(Decision(topic, mine.source, reason, considered))
+            if mine.applies_to != "all" and theirs.applies_to == "all":
+                # The local text binds only some systems; the national one binds the rest.
+                mine = replace(mine, note="；".join(n for n in (mine.note, (
+                    f"仅适用于{_SCOPE_LABEL.get(mine.applies_to, mine.applies_to)}系统；"
+                    f"其他系统适用 {theirs.source} {theirs.article}")) if n))
             result[kind] = mine
         else:
             decisions.append(Decision(topic, theirs.source, "national_stricter", considered))
@@ -237,6 +242,8 @@ def _cap(mine: ViolationRule, theirs: ViolationRule, decisions: list[Decision]) 
                               (_c(mine), _c(theirs), *(_c(f) for f in theirs.fines))))
     return merged
 
+
+_SCOPE_LABEL = {"government_funded": "政府投资建设的", "non_government_funded": "非政府投资建设的"}
 
 _WHEN_LABEL = {"not_corrected": "拒不改正的", "serious": "造成严重后果的",
                "not_corrected_or_serious": "拒不改正或者造成严重后果的"}
