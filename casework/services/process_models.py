@@ -23,5 +23,6 @@ def seed_process_models(container: Container, progress: Callable[[str], None] = 
     with container.uow() as uow:
         versions = engine.deploy_shipped(uow.session, actor="system")
         uow.commit()
-    progress(f"process models: {', '.join(f'{v.key} v{v.version}' for v in versions)}")
-    return f"{len(versions)} process models"
+    deployed = ", ".join(f"{v.key} v{v.version}" for v in versions) or "up to date"
+    progress(f"process models: {deployed}")
+    return f"process models: {deployed}"
