@@ -208,32 +208,41 @@ def _violations(local: Rulebook, national: Rulebook,
 
 
 def _cap(mine: ViolationRule, theirs: ViolationRule, decisions: list[Decision]) -> ViolationRule:
-    """The local penalty within the national one: capped bands, no earlier than allowed."""
-    national_early = any(f.when in EARLY_FINE for f in theirs.fines)
-    national_when = theirs.fines[0].when
+    """The local penalty within the national one: its band inside the national band for the
+    same party, no earlier than allowed; parties only the national text fines keep that fine."""
     fines: list[FineRange] = []
     for fine in mine.fines:
         for party in fine.party_types:
-            caps = [f.max for f in theirs.fines_for(party)]
-            if not caps:
+            nat = theirs.fines_for(party)
+            if not nat:
                 continue  # the national text fines nobody of this type: no local fine either
-            cap = max(caps)
+            cap, floor = max(f.max for f in nat), min(f.min or 0 for f in nat)
             notes = []
             top, low = fine.max, fine.min
             if top > cap:
                 top = cap
                 notes.append(f"上限按 {theirs.source} {theirs.article} 调整为 {cap} 元")
+            if floor and (low or 0) < floor:
+                low = floor
+                notes.append(f"下限按 {theirs.source} {theirs.article} 调整为 {floor} 元")
             if low is not None and low > top:
-                low = None
-                notes.append("下限高于上位法上限，不适用")
+                low, top = floor or None, cap
+                notes.append(f"本地幅度在上位法幅度之外，适用 {theirs.source} {theirs.article} 的幅度")
             when = fine.when
-            if when in EARLY_FINE and not national_early:
-                when = national_when
+            if when in EARLY_FINE and not any(f.when in EARLY_FINE for f in nat):
+                when = nat[0].when
                 notes.append(f"上位法 {theirs.article} 规定{_WHEN_LABEL.get(when, when)}方可罚款")
             fines.append(replace(fine, party_types=(party,), min=low, max=top, when=when,
                                  discretionary=fine.discretionary, note="；".join(notes)))
+    fined = {p for f in mine.fines for p in f.party_types}
+    for band in theirs.fines:
+        rest = tuple(p for p in band.party_types if p not in fined)
+        if rest:
+            fines.append(replace(band, party_types=rest, note="；".join(n for n in (
+                band.note, f"{mine.source} 未对此类当事人设罚款，适用上位法") if n)))
+    parties = mine.party_types + tuple(p for f in fines for p in f.party_types)
     merged = replace(
-        mine, fines=_group(fines),
+        mine, fines=_group(fines), party_types=tuple(dict.fromkeys(parties)),
         warning_first=mine.warning_first or theirs.warning_first,
         order_to_correct=mine.order_to_correct if mine.order_to_correct != "none"
         else theirs.order_to_correct,
