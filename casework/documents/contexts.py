@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -251,6 +252,18 @@ assert set(CONTEXTS) == set(kinds.KINDS)
 NON_EMPTY = {"violated", "applied", "evidence", "basis", "missing", "findings", "items",
              "entries", "servers"}
 
+# Hostile or accidental input: a document is evidence, so text must print as it reads.
+MAX_TEXT = 5000  # characters in one field (a long statement of facts is ~1,500)
+MAX_ITEMS = 300  # entries in one list (an access-register extract of a busy month)
+ALLOWED_CONTROLS = {"\n", "\r", "\t"}  # line breaks from web forms are kept
+# Cc control characters, Cf format characters (bidi overrides such as U+202E, zero-width
+# joiners, soft hyphens) can make a name read differently from what is stored; Cs/Co
+# (surrogates, private use) print as empty boxes.
+REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co"}
+SURCHARGE_DAILY = Decimal("0.03")  # APL art. 72(1)
+PAYMENT_DAYS = 15  # APL art. 67(3): pay within 15 days of receiving the decision
+HEARING_REQUEST_DAYS = 5  # APL art. 64(1): request within 5 (working) days of the notice
+
 
 def parse(kind: str, data: dict[str, Any]) -> KindContext:
     """Check and convert the caller's context for `kind`; InvalidInput names the field."""
@@ -273,6 +286,25 @@ def check_with_envelope(kind: str, ctx: KindContext, env: Envelope) -> None:
             raise InvalidInput(
                 "听证通知应当在举行听证的七日前送达（《行政处罚法》第六十四条第二项）"
                 f" / {kind}.hearing_at must be at least 7 days after the issue date")
+    if isinstance(ctx, PenaltyNotice):
+        if ctx.statement_deadline < env.issued_on:
+            raise InvalidInput(f"陈述、申辩期限早于告知日期 / {kind}.statement_deadline is before "
+                               "the issue date")
+        hearing = ctx.hearing_request_deadline
+        if hearing is not None and (hearing - env.issued_on).days < HEARING_REQUEST_DAYS:
+            raise InvalidInput(
+                "当事人要求听证的，可以在告知后五日内提出（《行政处罚法》第六十四条第一项），"
+                f"听证申请期限不得短于五日 / {kind}.hearing_request_deadline must be at least "
+                "5 days after the issue date")
+    if isinstance(ctx, PaymentReminder):
+        if (env.issued_on - ctx.served_on).days <= PAYMENT_DAYS:
+            raise InvalidInput(
+                "决定书送达后十五日的缴纳期限尚未届满，不能催告（《行政强制法》第三十五条） / "
+                f"{kind}: the 15-day payment period after service has not ended")
+        if ctx.surcharge_as_of > env.issued_on or ctx.deadline <= env.issued_on:
+            raise InvalidInput(f"加处罚款计算日不得晚于、履行期限应当晚于催告日期 / {kind}: "
+                               "surcharge_as_of must not be after, deadline must be after the "
+                               "issue date")
 
 
 def _check_rules(kind: str, ctx: KindContext) -> None:
@@ -286,6 +318,31 @@ def _check_rules(kind: str, ctx: KindContext) -> None:
                            f"{', '.join(kinds.SERVICE_METHODS)}")
     if isinstance(ctx, PenaltyDecision) and ctx.fine_amount <= 0:
         raise InvalidInput(f"罚款数额必须大于零 / {kind}.fine_amount must be positive")
+    if isinstance(ctx, PaymentReminder):
+        _check_reminder(kind, ctx)
+
+
+def max_surcharge(fine: Decimal, served_on: date, as_of: date) -> Decimal:
+    """The most the 3 %-a-day surcharge can be on `as_of` (APL art. 67, 72; ACL art. 45).
+
+    The fine is due within 15 days of service; each day after that adds 3 % of the fine,
+    never more than the fine. A holiday at the end of the period only shortens this.
+    """
+    days = (as_of - served_on).days - PAYMENT_DAYS
+    return min(fine, (fine * SURCHARGE_DAILY * max(days, 0)).quantize(Decimal("0.01")))
+
+
+def _check_reminder(kind: str, ctx: PaymentReminder) -> None:
+    if not ctx.decision_date <= ctx.served_on <= ctx.surcharge_as_of:
+        raise InvalidInput("日期顺序错误：应为决定日期≤送达日期≤加处罚款计算日 / "
+                           f"{kind}: need decision_date <= served_on <= surcharge_as_of")
+    most = max_surcharge(ctx.fine_amount, ctx.served_on, ctx.surcharge_as_of)
+    if ctx.surcharge_amount > most:
+        raise InvalidInput(
+            f"加处罚款{ctx.surcharge_amount}元超过截至{ctx.surcharge_as_of}依法可加处的{most}元"
+            "（自送达之日起十五日后每日百分之三，不超过罚款数额，《行政处罚法》第六十七条、"
+            f"第七十二条） / {kind}.surcharge_amount exceeds 3 % a day after the 15-day "
+            f"payment period ({most})")
 
 
 def to_json(value: Any) -> Any:
@@ -334,9 +391,23 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
     if origin is list:
         if not isinstance(value, (list, tuple)):
             raise InvalidInput(f"字段应为列表 / {path} must be a list")
+        if len(value) > MAX_ITEMS:
+            raise InvalidInput(f"列表过长（最多{MAX_ITEMS}项） / {path} has more than "
+                               f"{MAX_ITEMS} items")
         (item,) = typing.get_args(tp)
         return [_convert(item, v, f"{path}[{i}]") for i, v in enumerate(value)]
     return _scalar(tp, value, path)
+
+
+def _clean_text(value: str) -> str:
+    """The text as given, or ValueError for what would not print as it reads."""
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"text longer than {MAX_TEXT} characters ({len(value)})")
+    for i, ch in enumerate(value):
+        if ch not in ALLOWED_CONTROLS and unicodedata.category(ch) in REFUSED_CATEGORIES:
+            raise ValueError(f"character U+{ord(ch):04X} at position {i} is not allowed "
+                             "(control, format or private-use character)")
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _scalar(tp: Any, value: Any, path: str) -> Any:
@@ -344,7 +415,7 @@ def _scalar(tp: Any, value: Any, path: str) -> Any:
         if tp is str:
             if not isinstance(value, str) or not value.strip():
                 raise ValueError("expected non-empty text")
-            return value
+            return _clean_text(value)
         if tp is bool:
             if not isinstance(value, bool):
                 raise ValueError("expected true or false")

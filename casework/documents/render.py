@@ -134,8 +134,14 @@ def render_html(kind: str, context: dict[str, Any], lang: str = "zh") -> str:
         review=review, decision=spec.decision,
         review_noun="decision_noun" if spec.decision else "notice_noun",
         surcharge_rate=SURCHARGE_RATE, template_version=TEMPLATE_VERSION,
+        organ_class=_organ_class(env.organ),
     )
     return _jinja().get_template(f"{kind}.html").render(values)
+
+
+def _organ_class(organ: str) -> str:
+    """30 pt fits 10 characters across the type area, 24 pt 18, 18 pt 24; longer wraps."""
+    return "" if len(organ) <= 10 else (" long" if len(organ) <= 18 else " longer")
 
 
 ENVELOPE_FIELDS = frozenset(f.name for f in contexts.dataclasses.fields(contexts.Envelope))
@@ -143,15 +149,44 @@ ENVELOPE_FIELDS = frozenset(f.name for f in contexts.dataclasses.fields(contexts
 
 def render(kind: str, context: dict[str, Any], lang: str = "zh") -> bytes:
     """Render one document to PDF bytes (fonts embedded and subset)."""
+    return pdf_from_html(render_html(kind, context, lang))
+
+
+def pdf_from_html(html: str) -> bytes:
+    """WeasyPrint with a fetcher that loads nothing but files bundled under templates/.
+
+    Context values are escaped by Jinja, so markup in a party name prints as text; this
+    is the second wall: should markup ever get through, `<img src=file:///etc/passwd>`,
+    `url(http://...)` or `@import` fetch nothing (no local files, no network).
+    """
     from weasyprint import HTML
 
-    html = render_html(kind, context, lang)
-    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(font_config=_weasy())
+    return HTML(string=html, base_url=str(TEMPLATES),
+                url_fetcher=_bundled_only_fetcher()).write_pdf(font_config=_weasy())
+
+
+def _bundled_only_fetcher():
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher
+
+    root = TEMPLATES.resolve()
+
+    class BundledOnly(URLFetcher):
+        """Refuses every URL except file: URLs of files inside the templates folder."""
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+                path = Path(unquote(parts.path)).resolve()
+                if root in path.parents and path.is_file():
+                    return super().fetch(url, headers)
+            raise ValueError(f"documents load no external resources: {url[:80]!r}")
+
+    return BundledOnly(allowed_protocols=("file",), allow_redirects=False)
 
 
 def warm_up() -> None:
     """Load WeasyPrint, fontconfig and the CJK faces (for pool workers and benchmarks)."""
-    from weasyprint import HTML
-
-    HTML(string='<html lang="zh-CN"><body style="font-family:\'Noto Serif CJK SC\'">'
-                "<b>预热</b>字体 warm</body></html>").write_pdf(font_config=_weasy())
+    pdf_from_html('<html lang="zh-CN"><body style="font-family:\'Noto Serif CJK SC\'">'
+                  "<b>预热</b>字体 warm</body></html>")

@@ -82,7 +82,7 @@ KIND_CONTEXTS: dict[str, dict[str, Any]] = {
     },
     "payment_reminder": {
         "decision_number": "太公(视)罚决字〔2026〕第0002号", "decision_date": "2026-01-20",
-        "served_on": "2026-01-21", "fine_amount": "800", "surcharge_amount": "800",
+        "served_on": "2026-01-21", "fine_amount": "800", "surcharge_amount": "576",
         "surcharge_as_of": "2026-03-01", "deadline": "2026-03-12",
         "payment_place": "中国工商银行太原迎泽支行或者山西省非税收入电子缴款系统",
         "contact": "李明 0351-4567890",

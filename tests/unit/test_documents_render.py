@@ -119,7 +119,7 @@ def test_notices_carry_deadlines_and_consequences(pdfs):
     assert "第四十四条" in notice and "二〇二六年三月五日" in notice
     assert "二〇二六年三月九日" in notice and "听证" in notice
     reminder = text_of(pdfs["payment_reminder"])
-    assert "合计人民币1,600元（大写：壹仟陆佰元整）" in reminder
+    assert "合计人民币1,376元（大写：壹仟叁佰柒拾陆元整）" in reminder
     assert "送达十日后" in reminder and "第五十四条" in reminder
     hearing = text_of(pdfs["hearing_notice"])
     assert "二〇二六年三月十三日上午九时三十分" in hearing and "一至二人代理" in hearing
