@@ -9,6 +9,7 @@ import sys
 from importlib.metadata import entry_points
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from casework.cli.context import AppContext, pass_app
 from casework.errors import CaseworkError
@@ -38,6 +39,17 @@ class CaseworkGroup(click.Group):
         except CaseworkError as exc:
             click.echo(f"错误 / error: {exc}", err=True)
             sys.exit(1)
+        except DBAPIError as exc:
+            click.echo(f"错误 / error: {database_problem(exc)}", err=True)
+            sys.exit(1)
+
+
+def database_problem(exc: DBAPIError) -> str:
+    """One line for a database that is missing, unreachable or not initialised."""
+    first = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+    if "no such table" in first or "does not exist" in first and "relation" in first:
+        return f"数据库未初始化，请先运行 `casework init` / the database is not initialised: run `casework init` ({first})"
+    return f"数据库错误 / database error: {first}"
 
 
 @click.group(cls=CaseworkGroup)

@@ -13,6 +13,7 @@ CORE_COMMAND_MODULES = (
     "casework.cli.rulebook",
     "casework.cli.lifecycle",
     "casework.cli.audit",
+    "casework.cli.models",
 )
 
 for _name in CORE_COMMAND_MODULES:

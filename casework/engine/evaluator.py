@@ -61,7 +61,9 @@ def register_function(name: str, func: Callable[..., Any]) -> Callable[..., Any]
 
 
 def _reject(message: str) -> ExpressionRejected:
-    return ExpressionRejected(f"表达式不安全或超出限制：{message} / expression refused: {message}")
+    error = ExpressionRejected(f"表达式不安全或超出限制：{message} / expression refused: {message}")
+    error.detail = message
+    return error
 
 
 @lru_cache(maxsize=4096)
@@ -97,7 +99,8 @@ def _check(tree: ast.AST) -> None:
             raise _reject(f"string {node.value!r} looks like a dunder name")
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-                name = node.func.id if isinstance(node.func, ast.Name) else ast.dump(node.func)[:40]
+                name = node.func.id if isinstance(node.func, ast.Name) else (
+                    ast.unparse(node.func)[:40])
                 raise _reject(f"call of {name} (allowed: {', '.join(sorted(FUNCTIONS))})")
             if any(isinstance(a, ast.Starred) for a in node.args):
                 raise _reject("star arguments")

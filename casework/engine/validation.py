@@ -152,7 +152,9 @@ def _expr(element_id: str, text: str | None, what: str) -> None:
     try:
         compile_expression(text)
     except ExpressionRejected as exc:
-        raise refuse(element_id, f"{what}被拒绝：{exc}", f"{what} refused: {exc}") from None
+        detail = getattr(exc, "detail", str(exc))
+        raise refuse(element_id, f"{what}不安全或超出限制：{detail}",
+                     f"{what}refused: {detail}") from None
 
 
 def _check_task_spec(task_spec: Any, forms_dir: Path, forms: dict[str, Any]) -> None:
