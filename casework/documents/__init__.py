@@ -5,7 +5,14 @@ caller's unit of work. See README.md for the context each kind needs.
 """
 from __future__ import annotations
 
-from casework.documents.batch import RenderJob, issue_batch, make_pool, render_batch
+from casework.documents.batch import (
+    BatchResult,
+    Failed,
+    RenderJob,
+    issue_batch,
+    make_pool,
+    render_batch,
+)
 from casework.documents.kinds import KINDS, SERVICE_METHODS
 from casework.documents.render import TEMPLATE_VERSION, render, render_html
 from casework.documents.service import (
@@ -18,7 +25,7 @@ from casework.documents.service import (
 )
 
 __all__ = [
-    "DocumentIntegrityError", "IssueRequest", "KINDS", "RenderJob", "SERVICE_METHODS",
+    "BatchResult", "DocumentIntegrityError", "Failed", "IssueRequest", "KINDS", "RenderJob", "SERVICE_METHODS",
     "TEMPLATE_VERSION", "download", "issue", "issue_batch", "issue_service_receipt",
     "make_pool", "render", "render_batch", "render_html", "serve",
 ]

@@ -35,9 +35,12 @@ def seed_demo_documents(container: Container, progress: Callable[[str], None] = 
         requests = [IssueRequest(kind, unit.jurisdiction_id, unit.id, "demo:documents",
                                  kind_context(kind, today))
                     for kind in KINDS if kind != "service_receipt"]
-        docs = issue_batch(session, container.files, requests, actor="demo", processes=1,
-                           progress=lambda d, t: progress(f"documents: rendered {d}/{t}")
-                           if d == t else None)
+        batch = issue_batch(session, container.files, requests, actor="demo", processes=1,
+                            progress=lambda d, t: progress(f"documents: rendered {d}/{t}")
+                            if d == t else None)
+        if batch.failures:
+            raise RuntimeError(f"demo documents failed: {batch.failures}")
+        docs = batch.documents
         served = 0
         for doc in docs:
             if doc.kind in SERVED_ON_THE_SPOT:

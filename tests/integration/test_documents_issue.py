@@ -202,9 +202,11 @@ def test_batch_numbers_in_the_parent_and_renders_in_a_pool(container, ids):
     requests = [IssueRequest(kind, ids[0], ids[1], f"case:{i}", kind_context(kind))
                 for i, kind in enumerate(["rectification_order"] * 3 + ["penalty_notice"])]
     with container.uow() as uow:
-        docs = issue_batch(uow.session, container.files, requests, actor="batch",
-                           processes=2, progress=lambda d, t: seen.append((d, t)))
+        batch = issue_batch(uow.session, container.files, requests, actor="batch",
+                            processes=2, progress=lambda d, t: seen.append((d, t)))
         uow.commit()
+    docs = batch.documents
+    assert batch.failures == []
     assert [d.number for d in docs] == [
         "太公(视)限改字〔2026〕第0001号", "太公(视)限改字〔2026〕第0002号",
         "太公(视)限改字〔2026〕第0003号", "太公(视)罚告字〔2026〕第0001号"]
