@@ -18,6 +18,7 @@ from casework.documents import contexts, kinds, numbering
 from casework.documents.formatting import format_number, number_key
 from casework.documents.render import LANGS, TEMPLATE_VERSION, render
 from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound
+from casework.models.audit import AuditEvent
 from casework.models.documents import Document
 from casework.models.registry import Jurisdiction, Unit
 
@@ -167,6 +168,11 @@ def download(session: Session, files: FileStore, document_id: int, *,
         raise DocumentIntegrityError(
             f"文书{doc.number}的文件与签发时的哈希值不一致，可能已被篡改 / "
             f"stored file of {doc.number} does not match its SHA-256")
+    if _issued_hash(session, doc.id) != doc.sha256 or doc.sha256[:12] not in doc.file_key:
+        # File and row were changed together: the audit chain still holds the original.
+        raise DocumentIntegrityError(
+            f"文书{doc.number}的哈希值与签发时审计记录不一致，可能已被篡改 / "
+            f"the SHA-256 of {doc.number} differs from the one recorded in the audit chain")
     if actor is not None:
         audit.record(session, actor, "document.downloaded", f"document:{doc.id}",
                      {"number": doc.number})
@@ -179,12 +185,23 @@ def issue_service_receipt(session: Session, files: FileStore, *, document_id: in
     """The 送达回执 that goes with a served document, filled from that document."""
     served = get(session, document_id)
     unit = session.get(Unit, served.unit_id)
-    context = {"served_number": served.number, "served_title": kinds.KINDS[served.kind].title_zh,
+    context = {"served_number": served.number,
+               "served_title": kinds.KINDS[served.kind].title(lang),
                "recipient": unit.name if unit else "", "method": method, "place": place,
                "servers": servers}
     return issue(session, files, kind="service_receipt", jurisdiction_id=served.jurisdiction_id,
                  unit_id=served.unit_id, case_ref=served.case_ref, context=context,
                  actor=actor, lang=lang)
+
+
+def _issued_hash(session: Session, document_id: int) -> str | None:
+    """The SHA-256 the `document.issued` audit event recorded (hash-chained, append-only)."""
+    data = session.execute(
+        select(AuditEvent.data).where(AuditEvent.subject == f"document:{document_id}",
+                                      AuditEvent.action == "document.issued")
+        .order_by(AuditEvent.seq).limit(1)
+    ).scalar_one_or_none()
+    return (data or {}).get("sha256")
 
 
 def get(session: Session, document_id: int) -> Document:
