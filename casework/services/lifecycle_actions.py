@@ -97,11 +97,11 @@ def open_filing(ctx, filing_kind: str) -> dict:
 
     case = _case(ctx)
     unit = ctx.session.get(Unit, case.unit_id)
+    system = ctx.session.get(VideoSystem, case.system_id)
     runs_from = rules.filing_runs_from(ctx.session, unit.jurisdiction.code, filing_kind,
-                                       clock.today_local())
+                                       clock.today_local(), system.government_funded)
     if runs_from != "acceptance_passed":
         return {"filing_case_ref": ""}
-    system = ctx.session.get(VideoSystem, case.system_id)
     filing = open_filing_case(ctx.session, unit, system, filing_kind, ctx.actor, ctx.resources)
     return {"filing_case_ref": filing.ref if filing else ""}
 

@@ -144,7 +144,7 @@ def report_in_use(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date) ->
                 resources=uow.resources)
             result["violation_case"] = case.ref
         elif rules.filing_runs_from(uow.session, unit.jurisdiction.code, "after_acceptance",
-                                    on) == "going_into_use":
+                                    on, system.government_funded) == "going_into_use":
             case = open_filing_case(uow.session, unit, system, "after_acceptance", actor.name,
                                     uow.resources, start=on)
             result["filing_case"] = case.ref if case else None
@@ -192,7 +192,8 @@ def open_filing_case(session, unit: Unit, system: VideoSystem, filing_kind: str,
                      resources: dict, start: date | None = None):
     """Open a filing case with its window's deadline, or None where no window applies."""
     on = start or clock.today_local()
-    window = rules.filing_deadline(session, unit.jurisdiction.code, filing_kind, on)
+    window = rules.filing_deadline(session, unit.jurisdiction.code, filing_kind, on,
+                                   government_funded=system.government_funded)
     if window is None:
         return None
     case = open_case(session, kind="filing", unit=unit, system=system, actor=actor,

@@ -9,7 +9,7 @@ from casework import rulebooks
 from casework.legal_calendar import add_period
 from casework.legal_calendar.store import load_table
 from casework.errors import InvalidInput
-from casework.rulebooks.model import Citation, Period, UnknownRulebook
+from casework.rulebooks.model import Citation, NoApplicableRule, Period, UnknownRulebook
 from casework.services.rulebooks import current_version
 
 if TYPE_CHECKING:
@@ -29,18 +29,24 @@ def deadline(session: Session, start: date, period: str) -> dict:
     return {"date": found.day.isoformat(), "end_utc": found.end_utc, "rule": found.rule}
 
 
-def filing_rule(code: str, kind: str, on: date):
-    return rulebooks.effective(code, on).filing.get(kind)
+def filing_rule(code: str, kind: str, on: date, government_funded: bool):
+    """The window that binds this kind of system, or None where no text sets one."""
+    try:
+        return rulebooks.filing_window(code, kind, on, government_funded=government_funded)
+    except NoApplicableRule:
+        return None
 
 
-def filing_runs_from(session: Session, code: str, kind: str, on: date) -> str | None:
-    rule = filing_rule(code, kind, on)
+def filing_runs_from(session: Session, code: str, kind: str, on: date,
+                     government_funded: bool = False) -> str | None:
+    rule = filing_rule(code, kind, on, government_funded)
     return rule.runs_from if rule else None
 
 
-def filing_deadline(session: Session, code: str, kind: str, start: date) -> dict | None:
+def filing_deadline(session: Session, code: str, kind: str, start: date,
+                    government_funded: bool = False) -> dict | None:
     """The window's deadline counted from `start` (or from the instrument's force date)."""
-    rule = filing_rule(code, kind, start)
+    rule = filing_rule(code, kind, start, government_funded)
     if rule is None or rule.period == "promptly":  # 及时: no fixed window to enforce
         return None
     begin = rule.runs_from_date if rule.runs_from == "instrument_in_force" and rule.runs_from_date else start
