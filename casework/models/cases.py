@@ -29,6 +29,9 @@ class Case(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     system_id: Mapped[int | None] = mapped_column(ForeignKey("video_system.id"))
     rulebook_version_id: Mapped[int] = mapped_column(ForeignKey("rulebook_version.id"))
+    # The national baseline in force when opened (None before 2025-04-01).
+    national_rulebook_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rulebook_version.id"))
     violation_id: Mapped[int | None] = mapped_column(ForeignKey("violation.id"))
     instance_id: Mapped[int | None] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(30), default="open")  # open | closed
@@ -42,7 +45,7 @@ class Case(Base):
     jurisdiction: Mapped[Jurisdiction] = relationship()
     unit: Mapped[Unit] = relationship()
     system: Mapped[VideoSystem | None] = relationship()
-    rulebook_version: Mapped[RulebookVersion] = relationship()
+    rulebook_version: Mapped[RulebookVersion] = relationship(foreign_keys=[rulebook_version_id])
 
 
 class Violation(Base):

@@ -30,11 +30,14 @@ def open_case(session: Session, *, kind: str, unit: Unit, actor: str, data: dict
     """Create the case row under the jurisdiction's current rulebook and start its process."""
     on = clock.today_local()
     rulebook = rules.current_rulebook(session, unit.jurisdiction.code, on)
+    national = rules.national_baseline(session, on)
     now = clock.now()
     case = Case(
         ref="pending", kind=kind, subkind=subkind, jurisdiction_id=unit.jurisdiction_id,
         unit_id=unit.id, system_id=system.id if system else None,
-        rulebook_version_id=rulebook.id, violation_id=violation.id if violation else None,
+        rulebook_version_id=rulebook.id,
+        national_rulebook_version_id=national.id if national else None,
+        violation_id=violation.id if violation else None,
         status="open", opened_at=now, opened_by=actor,
         title=f"{TITLES.get(kind, kind)}：{unit.name}",
     )
@@ -52,7 +55,8 @@ def open_case(session: Session, *, kind: str, unit: Unit, actor: str, data: dict
     case.instance_id = instance.id
     audit.record(session, actor, "case.opened", f"case:{case.ref}",
                  {"kind": kind, "subkind": subkind, "unit": unit.credit_code,
-                  "rulebook_version": rulebook.id})
+                  "rulebook_version": rulebook.id,
+                  "national_version": national.id if national else None})
     session.flush()
     return case
 

@@ -24,6 +24,12 @@ def current_rulebook(session: Session, code: str, on: date) -> RulebookVersion:
     return current_version(session, code)
 
 
+def national_baseline(session: Session, on: date) -> RulebookVersion | None:
+    """The national version under every local rule on `on`, or None before it took force."""
+    national = rulebooks.load_rulebook("national")
+    return current_version(session, "national") if on >= national.valid_from else None
+
+
 def deadline(session: Session, start: date, period: str) -> dict:
     found = add_period(start, period, load_table(session))
     return {"date": found.day.isoformat(), "end_utc": found.end_utc, "rule": found.rule}
