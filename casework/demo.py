@@ -51,7 +51,8 @@ def seed_demo_data(container: Container, progress: Callable[[str], None] = print
         reg = registration.register_unit(
             container.uow(), actor=clerk, credit_code_value=make(f"9114010073{index:07d}"),
             name=name, address=f"{name[:3]}示范路{index}号", legal_representative="张经理",
-            site_category=category, party_type="business", jurisdiction=jurisdiction)
+            site_category=category, party_type="business", jurisdiction=jurisdiction,
+            electronic_service_consent=True)
         _add_unit_user(container, reg["unit_id"], f"unit{index}", name)
         _advance(container, reg, stage, clerk)
         progress(f"demo unit {name}: {stage}")

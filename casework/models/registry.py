@@ -51,6 +51,8 @@ class Unit(Base):
     site_category: Mapped[str] = mapped_column(String(60))
     party_type: Mapped[str] = mapped_column(String(20))  # business | other | person
     jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    # The unit agreed in writing to be served in its portal (电子送达, APL 第六十一条).
+    electronic_service_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
 
     jurisdiction: Mapped[Jurisdiction] = relationship()

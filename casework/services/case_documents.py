@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
 from casework import audit, clock, documents
-from casework.models import Case, Unit, VideoSystem, Violation
+from casework.models import Case, Document, Unit, VideoSystem, Violation
 from casework.services import rules
 
 if TYPE_CHECKING:
@@ -31,9 +33,17 @@ def issue_for_case(session: Session, files: FileStore, case: Case, kind: str, da
     document = documents.issue(session, files, kind=kind, jurisdiction_id=case.jurisdiction_id,
                                unit_id=case.unit_id, case_ref=case.ref, context=context,
                                actor=actor)
-    documents.serve(session, document.id, actor=actor, method="electronic")
+    # Electronic service (the unit's portal) needs the unit's written consent (APL 第六十一条);
+    # otherwise the document goes by post to the registered address.
+    method, place = (("electronic", "单位门户") if unit.electronic_service_consent
+                     else ("post", unit.address))
+    documents.serve(session, document.id, actor=actor, method=method)
+    receipt = documents.issue_service_receipt(session, files, document_id=document.id,
+                                              actor=actor, method=method, place=place,
+                                              servers=[actor])
     audit.record(session, actor, "case.document", f"case:{case.ref}",
-                 {"kind": kind, "number": document.number})
+                 {"kind": kind, "number": document.number, "service": method,
+                  "receipt": receipt.number})
     return document
 
 
@@ -70,34 +80,63 @@ def _rectification_order(session, case, unit, data):
     }
 
 
+def _evidence(session, case: Case, data: dict) -> list[str]:
+    """What the case file actually holds: the documents served and the records made."""
+    served = session.execute(
+        select(Document.number, Document.kind).where(Document.case_ref == case.ref,
+                                                     Document.kind != "service_receipt")
+        .order_by(Document.id)).all()
+    items = [f"{documents.KINDS[kind].title_zh}（{number}）及送达回执" for number, kind in served]
+    if data.get("findings"):
+        items.append(f"复查记录：{data['findings']}")
+    if data.get("description"):
+        items.append(f"当事人整改报告：{data['description']}")
+    return items or [f"立案材料（{case.ref}）"]
+
+
+def _penalty_notice(session, case, unit, data):
+    violation = _violation(session, case)
+    violated, applied = _provisions(session, violation)
+    return {
+        "facts": f"{data.get('facts') or violation.facts}经责令限期改正，当事人逾期未改正。",
+        "evidence": _evidence(session, case, data), "violated": violated, "applied": applied,
+        "proposed_penalty": "警告", "statement_deadline": data["deadline_date"],
+    }
+
+
 def _warning_decision(session, case, unit, data):
     violation = _violation(session, case)
     violated, applied = _provisions(session, violation)
-    order = data.get("document_number", "")
+    statement = data.get("statement")
+    heard = (f"当事人提出陈述、申辩：{statement}。" if statement
+             else "当事人在规定期限内未提出陈述、申辩。")
     return {
-        "facts": f"{data.get('facts') or violation.facts} 经责令限期改正（{order}），当事人逾期未改正。",
-        "evidence": ["现场检查记录", f"责令限期改正通知书（{order}）", "复查记录"],
-        "violated": violated, "applied": applied,
-        "statement": "当事人在规定期限内未提出陈述、申辩。",
+        "facts": f"{data.get('facts') or violation.facts}经责令限期改正，当事人逾期未改正。",
+        "evidence": _evidence(session, case, data), "violated": violated, "applied": applied,
+        "statement": f"{heard}经复核：{data['adoption']}",
         "review": _review(unit),
-        "correction": f"限于警告决定送达后 {data.get('correction_days')} 日内改正。",
+        "correction": f"限于本决定送达之日起{data['correction_days']}日内改正。",
     }
+
+
+def _filing_basis(data: dict) -> list[dict]:
+    return [rules.provision({"source": data["source"], "article": data["article"],
+                             "quote": data["quote"]})]
+
+
+def _submitted_on(data: dict):
+    return clock.to_local(clock.parse_iso(data["submitted_at"])).date()
 
 
 def _filing_receipt(session, case, unit, data):
-    return {
-        "system": _system(session, case, data), "submitted_on": clock.today_local(),
-        "basis": [rules.provision({"article": data.get("article", ""), "quote": data.get("window_rule", ""),
-                                   "source": data.get("source", "")})],
-    }
+    return {"system": _system(session, case, data), "submitted_on": _submitted_on(data),
+            "basis": _filing_basis(data)}
 
 
 def _filing_returned(session, case, unit, data):
     return {
-        "system": _system(session, case, data), "submitted_on": clock.today_local(),
-        "missing": [data.get("reasons") or "备案材料不齐全"],
-        "basis": [rules.provision({"article": data.get("article", ""), "quote": data.get("window_rule", ""),
-                                   "source": data.get("source", "")})],
+        "system": _system(session, case, data), "submitted_on": _submitted_on(data),
+        "missing": [data.get("reasons") or "备案材料不齐全"], "basis": _filing_basis(data),
         "deadline": data["deadline_date"],
         "consequence": "逾期不补正的，视为未备案，公安机关将依法责令限期改正。",
     }
@@ -105,7 +144,7 @@ def _filing_returned(session, case, unit, data):
 
 def _acceptance_failed(session, case, unit, data):
     steps = data.get("acceptance_steps") or []
-    basis = [rules.provision(s) for s in steps[:2]] or [rules.provision({"article": "", "quote": "", "source": "national"})]
+    basis = [rules.provision(s) for s in steps[:2]]
     return {
         "system": _system(session, case, data), "inspected_on": clock.today_local(),
         "findings": [data.get("reasons") or "系统检测或验收不合格"], "basis": basis,
@@ -117,6 +156,7 @@ def _acceptance_failed(session, case, unit, data):
 
 BUILDERS = {
     "rectification_order": _rectification_order,
+    "penalty_notice": _penalty_notice,
     "warning_decision": _warning_decision,
     "filing_receipt": _filing_receipt,
     "filing_returned": _filing_returned,

@@ -1,6 +1,8 @@
 """Engine actions the lifecycle diagrams call: the only way those diagrams reach code."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from casework import audit, clock
@@ -30,7 +32,8 @@ def _case(ctx) -> Case:
 def set_deadline(ctx, period: str) -> dict:
     """Compute a legal deadline from today (Asia/Shanghai) and make it the case's due time."""
     data = ctx.data
-    if period.endswith("d") and "correction_days_min" in data:
+    # Correction periods (whole days) must lie within the rulebook's bounds.
+    if re.fullmatch(r"\d+d", period) and "correction_days_min" in data:
         days = int(period[:-1])
         low, high = data["correction_days_min"], data["correction_days_max"]
         if not low <= days <= high:

@@ -21,7 +21,8 @@ PARTY_TYPES = ("business", "other", "person")
 
 def register_unit(uow: UnitOfWork, *, actor: Actor, credit_code_value: str, name: str,
                   address: str, legal_representative: str, site_category: str,
-                  party_type: str, jurisdiction: str) -> dict:
+                  party_type: str, jurisdiction: str,
+                  electronic_service_consent: bool = False) -> dict:
     """Register a unit; a mandatory site category opens its obligation to build and accept."""
     actor.require("clerk", "admin")
     code = credit_code.validate(credit_code_value)
@@ -42,7 +43,8 @@ def register_unit(uow: UnitOfWork, *, actor: Actor, credit_code_value: str, name
             raise InvalidInput(f"单位已登记 / unit already registered: {code}")
         unit = Unit(credit_code=code, name=name.strip(), address=address.strip(),
                     legal_representative=legal_representative.strip(), site_category=site_category,
-                    party_type=party_type, jurisdiction_id=jur.id, created_at=clock.now())
+                    party_type=party_type, jurisdiction_id=jur.id,
+                    electronic_service_consent=electronic_service_consent, created_at=clock.now())
         session.add(unit)
         session.flush()
         audit.record(session, actor.name, "unit.registered", f"unit:{unit.id}",
@@ -201,6 +203,7 @@ def open_filing_case(session, unit: Unit, system: VideoSystem, filing_kind: str,
                      data={"filing_kind": filing_kind, "deadline_at": window["deadline_at"],
                            "deadline_date": window["deadline_date"],
                            "window_rule": window["rule"], "article": window["article"],
+                           "quote": window["quote"],
                            "source": window["source"], "correction_days": 15})
     case.due_at = clock.as_utc(clock.parse_iso(window["deadline_at"]))
     return case

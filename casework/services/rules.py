@@ -59,6 +59,7 @@ def filing_deadline(session: Session, code: str, kind: str, start: date,
     found = deadline(session, begin, rule.period)
     return {"deadline_at": found["end_utc"].isoformat(), "deadline_date": found["date"],
             "rule": f"{rule.quote}（{found['rule']}）", "article": rule.article,
+            "quote": rule.quote,
             "source": rule.source, "period": rule.period}
 
 

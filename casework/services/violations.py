@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from casework.unit_of_work import UnitOfWork
 
 ORIGINS = ("inspection", "deadline", "clerk", "recorder")
+STATEMENT_PERIOD = "3wd"
 
 
 def open_violation(session: Session, *, unit: Unit, code: str, facts: str, origin: str,
@@ -55,6 +56,9 @@ def open_violation(session: Session, *, unit: Unit, code: str, facts: str, origi
         "violation_id": violation.id, "violation_code": code, "facts": facts,
         "article": terms["article"], "source": terms["source"],
         "warning_first": bool(terms["warning_first"]), "warned": False,
+        # No text fixes the period to state a defence before a warning; three working days
+        # is Casework's default (counted per APL 第八十五条).
+        "statement_period": STATEMENT_PERIOD,
         "correction_days": terms["correction_days"],
         "correction_days_min": terms["correction_days_min"],
         "correction_days_max": terms["correction_days_max"],

@@ -27,13 +27,14 @@ class Driver:
         return self.container.uow()
 
     def register(self, jurisdiction: str, category: str = "commercial",
-                 party_type: str = "business") -> dict:
+                 party_type: str = "business", consent: bool = True) -> dict:
         self._serial += 1
         code = make(f"91140100MA0{self._serial:06d}")
         result = registration.register_unit(
             self.uow(), actor=CLERK, credit_code_value=code, name=f"测试商场{self._serial}号",
             address=f"{jurisdiction}市人民路{self._serial}号", legal_representative="张三",
-            site_category=category, party_type=party_type, jurisdiction=jurisdiction)
+            site_category=category, party_type=party_type, jurisdiction=jurisdiction,
+            electronic_service_consent=consent)
         result["unit"] = Actor(f"unit{result['unit_id']}", frozenset({"unit"}), result["unit_id"])
         return result
 
@@ -67,11 +68,13 @@ class Driver:
         with self.uow() as uow:
             return uow.session.get(Violation, case.violation_id)
 
-    def documents(self, case_ref: str) -> list[Document]:
+    def documents(self, case_ref: str, receipts: bool = False) -> list[Document]:
+        """The case's documents, without their proofs of service unless asked."""
         with self.uow() as uow:
-            return list(uow.session.execute(
-                select(Document).where(Document.case_ref == case_ref).order_by(Document.id)
-            ).scalars())
+            query = select(Document).where(Document.case_ref == case_ref).order_by(Document.id)
+            if not receipts:
+                query = query.where(Document.kind != "service_receipt")
+            return list(uow.session.execute(query).scalars())
 
     def travel(self, days: int = 0, **kwargs) -> None:
         self.clock.advance(timedelta(days=days, **kwargs))

@@ -9,7 +9,7 @@ from casework import clock as clock_module
 from casework.errors import Conflict, InvalidInput, RuleViolation
 from casework.rulebooks.model import RulebookExpired
 from casework.services import inspections, registration
-from tests.integration.lifecycle_driver import CLERK, INSPECTOR, Driver
+from tests.integration.lifecycle_driver import CLERK, INSPECTOR, LEGAL, Driver
 
 JURISDICTIONS = ["anyang", "taiyuan", "inner_mongolia", "changzhou"]
 
@@ -151,7 +151,6 @@ def test_order_deadline_outside_bounds_is_refused_and_nothing_changes(driver):
                            facts="未设置明显标志", act_key="visit-1")
     high = driver.case_data(ref)["correction_days_max"]
     driver.complete(ref, "rectification_draft", {"facts": "未设置明显标志", "correction_days": high + 1}, CLERK)
-    from tests.integration.lifecycle_driver import LEGAL
     with pytest.raises(InvalidInput):
         driver.complete(ref, "legal_review", {"approved": True}, LEGAL)
     assert driver.open_forms(ref) == ["legal_review"]
@@ -212,7 +211,7 @@ def test_tengchong_refuses_new_cases_after_expiry(driver):
         driver.register("tengchong")
 
 
-def test_tengchong_warning_comes_before_penalty(driver, clock):
+def tengchong_obstruction_order(driver, clock):
     clock.travel_to(datetime(2021, 3, 1, 2, 0, tzinfo=clock_module.UTC))
     reg = driver.register("tengchong")
     ref = inspections.start_inspection(driver.uow(), actor=INSPECTOR, unit_id=reg["unit_id"])
@@ -226,13 +225,59 @@ def test_tengchong_warning_comes_before_penalty(driver, clock):
     driver.order(rect.ref)
     driver.travel(days=driver.case_data(rect.ref)["correction_days"] + 2)
     driver.sweep()
-    assert [d.kind for d in driver.documents(rect.ref)] == ["rectification_order", "warning_decision"]
+    # A warning is a penalty: prior notice and a chance to state a defence come first.
+    assert [d.kind for d in driver.documents(rect.ref)] == ["rectification_order", "penalty_notice"]
+    assert driver.open_forms(rect.ref) == ["defence_statement"]
+    return reg, rect
+
+
+def test_tengchong_warning_comes_before_penalty(driver, clock):
+    reg, rect = tengchong_obstruction_order(driver, clock)
+    driver.complete(rect.ref, "defence_statement", {"statement": "广告牌系他人设置，已联系拆除"},
+                    reg["unit"])
+    driver.complete(rect.ref, "defence_review",
+                    {"defence_accepted": False, "adoption": "遮挡由当事人负责清除，申辩不成立"}, LEGAL)
+    docs = driver.documents(rect.ref)
+    assert [d.kind for d in docs] == ["rectification_order", "penalty_notice", "warning_decision"]
+    warning = pdf_text(driver, docs[-1])
+    assert "广告牌系他人设置" in warning and "申辩不成立" in warning
+    assert docs[0].number in warning  # the order served is cited as evidence
     assert driver.open_forms(rect.ref) == ["rectification_report"]
     driver.travel(days=driver.case_data(rect.ref)["correction_days"] + 2)
     driver.sweep()
     assert driver.open_forms(rect.ref) == ["penalty_handoff"]
     fine = driver.violation(rect).rule["fine"]
     assert (fine["min"], fine["max"]) == (10000, 30000)
+
+
+def test_silence_after_the_notice_still_reaches_review_and_an_accepted_defence_closes(driver, clock):
+    reg, rect = tengchong_obstruction_order(driver, clock)
+    driver.travel(days=7)  # three working days pass without a statement
+    driver.sweep()
+    assert driver.open_forms(rect.ref) == ["defence_review"]
+    driver.complete(rect.ref, "defence_review",
+                    {"defence_accepted": True, "adoption": "遮挡物已由市政部门清除"}, LEGAL)
+    assert driver.case(rect.ref).outcome == "defence_accepted"
+    assert "warning_decision" not in [d.kind for d in driver.documents(rect.ref)]
+
+
+def test_every_served_document_has_its_proof_of_service(driver, clock):
+    reg, rect = tengchong_obstruction_order(driver, clock)
+    served = driver.documents(rect.ref)
+    receipts = [d for d in driver.documents(rect.ref, receipts=True) if d.kind == "service_receipt"]
+    assert len(receipts) == len(served)
+    assert all(d.served_at is not None for d in served)
+
+
+def test_without_consent_documents_go_by_post(driver):
+    from casework.services.violations import report_violation
+
+    reg = driver.register("taiyuan", consent=False)
+    ref = report_violation(driver.uow(), actor=CLERK, unit_id=reg["unit_id"], code="no_signage",
+                           facts="未设置明显标志", act_key="visit-post")
+    driver.order(ref)
+    [order] = driver.documents(ref)
+    assert order.service_method == "post"
 
 
 def test_privacy_place_camera_is_refused(driver):
