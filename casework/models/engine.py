@@ -68,7 +68,8 @@ class WorkItem(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("engine_instance.id", ondelete="CASCADE"), index=True)
+    # Covered by the unique (instance_id, task_id) index: no index of its own.
+    instance_id: Mapped[int] = mapped_column(ForeignKey("engine_instance.id", ondelete="CASCADE"))
     task_id: Mapped[str] = mapped_column(String(36))
     task_spec: Mapped[str] = mapped_column(String(120))
     key: Mapped[str] = mapped_column(String(80))
@@ -101,7 +102,8 @@ class Timer(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("engine_instance.id", ondelete="CASCADE"), index=True)
+    # Covered by the unique (instance_id, task_id) index: no index of its own.
+    instance_id: Mapped[int] = mapped_column(ForeignKey("engine_instance.id", ondelete="CASCADE"))
     task_id: Mapped[str] = mapped_column(String(36))
     name: Mapped[str] = mapped_column(String(120))
     due_at: Mapped[datetime]
