@@ -2,6 +2,7 @@
 from casework.models.audit import AuditEvent, AuditHead
 from casework.models.base import Base
 from casework.models.documents import Document, DocumentSequence
+from casework.models.guards import install_core_guards
 from casework.models.cases import CASE_KINDS, Case, Violation
 from casework.models.engine import ModelVersion, ProcessInstance, Timer, WorkItem
 from casework.models.identity import ROLES, User

@@ -51,7 +51,8 @@ def test_audit_verify_names_the_first_tampered_event(tmp_path):
     assert casework(env, "init").returncode == 0
     ok = casework(env, "audit", "verify")
     assert ok.returncode == 0 and ok.stdout.startswith("ok:")
-    with sqlite3.connect(tmp_path / "casework.db") as db:
+    with sqlite3.connect(tmp_path / "casework.db") as db:  # an attacker with DDL rights
+        db.execute("DROP TRIGGER audit_event_no_update")
         db.execute("UPDATE audit_event SET actor = 'mallory' WHERE seq = 2")
     broken = casework(env, "audit", "verify")
     assert broken.returncode == 1 and "broken at event 2" in broken.stderr

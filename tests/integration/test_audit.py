@@ -1,10 +1,13 @@
 from sqlalchemy import update
 
+import pytest
+
 from casework import audit
 from casework.models import AuditEvent
+from tests.integration.tamper import guards_lifted
 
 
-def test_chain_verifies_and_names_the_first_tampered_event(uow, clock):
+def test_chain_verifies_and_names_the_first_tampered_event(container, uow, clock):
     with uow:
         for i in range(5):
             audit.record(uow.session, "clerk1", "case.opened", f"case:{i}", {"n": i, "名": "单位"})
@@ -13,6 +16,11 @@ def test_chain_verifies_and_names_the_first_tampered_event(uow, clock):
     with uow:
         assert audit.verify(uow.session).ok
         assert audit.verify(uow.session).checked == 5
+    with pytest.raises(Exception, match="append-only"):  # the database refuses
+        with uow:
+            uow.session.execute(update(AuditEvent).where(AuditEvent.seq == 3).values(actor="mallory"))
+            uow.commit()
+    with guards_lifted(container.engine), uow:  # an attacker with DDL rights
         uow.session.execute(update(AuditEvent).where(AuditEvent.seq == 3).values(actor="mallory"))
         uow.commit()
     with uow:
@@ -20,12 +28,12 @@ def test_chain_verifies_and_names_the_first_tampered_event(uow, clock):
         assert not result.ok and result.first_broken_seq == 3
 
 
-def test_removed_last_event_is_detected(uow):
+def test_removed_last_event_is_detected(container, uow):
     with uow:
         for i in range(3):
             audit.record(uow.session, "a", "x", f"s:{i}")
         uow.commit()
-    with uow:
+    with guards_lifted(container.engine), uow:
         uow.session.delete(uow.session.get(AuditEvent, 3))
         uow.commit()
     with uow:

@@ -8,12 +8,17 @@ import pytest
 from casework.documents import DocumentIntegrityError, download, issue_service_receipt, serve
 from casework.models import Document
 
+from tests.integration.tamper import guards_lifted
 from tests.integration.test_documents_issue import ids, issue_one, pdf_text  # noqa: F401
 
 
 def test_a_changed_db_hash_is_detected(container, ids):  # noqa: F811
     doc = issue_one(container, ids)
-    with container.uow() as uow:
+    with pytest.raises(Exception, match="cannot be changed"):  # the database refuses
+        with container.uow() as uow:
+            uow.session.get(Document, doc.id).sha256 = "0" * 64
+            uow.commit()
+    with guards_lifted(container.engine), container.uow() as uow:
         uow.session.get(Document, doc.id).sha256 = "0" * 64
         uow.commit()
     with container.uow() as uow:
@@ -26,7 +31,7 @@ def test_file_and_row_replaced_together_are_detected(container, ids):  # noqa: F
     doc = issue_one(container, ids)
     forged = container.files.path(doc.file_key).read_bytes().replace(b"%PDF-1.7", b"%PDF-1.6")
     container.files.path(doc.file_key).write_bytes(forged)
-    with container.uow() as uow:
+    with guards_lifted(container.engine), container.uow() as uow:
         row = uow.session.get(Document, doc.id)
         row.sha256, row.bytes = hashlib.sha256(forged).hexdigest(), len(forged)
         uow.commit()

@@ -45,4 +45,4 @@ def test_migrated_database_has_the_retention_triggers(empty_engine):
              if empty_engine.dialect.name == "sqlite"
              else "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal")
     with empty_engine.connect() as conn:
-        assert conn.execute(text(query)).scalar() >= 2
+        assert conn.execute(text(query)).scalar() >= 4  # footage, holds, documents, audit

@@ -1,17 +1,18 @@
 """initial
 
-Revision ID: 6a04009f0716
+Revision ID: 1496789977c7
 Revises: 
-Create Date: 2026-11-22 17:41:14.014473
+Create Date: 2026-11-22 18:06:36.318902
 """
 from alembic import op
 import sqlalchemy as sa
 import casework.models.base
+from casework.models.guards import install_core_guards
 from recorder.models import install_recorder_triggers
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
-revision = '6a04009f0716'
+revision = '1496789977c7'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -136,6 +137,7 @@ def upgrade() -> None:
     sa.Column('site_category', sa.String(length=60), nullable=False),
     sa.Column('party_type', sa.String(length=20), nullable=False),
     sa.Column('jurisdiction_id', sa.Integer(), nullable=False),
+    sa.Column('electronic_service_consent', sa.Boolean(), nullable=False),
     sa.Column('created_at', casework.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['jurisdiction_id'], ['jurisdiction.id'], name=op.f('fk_unit_jurisdiction_id_jurisdiction')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_unit')),
@@ -212,7 +214,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('engine_timer', schema=None) as batch_op:
         batch_op.create_index('ix_engine_timer_due', ['due_at', 'id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_engine_timer_instance_id'), ['instance_id'], unique=False)
 
     op.create_table('engine_work_item',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -239,7 +240,6 @@ def upgrade() -> None:
     with op.batch_alter_table('engine_work_item', schema=None) as batch_op:
         batch_op.create_index('ix_engine_work_item_assignee_sort', ['assignee', 'sort_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_engine_work_item_case_ref'), ['case_ref'], unique=False)
-        batch_op.create_index(batch_op.f('ix_engine_work_item_instance_id'), ['instance_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_engine_work_item_jurisdiction_id'), ['jurisdiction_id'], unique=False)
         batch_op.create_index('ix_engine_work_item_role_sort', ['role', 'sort_at', 'id'], unique=False)
         batch_op.create_index('ix_engine_work_item_sort', ['sort_at', 'id'], unique=False)
@@ -315,6 +315,7 @@ def upgrade() -> None:
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('system_id', sa.Integer(), nullable=True),
     sa.Column('rulebook_version_id', sa.Integer(), nullable=False),
+    sa.Column('national_rulebook_version_id', sa.Integer(), nullable=True),
     sa.Column('violation_id', sa.Integer(), nullable=True),
     sa.Column('instance_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=30), nullable=False),
@@ -325,6 +326,7 @@ def upgrade() -> None:
     sa.Column('closed_at', casework.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.ForeignKeyConstraint(['jurisdiction_id'], ['jurisdiction.id'], name=op.f('fk_case_file_jurisdiction_id_jurisdiction')),
+    sa.ForeignKeyConstraint(['national_rulebook_version_id'], ['rulebook_version.id'], name=op.f('fk_case_file_national_rulebook_version_id_rulebook_version')),
     sa.ForeignKeyConstraint(['rulebook_version_id'], ['rulebook_version.id'], name=op.f('fk_case_file_rulebook_version_id_rulebook_version')),
     sa.ForeignKeyConstraint(['system_id'], ['video_system.id'], name=op.f('fk_case_file_system_id_video_system')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_case_file_unit_id_unit')),
@@ -458,7 +460,9 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
 
-    # Retention guards: the database itself refuses deleting footage in retention or on hold.
+    # Guards: the database itself refuses deleting footage in retention or on hold,
+    # changing an issued document, and rewriting the audit trail.
+    install_core_guards(op.get_bind())
     install_recorder_triggers(op.get_bind())
 
 
@@ -513,13 +517,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_engine_work_item_sort')
         batch_op.drop_index('ix_engine_work_item_role_sort')
         batch_op.drop_index(batch_op.f('ix_engine_work_item_jurisdiction_id'))
-        batch_op.drop_index(batch_op.f('ix_engine_work_item_instance_id'))
         batch_op.drop_index(batch_op.f('ix_engine_work_item_case_ref'))
         batch_op.drop_index('ix_engine_work_item_assignee_sort')
 
     op.drop_table('engine_work_item')
     with op.batch_alter_table('engine_timer', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_engine_timer_instance_id'))
         batch_op.drop_index('ix_engine_timer_due')
 
     op.drop_table('engine_timer')
