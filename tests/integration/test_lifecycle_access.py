@@ -79,3 +79,24 @@ def test_diagram_date_helpers_load_the_holiday_table_on_first_use(driver):
     from casework.legal_calendar import deadline_iso
 
     assert deadline_iso("2026-09-05", "30d") == "2026-10-08T16:00:00+00:00"
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"facts": "x", "correction_days": "15; DROP TABLE case_file"}, "correction_days"),
+    ({"facts": "x", "correction_days": 15, "approved": True}, "approved"),
+    ({"facts": "", "correction_days": 15}, "facts"),
+    ({"facts": "x" * 5000, "correction_days": 15}, "facts"),
+    ({"correction_days": 15}, "facts"),
+])
+def test_hostile_form_values_are_refused_by_field_and_change_nothing(driver, data, field):
+    from casework.errors import InvalidInput
+    from casework.services.violations import report_violation
+
+    reg = driver.register("taiyuan")
+    ref = report_violation(driver.uow(), actor=CLERK, unit_id=reg["unit_id"], code="no_signage",
+                           facts="未设置明显标志", act_key="hostile")
+    before = driver.case_data(ref)
+    with pytest.raises(InvalidInput, match=field):
+        driver.complete(ref, "rectification_draft", data, CLERK)
+    assert driver.open_forms(ref) == ["rectification_draft"]
+    assert driver.case_data(ref) == before
