@@ -14,6 +14,7 @@ CORE_COMMAND_MODULES = (
     "casework.cli.lifecycle",
     "casework.cli.audit",
     "casework.cli.models",
+    "casework.cli.documents",
 )
 
 for _name in CORE_COMMAND_MODULES:

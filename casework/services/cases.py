@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from casework import audit, clock, engine
 from casework.errors import NotFound, PermissionDenied
-from casework.models import Case, Unit, VideoSystem, Violation
+from casework.models import Case, Document, Unit, VideoSystem, Violation
 from casework.services import rules
 
 if TYPE_CHECKING:
@@ -105,6 +105,13 @@ def show_case(uow: UnitOfWork, ref: str, *, actor: Actor) -> dict:
                 "code": v.code, "article": v.article, "source": v.source, "status": v.status,
                 "quote": v.quote, "fine": v.rule.get("fine"),
             }
+        summary["documents"] = [
+            {"id": d.id, "number": d.number, "kind": d.kind,
+             "issued_at": clock.format_local(d.issued_at),
+             "served_at": clock.format_local(d.served_at), "service": d.service_method}
+            for d in uow.session.execute(select(Document).where(Document.case_ref == case.ref)
+                                         .order_by(Document.id)).scalars()
+        ]
         if case.instance_id:
             inst = engine.get_instance(uow.session, case.instance_id)
             summary["process"] = {"status": inst.status, "revision": inst.revision}

@@ -100,3 +100,22 @@ def test_hostile_form_values_are_refused_by_field_and_change_nothing(driver, dat
         driver.complete(ref, "rectification_draft", data, CLERK)
     assert driver.open_forms(ref) == ["rectification_draft"]
     assert driver.case_data(ref) == before
+
+
+def test_a_unit_downloads_its_own_documents_only(driver):
+    from casework.services.case_files import download_document
+    from casework.services.violations import report_violation
+
+    mine, other = driver.register("taiyuan"), driver.register("taiyuan")
+    ref = report_violation(driver.uow(), actor=CLERK, unit_id=mine["unit_id"], code="no_signage",
+                           facts="未设置明显标志", act_key="dl")
+    driver.order(ref)
+    [order] = driver.documents(ref)
+    number, data = download_document(driver.uow(), actor=mine["unit"], document_id=order.id)
+    assert number == order.number and data[:5] == b"%PDF-"
+    import hashlib
+    assert hashlib.sha256(data).hexdigest() == order.sha256
+    with pytest.raises(NotFound):
+        download_document(driver.uow(), actor=other["unit"], document_id=order.id)
+    shown = cases.show_case(driver.uow(), ref, actor=mine["unit"])
+    assert [d["number"] for d in shown["documents"]][0] == order.number
