@@ -1,7 +1,7 @@
 """The composition root: the one place that picks database, file store and clock."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,11 +39,11 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
               clock: clock_module.Clock | None = None) -> Container:
     settings = settings or Settings.from_env()
     if data_dir is not None:
-        settings = Settings(Path(data_dir), settings.database_url, settings.secret_key)
+        settings = replace(settings, data_dir=Path(data_dir))
     if database_url is not None:
-        settings = Settings(settings.data_dir, database_url, settings.secret_key)
+        settings = replace(settings, database_url=database_url)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     if clock is not None:
         clock_module.install(clock)
     register_actions()  # diagrams reach code only through registered actions
