@@ -47,6 +47,15 @@ def issue_for_case(session: Session, files: FileStore, case: Case, kind: str, da
     return document
 
 
+def _facts(text: str) -> str:
+    """The templates open facts with 经查，; a clerk's draft often does too."""
+    text = text.strip()
+    for lead in ("经查，", "经查,", "经查：", "经查:", "经查"):
+        if text.startswith(lead):
+            return text[len(lead):].lstrip()
+    return text
+
+
 def _review(unit: Unit) -> dict:
     name = unit.jurisdiction.name
     return {"reconsideration_organ": f"{name}人民政府", "court": f"{name}有管辖权的人民法院"}
@@ -73,7 +82,8 @@ def _rectification_order(session, case, unit, data):
     violation = _violation(session, case)
     violated, applied = _provisions(session, violation)
     return {
-        "facts": data.get("facts") or violation.facts, "violated": violated, "applied": applied,
+        "facts": _facts(data.get("facts") or violation.facts), "violated": violated,
+        "applied": applied,
         "requirements": REQUIREMENTS.get(violation.code, "依法改正违法行为"),
         "deadline": data["deadline_date"],
         "consequence": rules.consequence_text(violation.rule),
@@ -98,7 +108,7 @@ def _penalty_notice(session, case, unit, data):
     violation = _violation(session, case)
     violated, applied = _provisions(session, violation)
     return {
-        "facts": f"{data.get('facts') or violation.facts}经责令限期改正，当事人逾期未改正。",
+        "facts": f"{_facts(data.get('facts') or violation.facts)}经责令限期改正，当事人逾期未改正。",
         "evidence": _evidence(session, case, data), "violated": violated, "applied": applied,
         "proposed_penalty": "警告", "statement_deadline": data["deadline_date"],
     }
@@ -111,7 +121,7 @@ def _warning_decision(session, case, unit, data):
     heard = (f"当事人提出陈述、申辩：{statement}。" if statement
              else "当事人在规定期限内未提出陈述、申辩。")
     return {
-        "facts": f"{data.get('facts') or violation.facts}经责令限期改正，当事人逾期未改正。",
+        "facts": f"{_facts(data.get('facts') or violation.facts)}经责令限期改正，当事人逾期未改正。",
         "evidence": _evidence(session, case, data), "violated": violated, "applied": applied,
         "statement": f"{heard}经复核：{data['adoption']}",
         "review": _review(unit),
