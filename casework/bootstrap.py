@@ -31,7 +31,8 @@ class Container:
     extras: dict = field(default_factory=dict)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, self.files)
+        # Actions of outer packages (the recorder's export) get the container itself.
+        return UnitOfWork(self.session_factory, self.files, {"container": self})
 
 
 def bootstrap(settings: Settings | None = None, *, database_url: str | None = None,

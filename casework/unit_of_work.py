@@ -14,10 +14,12 @@ class UnitOfWork:
 
     session: Session
 
-    def __init__(self, session_factory: sessionmaker[Session], files: FileStore | None = None) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], files: FileStore | None = None,
+                 extra_resources: dict | None = None) -> None:
         self._session_factory = session_factory
         self._depth = 0
         self.files = files  # where documents and exports are stored
+        self._extra = extra_resources or {}
 
     def __enter__(self) -> UnitOfWork:
         if self._depth == 0:
@@ -44,4 +46,4 @@ class UnitOfWork:
     @property
     def resources(self) -> dict:
         """What engine actions may use besides the session."""
-        return {"files": self.files}
+        return {"files": self.files, **self._extra}

@@ -15,6 +15,7 @@ CORE_COMMAND_MODULES = (
     "casework.cli.audit",
     "casework.cli.models",
     "casework.cli.documents",
+    "casework.cli.footage",
 )
 
 for _name in CORE_COMMAND_MODULES:

@@ -164,7 +164,25 @@ def _acceptance_failed(session, case, unit, data):
     }
 
 
+def _evidence_request(session, case, unit, data):
+    local = lambda iso: clock.to_local(clock.parse_iso(iso)).strftime("%Y-%m-%dT%H:%M")  # noqa: E731
+    basis = [rules.provision({"source": data[f"{k}_source"], "article": data[f"{k}_article"],
+                              "quote": data[f"{k}_quote"]})
+             for k in ("access", "approval") if data.get(f"{k}_article")]
+    return {
+        "purpose": data["purpose"],
+        "items": [{"location": f"{data['camera_location']} {data['camera_name']}",
+                   "start": local(data["t0"]), "end": local(data["t1"]),
+                   "description": f"原始录像，已依法保全并导出（清单校验值 {data['manifest_sha256'][:16]}…）"}],
+        "basis": basis,
+        "deadline": clock.today_local(),
+        "officers": data["officers"],
+        "consequence": "请保留原始录像，不得删改；拒不提供或者拖延提供的，本机关将依法处理。",
+    }
+
+
 BUILDERS = {
+    "evidence_request": _evidence_request,
     "rectification_order": _rectification_order,
     "penalty_notice": _penalty_notice,
     "warning_decision": _warning_decision,

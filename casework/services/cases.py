@@ -21,6 +21,7 @@ TITLES = {
     "filing": "备案",
     "rectification": "责令限期改正",
     "inspection": "监督检查",
+    "footage_access": "查阅、复制、调取录像",
 }
 
 

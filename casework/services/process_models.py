@@ -1,6 +1,7 @@
 """Process models: register the actions diagrams may call and deploy the shipped diagrams."""
 from __future__ import annotations
 
+from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Callable
 
 from casework import engine
@@ -10,11 +11,17 @@ if TYPE_CHECKING:
 
 
 def register_actions() -> None:
-    """Import the modules whose @action decorators fill the engine's registry (idempotent)."""
+    """Import the modules whose @action decorators fill the engine's registry (idempotent).
+
+    Outer packages (the recorder) contribute theirs through the `casework.actions`
+    entry-point group, so the core never imports them.
+    """
     import casework.services.lifecycle_actions  # noqa: F401
     from casework.documents.actions import register_actions as register_document_actions
 
     register_document_actions()
+    for entry in entry_points(group="casework.actions"):
+        entry.load()
 
 
 def seed_process_models(container: Container, progress: Callable[[str], None] = print) -> str:
