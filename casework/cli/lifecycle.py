@@ -182,6 +182,28 @@ def list_tasks(app: AppContext, role, as_user) -> None:
         click.echo(f"{row['id']}\t{row['case_ref']}\t{row['role']}\t{row['due_at'] or '-'}\t{row['name']}")
 
 
+@task.command("claim")
+@click.argument("work_item_id", type=int)
+@as_option
+@pass_app
+def claim_task(app: AppContext, work_item_id, as_user) -> None:
+    """Take a task so nobody else works it."""
+    actor = resolve_actor(app.container, as_user)
+    tasks.claim_task(app.container.uow(), actor=actor, work_item_id=work_item_id)
+    click.echo(f"claimed {work_item_id} as {actor.name}")
+
+
+@task.command("unclaim")
+@click.argument("work_item_id", type=int)
+@as_option
+@pass_app
+def unclaim_task(app: AppContext, work_item_id, as_user) -> None:
+    """Give a claimed task back to the queue."""
+    actor = resolve_actor(app.container, as_user)
+    tasks.unclaim_task(app.container.uow(), actor=actor, work_item_id=work_item_id)
+    click.echo(f"released {work_item_id}")
+
+
 @task.command("complete")
 @click.argument("work_item_id", type=int)
 @click.option("--data", "data_json", default="{}", help="Form data as a JSON object.")

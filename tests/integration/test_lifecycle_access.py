@@ -119,3 +119,23 @@ def test_a_unit_downloads_its_own_documents_only(driver):
         download_document(driver.uow(), actor=other["unit"], document_id=order.id)
     shown = cases.show_case(driver.uow(), ref, actor=mine["unit"])
     assert [d["number"] for d in shown["documents"]][0] == order.number
+
+
+def test_a_claimed_task_is_worked_only_by_its_claimant(driver):
+    from casework.errors import Conflict
+    from casework.services.actor import Actor
+    from casework.services.violations import report_violation
+
+    reg = driver.register("taiyuan")
+    ref = report_violation(driver.uow(), actor=CLERK, unit_id=reg["unit_id"], code="no_signage",
+                           facts="未设置明显标志", act_key="claim")
+    item = driver.task(ref, "rectification_draft")
+    tasks.claim_task(driver.uow(), actor=CLERK, work_item_id=item.id)
+    other = Actor("clerk2", frozenset({"clerk"}))
+    with pytest.raises(Conflict):
+        tasks.complete_task(driver.uow(), actor=other, work_item_id=item.id,
+                            data={"facts": "x", "correction_days": 15})
+    tasks.unclaim_task(driver.uow(), actor=CLERK, work_item_id=item.id)
+    tasks.complete_task(driver.uow(), actor=other, work_item_id=item.id,
+                        data={"facts": "x", "correction_days": 15})
+    assert driver.open_forms(ref) == ["legal_review"]
