@@ -4,8 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    DDL, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
-    event, text,
+    BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -152,115 +151,9 @@ class RecorderAlarm(Base):
     cleared_at: Mapped[datetime | None]
 
 
-# ---------------------------------------------------------------------------
-# Database guards: whatever the application does, footage in retention or under
-# a legal hold cannot be deleted or marked for deletion, a sealed segment's
-# hashes and times cannot change, and retain_until only grows.
-# ---------------------------------------------------------------------------
+# Database guards (recorder.guards): whatever the application does, footage in
+# retention or under a legal hold cannot be deleted or marked, and a sealed segment
+# cannot change. The migration calls install_recorder_triggers(connection).
+from recorder.guards import IMMUTABLE, REFUSAL, attach, install_recorder_triggers  # noqa: E402,F401
 
-REFUSAL = "保存期内或依法保全的录像不得删除 / footage in retention or under legal hold cannot be deleted"
-IMMUTABLE = "已封存录像不可修改 / a sealed segment cannot be changed"
-
-_SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f','now')"
-_SQLITE_HELD = (
-    "EXISTS (SELECT 1 FROM recorder_legal_hold h WHERE h.camera_id = OLD.camera_id "
-    "AND h.released_at IS NULL AND h.t0 < COALESCE(OLD.end_at, OLD.start_at) "
-    "AND h.t1 > OLD.start_at)"
-)
-
-SQLITE_DDL = (
-    f"""CREATE TRIGGER IF NOT EXISTS recorder_segment_no_delete
-BEFORE DELETE ON recorder_segment
-WHEN OLD.state != 'deleted' OR OLD.retain_until > {_SQLITE_NOW} OR {_SQLITE_HELD}
-BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS recorder_segment_no_mark
-BEFORE UPDATE OF state ON recorder_segment
-WHEN NEW.state IN ('deleting', 'deleted') AND OLD.state NOT IN ('deleting', 'deleted') AND (
-  OLD.state NOT IN ('sealed', 'truncated') OR OLD.retain_until > {_SQLITE_NOW}
-  OR OLD.retain_until > COALESCE(NEW.deleted_at, {_SQLITE_NOW}) OR {_SQLITE_HELD})
-BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS recorder_segment_sealed
-BEFORE UPDATE ON recorder_segment
-WHEN (OLD.state != 'writing' AND (
-  NEW.sha256 IS NOT OLD.sha256 OR NEW.chain IS NOT OLD.chain
-  OR NEW.prev_chain IS NOT OLD.prev_chain OR NEW.start_at IS NOT OLD.start_at
-  OR NEW.end_at IS NOT OLD.end_at OR NEW.bytes IS NOT OLD.bytes OR NEW.path IS NOT OLD.path
-  OR NEW.camera_id IS NOT OLD.camera_id OR NEW.seq IS NOT OLD.seq
-  OR NEW.truncated IS NOT OLD.truncated))
-  OR NEW.retain_until < OLD.retain_until
-  OR (OLD.state IN ('deleting', 'deleted') AND NEW.state NOT IN ('deleting', 'deleted'))
-BEGIN SELECT RAISE(ABORT, '{IMMUTABLE}'); END""",
-    """CREATE TRIGGER IF NOT EXISTS recorder_legal_hold_no_delete
-BEFORE DELETE ON recorder_legal_hold
-BEGIN SELECT RAISE(ABORT, '依法保全记录不得删除 / a legal hold cannot be deleted'); END""",
-)
-
-_PG_HELD = (
-    "EXISTS (SELECT 1 FROM recorder_legal_hold h WHERE h.camera_id = OLD.camera_id "
-    "AND h.released_at IS NULL AND h.t0 < COALESCE(OLD.end_at, OLD.start_at) "
-    "AND h.t1 > OLD.start_at)"
-)
-
-POSTGRES_DDL = (
-    f"""CREATE OR REPLACE FUNCTION recorder_segment_guard() RETURNS trigger AS $$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
-    IF OLD.state <> 'deleted' OR OLD.retain_until > now() OR {_PG_HELD} THEN
-      RAISE EXCEPTION '{REFUSAL}' USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    RETURN OLD;
-  END IF;
-  IF (OLD.state <> 'writing' AND (
-        NEW.sha256 IS DISTINCT FROM OLD.sha256 OR NEW.chain IS DISTINCT FROM OLD.chain
-        OR NEW.prev_chain IS DISTINCT FROM OLD.prev_chain
-        OR NEW.start_at IS DISTINCT FROM OLD.start_at OR NEW.end_at IS DISTINCT FROM OLD.end_at
-        OR NEW.bytes IS DISTINCT FROM OLD.bytes OR NEW.path IS DISTINCT FROM OLD.path
-        OR NEW.camera_id IS DISTINCT FROM OLD.camera_id OR NEW.seq IS DISTINCT FROM OLD.seq
-        OR NEW.truncated IS DISTINCT FROM OLD.truncated))
-     OR NEW.retain_until < OLD.retain_until
-     OR (OLD.state IN ('deleting', 'deleted') AND NEW.state NOT IN ('deleting', 'deleted')) THEN
-    RAISE EXCEPTION '{IMMUTABLE}' USING ERRCODE = 'integrity_constraint_violation';
-  END IF;
-  IF NEW.state IN ('deleting', 'deleted') AND OLD.state NOT IN ('deleting', 'deleted') AND (
-       OLD.state NOT IN ('sealed', 'truncated') OR OLD.retain_until > now()
-       OR OLD.retain_until > COALESCE(NEW.deleted_at, now()) OR {_PG_HELD}) THEN
-    RAISE EXCEPTION '{REFUSAL}' USING ERRCODE = 'integrity_constraint_violation';
-  END IF;
-  RETURN NEW;
-END $$ LANGUAGE plpgsql""",
-    "DROP TRIGGER IF EXISTS recorder_segment_guard ON recorder_segment",
-    """CREATE TRIGGER recorder_segment_guard BEFORE UPDATE OR DELETE ON recorder_segment
-FOR EACH ROW EXECUTE FUNCTION recorder_segment_guard()""",
-    """CREATE OR REPLACE FUNCTION recorder_legal_hold_guard() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION '依法保全记录不得删除 / a legal hold cannot be deleted'
-    USING ERRCODE = 'integrity_constraint_violation';
-END $$ LANGUAGE plpgsql""",
-    "DROP TRIGGER IF EXISTS recorder_legal_hold_guard ON recorder_legal_hold",
-    """CREATE TRIGGER recorder_legal_hold_guard BEFORE DELETE ON recorder_legal_hold
-FOR EACH ROW EXECUTE FUNCTION recorder_legal_hold_guard()""",
-)
-
-
-def install_recorder_triggers(connection) -> None:
-    """Create the guards on an existing schema (the migration calls this)."""
-    statements = SQLITE_DDL if connection.dialect.name == "sqlite" else POSTGRES_DDL
-    for statement in statements:
-        connection.exec_driver_sql(statement)
-
-
-def _attach() -> None:
-    # Segment guards go with the segment table, hold guards with the hold table; the
-    # segment guards read the hold table only at run time, so creation order is free.
-    for table, statements, dialect in (
-        (Segment.__table__, SQLITE_DDL[:3], "sqlite"),
-        (LegalHold.__table__, SQLITE_DDL[3:], "sqlite"),
-        (Segment.__table__, POSTGRES_DDL[:3], "postgresql"),
-        (LegalHold.__table__, POSTGRES_DDL[3:], "postgresql"),
-    ):
-        for ddl in statements:
-            event.listen(table, "after_create",
-                         DDL(ddl.replace("%", "%%")).execute_if(dialect=dialect))
-
-
-_attach()
+attach(Segment.__table__, LegalHold.__table__)
