@@ -9,7 +9,6 @@ re-anchored at a cut when they drift more than MAX_CLOCK_DRIFT_S from the clock.
 from __future__ import annotations
 
 import errno
-import fcntl
 import logging
 import shutil
 import threading
@@ -26,6 +25,7 @@ from casework import clock
 from recorder import constants as C
 from recorder.alarms import clear_alarms, raise_alarm
 from recorder.segments import SegmentWriter
+from recorder.store import camera_lock
 
 if TYPE_CHECKING:
     from casework.unit_of_work import UnitOfWork
@@ -90,12 +90,8 @@ class CameraRecorder(threading.Thread):
 
     # -- the loop --------------------------------------------------------------
     def run(self) -> None:
-        camera_dir = self.root / str(self.camera_id)
-        camera_dir.mkdir(parents=True, exist_ok=True)
-        with open(camera_dir / ".lock", "w") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
+        with camera_lock(self.root, self.camera_id) as mine:
+            if not mine:
                 self.status = "locked"
                 self._alarm("camera_locked", "另一个录像进程正在录制此摄像机 / another recorder holds this camera")
                 return

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from itertools import groupby
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ from recorder.alarms import raise_alarm
 from recorder.catalogue import seal_segment
 from recorder.constants import QUARANTINE_DIRNAME, SEGMENT_EXT, WRITING
 from recorder.models import Segment
-from recorder.store import sha256_file
+from recorder.store import camera_lock, sha256_file
 
 if TYPE_CHECKING:
     from casework.unit_of_work import UnitOfWork
@@ -55,28 +56,39 @@ def media_duration(path: Path) -> float:
 
 
 def seal_writing(uow: UnitOfWork, root: Path, camera_ids: list[int] | None = None) -> list[str]:
-    """Seal every `writing` row as truncated, with what its file holds."""
+    """Seal every `writing` row as truncated, with what its file holds.
+
+    A camera whose lock another recorder holds is still being recorded: its rows are
+    left alone (sealing them would freeze a hash while the file keeps growing)."""
     done = []
     with uow:
-        q = select(Segment.id, Segment.path, Segment.start_at).where(Segment.state == WRITING)
+        q = select(Segment.camera_id, Segment.id, Segment.path, Segment.start_at).where(
+            Segment.state == WRITING)
         if camera_ids:
             q = q.where(Segment.camera_id.in_(camera_ids))
         rows = uow.session.execute(q.order_by(Segment.camera_id, Segment.seq)).all()
-    for seg_id, rel, start in rows:
-        path = root / rel
-        if path.exists():
-            size_before = path.stat().st_size
-            duration = media_duration(path) if size_before else 0.0
-            sha, size = sha256_file(path)
-        else:
-            duration, sha, size = 0.0, EMPTY_SHA, 0
-        with uow:
-            seal_segment(uow.session, seg_id, start + timedelta(seconds=duration), size, sha,
-                         truncated=True)
-            uow.commit()
-        done.append(rel)
-        log.info("recovered %s as truncated (%d bytes, %.2f s)", rel, size, duration)
+    for camera_id, group in groupby(rows, key=lambda r: r[0]):
+        with camera_lock(root, camera_id) as mine:
+            if not mine:
+                log.info("camera %s is being recorded elsewhere; its open segments stay", camera_id)
+                continue
+            done += [_seal_one(uow, root, seg_id, rel, start) for _, seg_id, rel, start in group]
     return done
+
+
+def _seal_one(uow: UnitOfWork, root: Path, seg_id: int, rel: str, start: datetime) -> str:
+    path = root / rel
+    if path.exists():
+        duration = media_duration(path) if path.stat().st_size else 0.0
+        sha, size = sha256_file(path)
+    else:
+        duration, sha, size = 0.0, EMPTY_SHA, 0
+    with uow:
+        seal_segment(uow.session, seg_id, start + timedelta(seconds=duration), size, sha,
+                     truncated=True)
+        uow.commit()
+    log.info("recovered %s as truncated (%d bytes, %.2f s)", rel, size, duration)
+    return rel
 
 
 def _hour_dirs(camera_dir: Path, since: datetime | None):
@@ -115,10 +127,22 @@ def quarantine_orphans(uow: UnitOfWork, root: Path, since: datetime | None = Non
     return moved
 
 
-def _quarantine(uow: UnitOfWork, root: Path, camera_id: int, rel: str) -> str:
-    target = root / QUARANTINE_DIRNAME / rel
+def _move_aside(source: Path, target: Path) -> Path:
+    """Move a file to `target` (or `target.N` when taken): a quarantined file is never replaced."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    os.rename(root / rel, target)
+    for n in range(10_000):
+        candidate = target if n == 0 else target.with_name(f"{target.name}.{n}")
+        try:
+            os.link(source, candidate)  # fails if the name exists, unlike rename
+        except FileExistsError:
+            continue
+        os.unlink(source)
+        return candidate
+    raise FileExistsError(f"no free quarantine name for {target}")
+
+
+def _quarantine(uow: UnitOfWork, root: Path, camera_id: int, rel: str) -> str:
+    target = _move_aside(root / rel, root / QUARANTINE_DIRNAME / rel)
     fsync_dir(target.parent)
     fsync_dir((root / rel).parent)
     sha, size = sha256_file(target)

@@ -1,6 +1,8 @@
 """Where footage lives on disk, and durable-write helpers (no database here)."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import queue
@@ -23,6 +25,25 @@ def segment_relpath(camera_id: int, start: datetime, seq: int) -> str:
     t = as_utc(start)
     stamp = t.strftime("%Y%m%dT%H%M%S") + f"{t.microsecond // 1000:03d}Z"
     return f"{camera_id}/{t:%Y/%m/%d/%H}/{stamp}_{seq}{SEGMENT_EXT}"
+
+
+@contextlib.contextmanager
+def camera_lock(root: Path, camera_id: int):
+    """Hold `<root>/<camera>/.lock` (flock, non-blocking) while inside; yields whether it
+    was taken. The recorder of a camera holds it for as long as it records, so start-up
+    recovery never seals a segment another process (or thread) is still writing."""
+    camera_dir = root / str(int(camera_id))
+    camera_dir.mkdir(parents=True, exist_ok=True)
+    with open(camera_dir / ".lock", "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> tuple[str, int]:
