@@ -16,7 +16,10 @@ FLAT_STD = 6.0  # a tile this uniform shows nothing
 BLACK_MEAN, BLACK_P99 = 24.0, 40.0
 COVERED_FLAT = 0.9  # share of flat tiles that means the lens is covered
 OBSTRUCTED_NEW_FLAT = 0.35  # share of tiles flat now but textured in the reference
-DEFOCUS_RATIO = 0.25  # Laplacian variance vs the reference
+OBSTRUCTED_REL = 0.3  # a tile lost this much more texture than the picture as a whole
+NOISE_PCT = 10  # the quietest tiles' Laplacian variance is taken as sensor noise
+SCENE_GAIN_PCT = 90  # the picture's contrast change vs the reference: this percentile of tiles
+DEFOCUS_RATIO = 0.25  # sharpness (Laplacian variance per unit of picture variance) vs the reference
 DEFOCUS_ABS = 15.0  # without a reference
 MOVED_NCC = 0.5  # normalised cross-correlation with the reference view
 MOVED_PX = 8.0  # a view shifted this far (at WORK_W) has moved
@@ -32,11 +35,20 @@ def to_work(luma: np.ndarray) -> np.ndarray:
     return luma[rows][:, cols].astype(np.float32)
 
 
+def laplacian(img: np.ndarray) -> np.ndarray:
+    """The 4-neighbour Laplacian (interior pixels)."""
+    return (-4 * img[1:-1, 1:-1] + img[:-2, 1:-1] + img[2:, 1:-1]
+            + img[1:-1, :-2] + img[1:-1, 2:])
+
+
 def laplacian_var(img: np.ndarray) -> float:
     """Variance of the 4-neighbour Laplacian: low means out of focus (or nothing to see)."""
-    lap = (-4 * img[1:-1, 1:-1] + img[:-2, 1:-1] + img[2:, 1:-1]
-           + img[1:-1, :-2] + img[1:-1, 2:])
-    return float(lap.var())
+    return float(laplacian(img).var())
+
+
+def noise_floor(lap: np.ndarray) -> float:
+    """The Laplacian variance of the quietest tiles: sensor noise, not detail."""
+    return float(np.percentile(tile_std(lap) ** 2, NOISE_PCT))
 
 
 def tile_std(img: np.ndarray) -> np.ndarray:
@@ -55,6 +67,14 @@ class FrameStats:
     p99: float
     lap_var: float
     tiles: np.ndarray
+    var: float = 0.0
+    noise: float = 0.0
+
+    @property
+    def sharpness(self) -> float:
+        """Laplacian variance above the noise, per unit of picture variance: the same
+        view keeps it when the light dims (noise grows at night, detail does not)."""
+        return max(0.0, self.lap_var - self.noise) / self.var if self.var > 0 else 0.0
 
     @property
     def flat_share(self) -> float:
@@ -63,8 +83,20 @@ class FrameStats:
 
 def stats(luma: np.ndarray) -> FrameStats:
     work = to_work(luma)
+    lap = laplacian(work)
     return FrameStats(work, float(work.mean()), float(np.percentile(work, 99)),
-                      laplacian_var(work), tile_std(work))
+                      float(lap.var()), tile_std(work), float(work.var()), noise_floor(lap))
+
+
+def newly_flat(s: FrameStats, ref: FrameStats) -> np.ndarray:
+    """Tiles flat now, textured in the reference, and darker in texture than the scene's
+    overall change explains: dusk, night or fog dim every tile alike, a board only some."""
+    textured = ref.tiles >= FLAT_STD
+    if not textured.any():
+        return np.zeros_like(textured)
+    ratios = s.tiles[textured] / ref.tiles[textured]
+    gain = float(np.percentile(ratios, SCENE_GAIN_PCT))
+    return (s.tiles < FLAT_STD) & textured & (s.tiles < OBSTRUCTED_REL * gain * ref.tiles)
 
 
 def ncc(a: np.ndarray, b: np.ndarray) -> float:
@@ -108,10 +140,9 @@ def classify(s: FrameStats, ref: FrameStats | None) -> str | None:
     if s.flat_share >= COVERED_FLAT:
         return COVERED
     if ref is not None:
-        newly_flat = (s.tiles < FLAT_STD) & (ref.tiles >= FLAT_STD)
-        if float(newly_flat.mean()) >= OBSTRUCTED_NEW_FLAT:
+        if float(newly_flat(s, ref).mean()) >= OBSTRUCTED_NEW_FLAT:
             return OBSTRUCTED
-        if ref.lap_var > 0 and s.lap_var < DEFOCUS_RATIO * ref.lap_var:
+        if ref.sharpness > 0 and s.sharpness < DEFOCUS_RATIO * ref.sharpness:
             return DEFOCUS
         if has_moved(s, ref):
             return MOVED

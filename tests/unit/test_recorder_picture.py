@@ -77,3 +77,34 @@ def test_cuts_gaps_backoff_and_sources():
     src = parse_source("rtsp://127.0.0.1:8554/x#rtsp_flags=listen&realtime=1")
     assert src.live and src.realtime and src.options == {"rtsp_flags": "listen", "rtsp_transport": "tcp"}
     assert not parse_source("/footage/demo.ts#loop=1").live
+
+
+def _dim(rgb_luma, gain, rng, offset=8.0):
+    """The same view at dusk, night or in fog: less contrast, sensor noise."""
+    img = rgb_luma.astype(np.float32) * gain + offset + rng.normal(0, 1.5, rgb_luma.shape)
+    return img.clip(0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("gain", [0.6, 0.4, 0.3, 0.2, 0.15])
+def test_dusk_and_night_against_a_daytime_reference_are_normal(gain):
+    scene, cache, rng = Scene(), {}, np.random.default_rng(3)
+    ref = at(scene, 0, cache)
+    night = picture.stats(_dim(luma(frame_at(scene, 30, cache)), gain, rng))
+    assert picture.classify(night, ref) is None
+
+
+@pytest.mark.parametrize("haze", [0.5, 0.3])
+def test_fog_is_not_an_obstruction(haze):
+    scene, cache, rng = Scene(), {}, np.random.default_rng(4)
+    ref = at(scene, 0, cache)
+    fog = picture.stats(_dim(luma(frame_at(scene, 30, cache)), haze, rng, 128 * (1 - haze)))
+    assert picture.classify(fog, ref) is None
+
+
+def test_obstruction_and_blur_are_still_seen_at_night():
+    scene, cache, rng = Scene(obstructed=(10.0, 20.0), defocus=(20.0, 30.0)), {}, np.random.default_rng(5)
+    ref = at(scene, 0, cache)
+    board = picture.stats(_dim(luma(frame_at(scene, 12 * scene.fps, cache)), 0.4, rng))
+    blur = picture.stats(_dim(luma(frame_at(scene, 22 * scene.fps, cache)), 0.4, rng))
+    assert picture.classify(board, ref) == "obstructed"
+    assert picture.classify(blur, ref) == "defocus"
