@@ -11,13 +11,17 @@ import click
 
 from casework.cli.context import AppContext, pass_app
 from casework.clock import SHANGHAI, as_utc, format_local
+from casework.errors import InvalidInput
 
 
 def parse_moment(value: str | None) -> datetime | None:
     """ISO date/time; without a zone it is Asia/Shanghai local time."""
     if value is None:
         return None
-    moment = datetime.fromisoformat(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"时间格式应为 ISO，如 2026-03-02T09:00 / not an ISO time: {value!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SHANGHAI)
     return as_utc(moment)

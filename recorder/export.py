@@ -153,7 +153,7 @@ def export_clip(uow: UnitOfWork, files: FileStore, root: Path, camera_id: int, t
                                 f"its SHA-256 check; run `casework recorder verify`")
         sources.append((path, datetime.fromisoformat(e["start_at"])))
     stamp = clock.now().strftime("%Y%m%dT%H%M%S%f")
-    safe_ref = re.sub(r"[^A-Za-z0-9_.-]", "_", access_request_ref)[:60]
+    safe_ref = re.sub(r"[^A-Za-z0-9_.-]", "_", access_request_ref)[:60].lstrip(".") or "_"
     base = f"recorder/exports/{safe_ref}/{camera_id}_{stamp}"
     clip_key, manifest_key = base + "/clip" + CLIP_EXT, base + "/manifest.json"
     clip_path = files.path(clip_key)
@@ -199,9 +199,16 @@ def export_clip(uow: UnitOfWork, files: FileStore, root: Path, camera_id: int, t
 def verify_export(manifest_path: Path, uow: UnitOfWork | None = None) -> list[str]:
     """Problems with an export (empty when it verifies): clip hash, segment chain, register."""
     body = Path(manifest_path).read_bytes()
-    m = json.loads(body)
+    try:
+        m = json.loads(body)
+        name = m["clip"]["file"]
+        m["clip"]["sha256"], m["segments"]  # noqa: B018 (the keys must be there)
+    except (ValueError, KeyError, TypeError) as exc:
+        return [f"清单无法读取 / the manifest is unreadable: {type(exc).__name__}"]
+    if not isinstance(name, str) or Path(name).name != name:
+        return ["清单中的文件名无效 / the manifest names a clip outside its folder"]
     problems = []
-    clip = Path(manifest_path).parent / m["clip"]["file"]
+    clip = Path(manifest_path).parent / name
     if not clip.exists():
         problems.append("导出文件缺失 / the clip file is missing")
     elif sha256_file(clip) != (m["clip"]["sha256"], m["clip"]["bytes"]):

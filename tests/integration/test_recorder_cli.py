@@ -71,3 +71,15 @@ def test_demo_cameras_record(container, clock):
         cams = set(uow.session.execute(select(Segment.camera_id).where(
             Segment.state == "sealed")).scalars())
     assert len(cams) == 3
+
+
+def test_user_mistakes_give_one_line_not_a_traceback(container, cli, tmp_path):
+    out = CliRunner().invoke(main, ["recorder", "verify", "--since", "yesterday"])
+    assert out.exit_code == 1 and "not an ISO time" in out.output and "Traceback" not in out.output
+    bad = tmp_path / "manifest.json"
+    for body in ("not json", '{"clip": {"file": "../../etc/passwd", "sha256": "", "bytes": 0},'
+                 ' "segments": []}', "[]"):
+        bad.write_text(body)
+        out = cli("verify-export", "--offline", str(bad))
+        assert out.exit_code == 1 and out.output.startswith("FAIL: "), out.output
+        assert len(out.output.strip().splitlines()) == 1
