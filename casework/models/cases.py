@@ -66,7 +66,7 @@ class Violation(Base):
     source: Mapped[str] = mapped_column(String(40))
     quote: Mapped[str] = mapped_column(Text, default="")
     facts: Mapped[str] = mapped_column(Text, default="")
-    origin: Mapped[str] = mapped_column(String(30))  # inspection | deadline | clerk | recorder
+    origin: Mapped[str] = mapped_column(String(30))  # inspection | deadline | clerk | recorder | self_report
     # open | ordered | corrected | warned | penalty | closed
     status: Mapped[str] = mapped_column(String(20), default="open")
     rule: Mapped[dict] = mapped_column(JSONType, default=dict)  # the rulebook entry as applied

@@ -11,6 +11,7 @@ from casework.errors import InvalidInput, NotFound, RuleViolation
 from casework.models import Camera, Jurisdiction, Unit, VideoSystem
 from casework.services import credit_code, rules
 from casework.services.cases import open_case
+from casework.services.violations import open_violation
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
@@ -91,10 +92,7 @@ def register_camera(uow: UnitOfWork, *, actor: Actor, system_id: int, name: str,
     """Register a camera; one at a privacy place is refused, citing the article."""
     actor.require("clerk", "admin", "unit")
     with uow:
-        system = uow.session.get(VideoSystem, system_id)
-        if system is None:
-            raise NotFound(f"no such system: {system_id}")
-        unit = _unit_for(uow, actor, system.unit_id)
+        system, unit = _system_for(uow, actor, system_id)
         forbidden = rules.privacy_place(uow.session, unit.jurisdiction.code, place_kind,
                                         clock.today_local())
         if forbidden is not None:
@@ -118,13 +116,8 @@ def register_camera(uow: UnitOfWork, *, actor: Actor, system_id: int, name: str,
 def report_in_use(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date) -> dict:
     """The unit puts a system into use: opens its filing, or a violation if not accepted."""
     actor.require("unit", "clerk", "admin")
-    from casework.services.violations import open_violation
-
     with uow:
-        system = uow.session.get(VideoSystem, system_id)
-        if system is None:
-            raise NotFound(f"no such system: {system_id}")
-        unit = _unit_for(uow, actor, system.unit_id)
+        system, unit = _system_for(uow, actor, system_id)
         previous = system.status
         system.status, system.in_use_since = "in_use", on
         audit.record(uow.session, actor.name, "system.in_use", f"system:{system.id}",
@@ -141,7 +134,7 @@ def report_in_use(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date) ->
             case = open_violation(
                 uow.session, unit=unit, system=system, code=code,
                 facts=f"系统于 {on.isoformat()} 投入使用，但未经验收合格（状态：{previous}）。",
-                origin="clerk" if actor.unit_id is None else "deadline",
+                origin="clerk" if actor.unit_id is None else "self_report",
                 act_key=f"in_use:{system.id}:{on.isoformat()}", actor=actor.name,
                 resources=uow.resources)
             result["violation_case"] = case.ref
@@ -158,10 +151,7 @@ def report_dismantled(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date
     """A dismantled system must be filed where the rulebook says so."""
     actor.require("unit", "clerk", "admin")
     with uow:
-        system = uow.session.get(VideoSystem, system_id)
-        if system is None:
-            raise NotFound(f"no such system: {system_id}")
-        unit = _unit_for(uow, actor, system.unit_id)
+        system, unit = _system_for(uow, actor, system_id)
         system.status = "dismantled"
         audit.record(uow.session, actor.name, "system.dismantled", f"system:{system.id}",
                      {"on": on.isoformat()})
@@ -178,10 +168,7 @@ def report_camera_change(uow: UnitOfWork, *, actor: Actor, system_id: int, on: d
     if added < 0 or removed < 0 or added + removed == 0:
         raise InvalidInput("请填写增加或拆除的设备数量 / give the number of cameras added or removed")
     with uow:
-        system = uow.session.get(VideoSystem, system_id)
-        if system is None:
-            raise NotFound(f"no such system: {system_id}")
-        unit = _unit_for(uow, actor, system.unit_id)
+        system, unit = _system_for(uow, actor, system_id)
         audit.record(uow.session, actor.name, "system.cameras_changed", f"system:{system.id}",
                      {"on": on.isoformat(), "added": added, "removed": removed})
         case = open_filing_case(uow.session, unit, system, "camera_change", actor.name,
@@ -217,6 +204,14 @@ def _open_acceptance(uow: UnitOfWork, unit: Unit, system: VideoSystem, actor: st
                      data={"trial_run_period": terms["trial_run_period"],
                            "government_funded": bool(system.government_funded),
                            "acceptance_steps": terms["steps"]})
+
+
+def _system_for(uow: UnitOfWork, actor: Actor, system_id: int) -> tuple[VideoSystem, Unit]:
+    """The system and its unit, if `actor` may see them (else 404)."""
+    system = uow.session.get(VideoSystem, system_id)
+    if system is None:
+        raise NotFound(f"no such system: {system_id}")
+    return system, _unit_for(uow, actor, system.unit_id)
 
 
 def _unit_for(uow: UnitOfWork, actor: Actor, unit_id: int) -> Unit:

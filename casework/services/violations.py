@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from casework.services.actor import Actor
     from casework.unit_of_work import UnitOfWork
 
-ORIGINS = ("inspection", "deadline", "clerk", "recorder")
+ORIGINS = ("inspection", "deadline", "clerk", "recorder", "self_report")
 STATEMENT_PERIOD = "3wd"
 
 
