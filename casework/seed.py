@@ -17,20 +17,19 @@ Echo = Callable[[str], None]
 
 def seed_reference_data(container: Container, progress: Echo = print) -> str:
     """Idempotently load what every installation needs."""
-    parts = []
-    for step in REFERENCE_STEPS:
-        parts.append(step(container, progress))
-    return ", ".join(p for p in parts if p) or "nothing to seed"
+    return _run(REFERENCE_STEPS, container, progress) or "nothing to seed"
 
 
 def seed_demo(container: Container, progress: Echo = print) -> str:
-    parts = []
-    for step in DEMO_STEPS:
-        parts.append(step(container, progress))
-    return ", ".join(p for p in parts if p)
+    """Idempotently add the demo's users, units, cases and documents."""
+    return _run(DEMO_STEPS, container, progress)
 
 
-# Filled by the areas as they land: functions (container, progress) -> summary.
+def _run(steps, container: Container, progress: Echo) -> str:
+    return ", ".join(summary for step in steps if (summary := step(container, progress)))
+
+
+# Each step: (container, progress) -> a short summary; idempotent; in order.
 REFERENCE_STEPS: list[Callable[[Container, Echo], str]] = [
     seed_rulebooks,
     seed_holidays,

@@ -21,14 +21,14 @@ def command(app: AppContext, no_serve: bool) -> None:
     seed_demo(container, progress=click.echo)
     # Outer packages contribute `seed(container, echo)` and `start(container, echo)`.
     parts = sorted(entry_points(group="casework.demo"), key=lambda ep: ep.name)
-    loaded = [(ep.name, ep.load()) for ep in parts]
-    for name, part in loaded:
+    loaded = [ep.load() for ep in parts]
+    for part in loaded:
         if hasattr(part, "seed"):
             part.seed(container, click.echo)
     if no_serve:
         click.echo("demo seeded.")
         return
-    runners = [part for _, part in loaded if hasattr(part, "start")]
+    runners = [part for part in loaded if hasattr(part, "start")]
     if not runners:
         click.echo("demo seeded; nothing long-running is installed yet.")
         return
