@@ -151,29 +151,32 @@ class CameraRecorder(threading.Thread):
         live = self.source.live or self.source.realtime
         anchor_pts, anchor_wall, anchor_mono, last_pts = None, None, 0.0, None
         seg_off = end_off = 0.0
+        stopped, realtime, seconds = self.stop.is_set, self.source.realtime, self.segment_seconds
+        w = self._writer
         try:
             for packet in container.demux(stream):
-                if self.stop.is_set():
+                if stopped():
                     return
-                pts = packet.pts if packet.pts is not None else packet.dts
+                pts = packet.pts
                 if pts is None:
-                    continue
+                    pts = packet.dts
+                    if pts is None:
+                        continue
                 key = packet.is_keyframe
                 if anchor_pts is not None and not -5.0 < (pts - last_pts) * tb < 60.0:
                     self._close_writer(anchor_wall, end_off)  # discontinuity: never glue across it
-                    anchor_pts = None
+                    w, anchor_pts = None, None
                 if anchor_pts is None:
                     if not key:
                         continue  # never start mid-GOP
                     anchor_pts, anchor_wall, anchor_mono = pts, clock.now(), time.monotonic()
                 last_pts = pts
                 offset = (pts - anchor_pts) * tb
-                if self.source.realtime:
+                if realtime:
                     delay = anchor_mono + offset - time.monotonic()
                     if delay > 0 and self.stop.wait(delay):
                         return
-                w = self._writer
-                if w is not None and is_cut(key, offset, seg_off, self.segment_seconds):
+                if key and w is not None and is_cut(key, offset, seg_off, seconds):
                     self._close_writer(anchor_wall, end_off)
                     w = None
                     if live:
@@ -187,18 +190,16 @@ class CameraRecorder(threading.Thread):
                     seg_off = end_off = offset
                     w = self._writer = SegmentWriter(self.root, self.camera_id, self.uow_factory,
                                                      stream, anchor_wall + timedelta(seconds=offset))
-                self._write(w, packet)
-                end_off = offset + (packet.duration * tb if packet.duration else frame_s)
+                duration = packet.duration  # read before muxing moves the packet
+                try:
+                    w.write_at(packet, pts)
+                except OSError as exc:
+                    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                        self._disk_full(str(exc))
+                    raise
+                end_off = offset + (duration * tb if duration else frame_s)
         finally:  # end of stream, error or stop: seal what was written
             self._close_writer(anchor_wall, end_off)
-
-    def _write(self, w: SegmentWriter, packet) -> None:
-        try:
-            w.write(packet)
-        except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                self._disk_full(str(exc))
-            raise
 
     # -- segments, space and alarms -----------------------------------------------
     def _close_writer(self, anchor_wall: datetime | None = None, end_off: float = 0.0) -> None:

@@ -57,39 +57,67 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> tuple[str, int]:
 
 
 class HashingFile:
-    """A write-only file that hashes what it writes; PyAV muxes into it.
+    """A write-only file that hashes exactly what it writes; PyAV muxes into it.
 
-    Bytes reach the OS in `write` (so a killed process loses nothing it muxed); the
-    SHA-256 runs in a helper thread, since hashlib releases the GIL on large buffers
-    and hashing then overlaps demuxing on another core (measured: ~10 % of a remux).
+    The muxer flushes every packet into `write`, which only collects the bytes; the
+    segment writer calls `flush()` at least every FLUSH_S of video (and `write` flushes
+    past BUFFER_BYTES), so a killed process loses at most that much. One `os.write` per
+    flush instead of one per packet: ~10× fewer syscalls on 720p at 4 Mbit/s. The SHA-256 of each flushed chunk (the bytes that
+    reached the file, nothing else) runs in a helper thread, as hashlib releases the
+    GIL on large buffers; the same thread asks the kernel to start writeback of what
+    is hashed, so the fdatasync at close has little left to wait for.
     """
+
+    BUFFER_BYTES = 1 << 20
+    WRITEBACK_BYTES = 2 << 20  # measured on 480 MB: 2 MiB 1.09 s, 8 MiB 1.15 s, none 1.82 s
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
         self._sha = hashlib.sha256()
+        self._buf = bytearray()
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._hasher = threading.Thread(target=self._hash, daemon=True, name=f"sha256 {path.name}")
         self._hasher.start()
         self._digest: str | None = None
-        self.size = 0
+        self.size = 0  # bytes that reached the file
 
     def _hash(self) -> None:
+        fd, done = self._fd, 0
         while (chunk := self._queue.get()) is not None:
             self._sha.update(chunk)
+            done += len(chunk)
+            if done >= self.WRITEBACK_BYTES:  # start writeback now (async), drop clean pages;
+                with contextlib.suppress(OSError):  # fdatasync at close still seals the file
+                    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                done = 0
 
     def write(self, data) -> int:
-        view = memoryview(data)
-        written = 0
-        while written < len(view):
-            n = os.write(self._fd, view[written:])
-            self._queue.put(bytes(view[written:written + n]))  # only bytes that reached the file
-            written += n
-            self.size += n
-        return written
+        buf = self._buf
+        buf += data
+        if len(buf) >= self.BUFFER_BYTES:
+            self.flush()
+        return len(data)
 
-    def flush(self) -> None:  # PyAV calls this; bytes already reached the OS
-        pass
+    def flush(self) -> None:
+        """Hand what was collected to the OS (one write), then to the hasher."""
+        buf = self._buf
+        if not buf:
+            return
+        self._buf = bytearray()
+        view, written = memoryview(buf), 0
+        try:
+            while written < len(buf):
+                written += os.write(self._fd, view[written:])
+        finally:
+            view.release()
+            if written == len(buf):
+                self._queue.put(buf)
+            elif written:  # only bytes that reached the file are hashed
+                self._queue.put(bytes(buf[:written]))
+            self.size += written
+            if written < len(buf):  # keep the rest for a retry; the caller sees the error
+                self._buf = buf[written:] + self._buf
 
     def seekable(self) -> bool:
         return False
@@ -105,9 +133,10 @@ class HashingFile:
         if self._fd < 0:
             return
         try:
+            self.flush()
             if sync:
                 os.fdatasync(self._fd)  # data and size; the directory entry is synced by the caller
         finally:
+            self.hexdigest()  # the hasher may still use the fd (fadvise): join first
             os.close(self._fd)
             self._fd = -1
-            self.hexdigest()
