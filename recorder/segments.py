@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 MUX_FORMAT = "mpegts"
 MUX_OPTIONS = {"flush_packets": "1"}
 FLUSH_S = 0.25
+MUX_BUFFER = 1 << 20
 
 
 class SegmentWriter:
@@ -41,7 +42,8 @@ class SegmentWriter:
         self.path = root / self.relpath
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._file = HashingFile(self.path)
-        self._out = av.open(self._file, "w", format=MUX_FORMAT, options=MUX_OPTIONS)
+        self._out = av.open(self._file, "w", format=MUX_FORMAT, options=MUX_OPTIONS,
+                            buffer_size=MUX_BUFFER)  # one callback per packet, not per 32 KiB
         self._stream = self._out.add_stream_from_template(template)
         self._mux = self._out.mux_one
         self._flush_ticks = FLUSH_S / float(template.time_base)

@@ -76,6 +76,8 @@ class HashingFile:
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
         self._sha = hashlib.sha256()
         self._buf = bytearray()
+        self._unhashed: list = []  # written chunks handed to the hasher by the MiB
+        self._unhashed_bytes = 0
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._hasher = threading.Thread(target=self._hash, daemon=True, name=f"sha256 {path.name}")
         self._hasher.start()
@@ -84,9 +86,10 @@ class HashingFile:
 
     def _hash(self) -> None:
         fd, done = self._fd, 0
-        while (chunk := self._queue.get()) is not None:
-            self._sha.update(chunk)
-            done += len(chunk)
+        while (chunks := self._queue.get()) is not None:
+            for chunk in chunks:
+                self._sha.update(chunk)
+                done += len(chunk)
             if done >= self.WRITEBACK_BYTES:  # start writeback now (async), drop clean pages;
                 with contextlib.suppress(OSError):  # fdatasync at close still seals the file
                     os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
@@ -111,10 +114,12 @@ class HashingFile:
                 written += os.write(self._fd, view[written:])
         finally:
             view.release()
-            if written == len(buf):
-                self._queue.put(buf)
-            elif written:  # only bytes that reached the file are hashed
-                self._queue.put(bytes(buf[:written]))
+            if written:  # only bytes that reached the file are hashed
+                self._unhashed.append(buf if written == len(buf) else bytes(buf[:written]))
+                self._unhashed_bytes += written
+                if self._unhashed_bytes >= self.BUFFER_BYTES:  # fewer hasher wake-ups
+                    self._queue.put(self._unhashed)
+                    self._unhashed, self._unhashed_bytes = [], 0
             self.size += written
             if written < len(buf):  # keep the rest for a retry; the caller sees the error
                 self._buf = buf[written:] + self._buf
@@ -124,6 +129,8 @@ class HashingFile:
 
     def hexdigest(self) -> str:
         if self._digest is None:
+            self._queue.put(self._unhashed)
+            self._unhashed = []
             self._queue.put(None)
             self._hasher.join()
             self._digest = self._sha.hexdigest()
