@@ -47,7 +47,7 @@ class CaseworkGroup(click.Group):
 def database_problem(exc: DBAPIError) -> str:
     """One line for a database that is missing, unreachable or not initialised."""
     first = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-    if "no such table" in first or "does not exist" in first and "relation" in first:
+    if "no such table" in first or ("relation" in first and "does not exist" in first):
         return f"数据库未初始化，请先运行 `casework init` / the database is not initialised: run `casework init` ({first})"
     return f"数据库错误 / database error: {first}"
 
