@@ -101,7 +101,7 @@ def open_filing(ctx, filing_kind: str) -> dict:
     case = _case(ctx)
     unit = ctx.session.get(Unit, case.unit_id)
     system = ctx.session.get(VideoSystem, case.system_id)
-    runs_from = rules.filing_runs_from(ctx.session, unit.jurisdiction.code, filing_kind,
+    runs_from = rules.filing_runs_from(unit.jurisdiction.code, filing_kind,
                                        clock.today_local(), system.government_funded)
     if runs_from != "acceptance_passed":
         return {"filing_case_ref": ""}
@@ -141,7 +141,7 @@ def open_inspection_violations(ctx) -> dict:
         code = INSPECTION_ITEMS.get(item)
         if passed or code is None:
             continue
-        if not rules.has_violation(ctx.session, unit.jurisdiction.code, code, clock.today_local()):
+        if not rules.has_violation(unit.jurisdiction.code, code, clock.today_local()):
             unsanctioned.append(item)
             continue
         facts = f"监督检查（{case.ref}）发现：{item} 不合格。{ctx.data.get('notes', '')}"

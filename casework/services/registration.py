@@ -39,7 +39,7 @@ def register_unit(uow: UnitOfWork, *, actor: Actor, credit_code_value: str, name
         if jur is None or actor.jurisdiction_id not in (None, jur.id):
             raise NotFound(f"辖区不存在 / no such jurisdiction: {jurisdiction}")
         on = clock.today_local()
-        mandatory = rules.mandatory_site(session, jurisdiction, site_category, on)
+        mandatory = rules.mandatory_site(jurisdiction, site_category, on)
         if session.execute(select(Unit).where(Unit.credit_code == code)).scalar_one_or_none():
             raise InvalidInput(f"单位已登记 / unit already registered: {code}")
         unit = Unit(credit_code=code, name=name.strip(), address=address.strip(),
@@ -93,7 +93,7 @@ def register_camera(uow: UnitOfWork, *, actor: Actor, system_id: int, name: str,
     actor.require("clerk", "admin", "unit")
     with uow:
         system, unit = _system_for(uow, actor, system_id)
-        forbidden = rules.privacy_place(uow.session, unit.jurisdiction.code, place_kind,
+        forbidden = rules.privacy_place(unit.jurisdiction.code, place_kind,
                                         clock.today_local())
         if forbidden is not None:
             audit.record(uow.session, actor.name, "camera.refused", f"system:{system.id}",
@@ -125,8 +125,8 @@ def report_in_use(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date) ->
         result = {"violation_case": None, "filing_case": None}
         if previous in ("planned", "built", "failed_acceptance") and not system.pre_existing:
             code = "used_before_acceptance"
-            if not rules.has_violation(uow.session, unit.jurisdiction.code, code, on):
-                terms = rules.acceptance_terms(uow.session, unit.jurisdiction.code, on,
+            if not rules.has_violation(unit.jurisdiction.code, code, on):
+                terms = rules.acceptance_terms(unit.jurisdiction.code, on,
                                                system.government_funded)
                 cited = "；".join(f"{s['article']}：{s['quote']}" for s in terms["steps"][:1])
                 raise RuleViolation(f"系统未经验收合格，不得投入使用（{cited}） / the system has not "
@@ -138,7 +138,7 @@ def report_in_use(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date) ->
                 act_key=f"in_use:{system.id}:{on.isoformat()}", actor=actor.name,
                 resources=uow.resources)
             result["violation_case"] = case.ref
-        elif rules.filing_runs_from(uow.session, unit.jurisdiction.code, "after_acceptance",
+        elif rules.filing_runs_from(unit.jurisdiction.code, "after_acceptance",
                                     on, system.government_funded) == "going_into_use":
             case = open_filing_case(uow.session, unit, system, "after_acceptance", actor.name,
                                     uow.resources, start=on)
@@ -197,7 +197,7 @@ def open_filing_case(session, unit: Unit, system: VideoSystem, filing_kind: str,
 
 
 def _open_acceptance(uow: UnitOfWork, unit: Unit, system: VideoSystem, actor: str):
-    terms = rules.acceptance_terms(uow.session, unit.jurisdiction.code, clock.today_local(),
+    terms = rules.acceptance_terms(unit.jurisdiction.code, clock.today_local(),
                                    system.government_funded)
     return open_case(uow.session, kind="acceptance", unit=unit, system=system, actor=actor,
                      resources=uow.resources,

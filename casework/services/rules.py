@@ -43,7 +43,7 @@ def filing_rule(code: str, kind: str, on: date, government_funded: bool):
         return None
 
 
-def filing_runs_from(session: Session, code: str, kind: str, on: date,
+def filing_runs_from(code: str, kind: str, on: date,
                      government_funded: bool = False) -> str | None:
     rule = filing_rule(code, kind, on, government_funded)
     return rule.runs_from if rule else None
@@ -63,7 +63,7 @@ def filing_deadline(session: Session, code: str, kind: str, start: date,
             "source": rule.source, "period": rule.period}
 
 
-def acceptance_terms(session: Session, code: str, on: date, government_funded: bool) -> dict:
+def acceptance_terms(code: str, on: date, government_funded: bool) -> dict:
     rules = rulebooks.effective(code, on).acceptance
     steps = rules.steps_for(government_funded) if rules else ()
     trial = next((s.period for s in steps if s.kind == "trial_run" and s.period), "")
@@ -72,11 +72,11 @@ def acceptance_terms(session: Session, code: str, on: date, government_funded: b
                        "quote": s.quote} for s in steps]}
 
 
-def has_violation(session: Session, code: str, violation_code: str, on: date) -> bool:
+def has_violation(code: str, violation_code: str, on: date) -> bool:
     return violation_code in rulebooks.effective(code, on).violations
 
 
-def violation_terms(session: Session, code: str, violation_code: str, party_type: str,
+def violation_terms(code: str, violation_code: str, party_type: str,
                     on: date) -> dict:
     """The cited rule, correction bounds in days and the fine band for this party."""
     rule = rulebooks.violation(code, violation_code, on)
@@ -97,14 +97,14 @@ def violation_terms(session: Session, code: str, violation_code: str, party_type
     }
 
 
-def mandatory_site(session: Session, code: str, category: str, on: date) -> dict | None:
+def mandatory_site(code: str, category: str, on: date) -> dict | None:
     for item in rulebooks.effective(code, on).mandatory_sites:
         if category in item.categories:
             return {"source": item.source, "article": item.article, "quote": item.quote}
     return None
 
 
-def privacy_place(session: Session, code: str, place_kind: str, on: date) -> dict | None:
+def privacy_place(code: str, place_kind: str, on: date) -> dict | None:
     for item in rulebooks.effective(code, on).privacy_places:
         if place_kind in item.kinds:
             return {"source": item.source, "source_name": instrument_title(item.source),

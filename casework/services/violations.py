@@ -38,7 +38,7 @@ def open_violation(session: Session, *, unit: Unit, code: str, facts: str, origi
             f" / this act already has violation {existing.id}"
         )
     on = found_on or clock.today_local()
-    terms = rules.violation_terms(session, unit.jurisdiction.code, code, unit.party_type, on)
+    terms = rules.violation_terms(unit.jurisdiction.code, code, unit.party_type, on)
     rulebook = rules.current_rulebook(session, unit.jurisdiction.code, on)
     violation = Violation(
         unit_id=unit.id, system_id=system.id if system else None,
