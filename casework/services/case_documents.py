@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from casework import audit, clock, documents
-from casework.models import Case, Document, Unit, VideoSystem, Violation
+from casework.models import Case, Document, Unit, Violation
 from casework.services import rules
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ REQUIREMENTS = {
 def issue_for_case(session: Session, files: FileStore, case: Case, kind: str, data: dict,
                    actor: str):
     """Issue the document of `kind` for `case` and serve it in the unit's portal."""
-    unit = session.get(Unit, case.unit_id)
+    unit = case.unit
     context = BUILDERS[kind](session, case, unit, data)
     document = documents.issue(session, files, kind=kind, jurisdiction_id=case.jurisdiction_id,
                                unit_id=case.unit_id, case_ref=case.ref, context=context,
@@ -73,7 +73,7 @@ def _provisions(session: Session, violation: Violation) -> tuple[list, list]:
 
 
 def _system(session: Session, case: Case, data: dict) -> dict:
-    system = session.get(VideoSystem, case.system_id) if case.system_id else None
+    system = case.system
     return {"site": system.site if system else "", "purpose": system.purpose if system else "",
             "camera_count": int(data.get("camera_count", len(system.cameras) if system else 0))}
 

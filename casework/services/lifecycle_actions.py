@@ -8,7 +8,7 @@ from sqlalchemy import select
 from casework import audit, clock
 from casework.engine import action
 from casework.errors import InvalidInput
-from casework.models import Case, Unit, VideoSystem, Violation
+from casework.models import Case, Violation
 from casework.services import rules
 
 SYSTEM_STATUSES = ("accepted", "failed_acceptance", "in_use", "dismantled")
@@ -86,7 +86,7 @@ def set_system_status(ctx, status: str) -> dict:
     if status not in SYSTEM_STATUSES:
         raise InvalidInput(f"unknown system status: {status}")
     case = _case(ctx)
-    system = ctx.session.get(VideoSystem, case.system_id)
+    system = case.system
     previous, system.status = system.status, status
     audit.record(ctx.session, ctx.actor, "system.status", f"system:{system.id}",
                  {"from": previous, "to": status, "case": case.ref})
@@ -99,8 +99,8 @@ def open_filing(ctx, filing_kind: str) -> dict:
     from casework.services.registration import open_filing_case
 
     case = _case(ctx)
-    unit = ctx.session.get(Unit, case.unit_id)
-    system = ctx.session.get(VideoSystem, case.system_id)
+    unit = case.unit
+    system = case.system
     runs_from = rules.filing_runs_from(unit.jurisdiction.code, filing_kind,
                                        clock.today_local(), system.government_funded)
     if runs_from != "acceptance_passed":
@@ -115,8 +115,8 @@ def open_violation_action(ctx, code: str) -> dict:
     from casework.services.violations import open_violation
 
     case = _case(ctx)
-    unit = ctx.session.get(Unit, case.unit_id)
-    system = ctx.session.get(VideoSystem, case.system_id) if case.system_id else None
+    unit = case.unit
+    system = case.system
     facts = f"未在规定期限内（{ctx.data.get('deadline_date', '')} 前）办理备案（{case.ref}）。"
     opened = open_violation(ctx.session, unit=unit, system=system, code=code, facts=facts,
                             origin="deadline", act_key=f"case:{case.ref}", actor=ctx.actor,
@@ -134,8 +134,8 @@ def open_inspection_violations(ctx) -> dict:
     from casework.services.violations import open_violation
 
     case = _case(ctx)
-    unit = ctx.session.get(Unit, case.unit_id)
-    system = ctx.session.get(VideoSystem, case.system_id) if case.system_id else None
+    unit = case.unit
+    system = case.system
     opened, unsanctioned = [], []
     for item, passed in sorted((ctx.data.get("items") or {}).items()):
         code = INSPECTION_ITEMS.get(item)
