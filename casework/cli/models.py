@@ -8,7 +8,6 @@ import click
 
 from casework.cli.context import AppContext, pass_app
 from casework.cli.operator import as_option, resolve_actor
-from casework.engine.deploy import default_bpmn_dir
 from casework.services import process_admin
 
 
@@ -35,8 +34,7 @@ def deploy(app: AppContext, path: Path, key: str | None, as_user) -> None:
 @pass_app
 def list_models(app: AppContext, as_user) -> None:
     actor = resolve_actor(app.container, as_user or "manager")
-    for row in process_admin.list_models(app.container.uow(), actor=actor,
-                                         keys=process_admin.shipped_keys(default_bpmn_dir())):
+    for row in process_admin.list_models(app.container.uow(), actor=actor):
         click.echo(f"{row['key']}\tv{row['version']}\t{row['sha256']}\t{row['deployed_by']}\t{row['deployed_at']}")
 
 

@@ -73,5 +73,9 @@ def deploy_shipped(session: Session, *, actor: str = "system", bpmn_dir: Path | 
     return deployed
 
 
-def list_versions(session: Session, key: str) -> list[ModelVersion]:
-    return list(session.scalars(select(ModelVersion).where(ModelVersion.key == key).order_by(ModelVersion.version)))
+def list_versions(session: Session, key: str | None = None) -> list[ModelVersion]:
+    """Versions of `key`, or of every deployed model, by key and version."""
+    query = select(ModelVersion).order_by(ModelVersion.key, ModelVersion.version)
+    if key is not None:
+        query = query.where(ModelVersion.key == key)
+    return list(session.scalars(query))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casework import engine
@@ -27,12 +26,13 @@ def deploy_model(uow: UnitOfWork, *, actor: Actor, key: str, bpmn_xml: bytes) ->
         return {"key": version.key, "version": version.version, "sha256": version.sha256}
 
 
-def list_models(uow: UnitOfWork, *, actor: Actor, keys: list[str]) -> list[dict]:
+def list_models(uow: UnitOfWork, *, actor: Actor, key: str | None = None) -> list[dict]:
+    """Every deployed version (of `key`, or of all models)."""
     actor.require("manager", "admin", "auditor")
     with uow:
         return [{"key": v.key, "version": v.version, "sha256": v.sha256[:12],
                  "deployed_by": v.deployed_by, "deployed_at": v.deployed_at.isoformat()}
-                for key in keys for v in engine.list_versions(uow.session, key)]
+                for v in engine.list_versions(uow.session, key)]
 
 
 def migrate_instance(uow: UnitOfWork, *, actor: Actor, instance_id: int, to_version: int,
@@ -47,7 +47,3 @@ def migrate_instance(uow: UnitOfWork, *, actor: Actor, instance_id: int, to_vers
             uow.commit()
             result["applied"] = True
         return result
-
-
-def shipped_keys(bpmn_dir: Path) -> list[str]:
-    return sorted(p.stem for p in bpmn_dir.glob("*.bpmn"))

@@ -48,4 +48,4 @@ def test_hostile_diagrams_are_refused_naming_the_element_and_only_managers_deplo
         process_admin.deploy_model(driver.uow(), actor=CLERK, key="rectification",
                                    bpmn_xml=RECTIFICATION)
     assert [m["version"] for m in process_admin.list_models(
-        driver.uow(), actor=MANAGER, keys=["rectification"])] == [1]
+        driver.uow(), actor=MANAGER, key="rectification")] == [1]
