@@ -15,11 +15,6 @@ class Clock:
     def now(self) -> datetime:
         return datetime.now(UTC)
 
-    def monotonic(self) -> float:
-        import time
-
-        return time.monotonic()
-
 
 class TravelClock(Clock):
     """A clock tests move by hand; it never advances by itself."""
@@ -27,21 +22,14 @@ class TravelClock(Clock):
     def __init__(self, start: datetime | None = None) -> None:
         self._lock = threading.Lock()
         self._now = as_utc(start) if start else datetime.now(UTC).replace(microsecond=0)
-        self._mono = 0.0
 
     def now(self) -> datetime:
         with self._lock:
             return self._now
 
-    def monotonic(self) -> float:
-        with self._lock:
-            return self._mono
-
     def travel_to(self, moment: datetime) -> None:
         with self._lock:
-            target = as_utc(moment)
-            self._mono += max(0.0, (target - self._now).total_seconds())
-            self._now = target
+            self._now = as_utc(moment)
 
     def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
         step = delta if delta is not None else timedelta(**kwargs)

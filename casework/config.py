@@ -12,7 +12,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings:
     data_dir: Path
     database_url: str
-    secret_key: str | None
     # FULL: every commit reaches the disk; NORMAL: faster, may lose the last commits on power loss.
     sqlite_synchronous: str = "FULL"
 
@@ -21,5 +20,5 @@ class Settings:
         env = dict(os.environ if env is None else env)
         data_dir = Path(env.get("CASEWORK_DATA_DIR", PROJECT_ROOT / "var"))
         url = env.get("CASEWORK_DATABASE_URL") or f"sqlite:///{data_dir / 'casework.db'}"
-        return cls(data_dir=data_dir, database_url=url, secret_key=env.get("CASEWORK_SECRET_KEY"),
+        return cls(data_dir=data_dir, database_url=url,
                    sqlite_synchronous=env.get("CASEWORK_SQLITE_SYNCHRONOUS", "FULL").upper())
