@@ -6,13 +6,13 @@ import hashlib
 import hmac
 import secrets
 
+from casework.errors import InvalidInput
+
 _N, _R, _P = 2**14, 8, 1
 
 
 def hash_password(password: str) -> str:
     if len(password) < 8:
-        from casework.errors import InvalidInput
-
         raise InvalidInput("密码至少 8 位 / password must have at least 8 characters")
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
