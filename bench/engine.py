@@ -34,13 +34,13 @@ from casework.bootstrap import bootstrap
 from casework.config import PROJECT_ROOT
 from casework.devtools import pg
 from casework.engine import complete, deploy, fire_due_timers, list_work_items, start
-from casework.engine.derive import current_data, derive
-from casework.engine.forms import check_form_data
-from casework.engine.prune import compact, maybe_compact
-from casework.engine.runtime import version_entry
-from casework.engine.scripting import SafeScriptEngine
-from casework.engine.serializer import dump_state, load_workflow
-from casework.engine.timers import due_batch
+from casework.engine.run.derive import current_data, derive
+from casework.engine.model.forms import check_form_data
+from casework.engine.run.prune import compact, maybe_compact
+from casework.engine.run.runtime import version_entry
+from casework.engine.expressions.scripting import SafeScriptEngine
+from casework.engine.model.serializer import dump_state, load_workflow
+from casework.engine.run.timers import due_batch
 from casework.models.base import Base
 from casework.models.engine import ProcessInstance, Timer
 from migrations.metadata import load_all_models

@@ -5,7 +5,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from casework import engine
-from casework.engine.migrate import migrate, preview_migration
+from casework.engine.run.migrate import migrate, preview_migration
 from casework.errors import InvalidInput
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from casework.config import PROJECT_ROOT
 from casework.engine import DiagramInvalid, action, deploy, deploy_shipped
-from casework.engine.actions import get_action
-from casework.engine.deploy import list_versions
+from casework.engine.expressions.actions import get_action
+from casework.engine.model.deploy import list_versions
 from casework.models.engine import ModelVersion
 
 TEST_BPMN = PROJECT_ROOT / "bpmn" / "test"

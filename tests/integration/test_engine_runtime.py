@@ -228,7 +228,7 @@ def test_no_eval_or_exec_runs(container, clock, monkeypatch):
 
 
 def test_migration_preview_and_apply(container, clock):
-    from casework.engine.migrate import migrate, preview_migration
+    from casework.engine.run.migrate import migrate, preview_migration
     from casework.errors import RuleViolation
 
     _deploy(container.uow(), "engine_basic")

@@ -9,7 +9,7 @@ from jsonschema.exceptions import best_match
 from casework.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from casework.engine.serializer import VersionEntry
+    from casework.engine.model.serializer import VersionEntry
 
 def check_form_data(version: VersionEntry, form_key: str | None, data: Any) -> None:
     """Raise InvalidInput naming the first offending field, or return quietly."""

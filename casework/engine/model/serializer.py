@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.serializer.task_spec import ServiceTaskConverter
 
-from casework.engine.specs import TIMER_CLASSES, ActionServiceTask
+from casework.engine.model.specs import TIMER_CLASSES, ActionServiceTask
 
 Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
 

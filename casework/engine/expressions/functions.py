@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from casework import clock
-from casework.engine.evaluator import register_function
+from casework.engine.expressions.evaluator import register_function
 
 
 def now_iso() -> str:

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from casework import audit, clock
 from casework.config import PROJECT_ROOT
 from casework.engine.errors import DiagramInvalid
-from casework.engine.serializer import spec_to_json
-from casework.engine.validation import validate
+from casework.engine.model.serializer import spec_to_json
+from casework.engine.model.validation import validate
 from casework.models.engine import ModelVersion
 
 if TYPE_CHECKING:

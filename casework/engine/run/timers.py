@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, bindparam, func, or_, select
 
 from casework import clock
-from casework.engine.derive import waiting_timers
-from casework.engine.specs import ClockCycle
-from casework.engine.runtime import advance, fail_instance, open_step, save
+from casework.engine.run.derive import waiting_timers
+from casework.engine.model.specs import ClockCycle
+from casework.engine.run.runtime import advance, fail_instance, open_step, save
 from casework.errors import CaseworkError, Conflict
 from casework.models.engine import ProcessInstance, Timer
 from casework.unit_of_work import UnitOfWork

@@ -13,12 +13,12 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from casework import audit, clock
-from casework.engine.derive import EMPTY, Derived, current_data, derive
-from casework.engine.forms import check_form_data
-from casework.engine.prune import compact, maybe_compact
-from casework.engine.scripting import SafeScriptEngine, StepContext
-from casework.engine.serializer import SPECS, Specs, VersionEntry, dump_state, load_workflow, new_workflow
-from casework.engine.store import write_instance, write_rows
+from casework.engine.run.derive import EMPTY, Derived, current_data, derive
+from casework.engine.model.forms import check_form_data
+from casework.engine.run.prune import compact, maybe_compact
+from casework.engine.expressions.scripting import SafeScriptEngine, StepContext
+from casework.engine.model.serializer import SPECS, Specs, VersionEntry, dump_state, load_workflow, new_workflow
+from casework.engine.run.store import write_instance, write_rows
 from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound, PermissionDenied
 from casework.models.engine import ModelVersion, ProcessInstance, Timer, WorkItem
 

@@ -8,8 +8,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefi
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
-from casework.engine.runtime import advance, get_instance, latest_version, open_step, save, specs_for
-from casework.engine.serializer import registry
+from casework.engine.run.runtime import advance, get_instance, latest_version, open_step, save, specs_for
+from casework.engine.model.serializer import registry
 from casework.errors import Conflict, RuleViolation
 from casework.models.engine import ModelVersion
 

@@ -13,7 +13,7 @@ from SpiffWorkflow.spiff.specs.defaults import ManualTask, UserTask
 from SpiffWorkflow.util.task import TaskState
 
 from casework.engine.errors import ExpressionFailed
-from casework.engine.specs import parse_instant
+from casework.engine.model.specs import parse_instant
 
 if TYPE_CHECKING:
     from SpiffWorkflow.bpmn import BpmnWorkflow

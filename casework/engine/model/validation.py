@@ -26,11 +26,11 @@ from SpiffWorkflow.spiff.specs.defaults import BusinessRuleTask, ManualTask, Scr
 from SpiffWorkflow.specs.ExclusiveChoice import ExclusiveChoice
 from SpiffWorkflow.specs.MultiChoice import MultiChoice
 
-from casework.engine import functions  # noqa: F401  (date helpers are part of the allowed calls)
-from casework.engine.actions import check_parameters
+from casework.engine.expressions import functions  # noqa: F401  (date helpers are part of the allowed calls)
+from casework.engine.expressions.actions import check_parameters
 from casework.engine.errors import DiagramInvalid, ExpressionRejected
-from casework.engine.evaluator import compile_expression, parse_script
-from casework.engine.specs import is_iso_literal
+from casework.engine.expressions.evaluator import compile_expression, parse_script
+from casework.engine.model.specs import is_iso_literal
 from casework.models.identity import ROLES
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"

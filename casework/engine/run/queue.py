@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Iterable
 from sqlalchemy import and_, or_, select, update
 
 from casework import audit, clock
-from casework.engine.runtime import check_may_act
+from casework.engine.run.runtime import check_may_act
 from casework.errors import Conflict, NotFound, PermissionDenied
 from casework.models.engine import WorkItem
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, delete, insert, inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from casework.engine.derive import Derived
+from casework.engine.run.derive import Derived
 from casework.errors import Conflict
 from casework.models.engine import NO_DUE, ProcessInstance, Timer, WorkItem
 

@@ -9,10 +9,10 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from casework import clock
-from casework.engine import functions  # noqa: F401  (registers the date helpers)
-from casework.engine.actions import ActionContext, run_action
+from casework.engine.expressions import functions  # noqa: F401  (registers the date helpers)
+from casework.engine.expressions.actions import ActionContext, run_action
 from casework.engine.errors import ExpressionFailed, ExpressionRejected
-from casework.engine.evaluator import compile_expression, evaluate, run_script
+from casework.engine.expressions.evaluator import compile_expression, evaluate, run_script
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
