@@ -4,4 +4,4 @@ from __future__ import annotations
 
 def load_all_models() -> None:
     import casework.models  # noqa: F401
-    import recorder.models  # noqa: F401
+    import recorder.catalogue.models  # noqa: F401

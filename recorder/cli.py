@@ -28,7 +28,7 @@ def parse_moment(value: str | None) -> datetime | None:
 
 
 def _root(app: AppContext) -> Path:
-    from recorder.store import footage_root
+    from recorder.catalogue.disk import footage_root
 
     return footage_root(app.container)
 
@@ -45,15 +45,15 @@ def command() -> None:
 @pass_app
 def run_command(app: AppContext, segment_seconds, cameras, check_every) -> None:
     """Record every enabled camera until SIGTERM/Ctrl-C (recovering first)."""
-    from recorder import quality
-    from recorder.runner import Recorder
+    from recorder.quality import checks
+    from recorder.capture.runner import Recorder
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     rec = Recorder(app.container, segment_seconds=segment_seconds, camera_ids=list(cameras) or None)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: rec.stop.set())
     click.echo(f"recording to {rec.root} ({rec.segment_seconds:g}-s segments)")
-    jobs = [(check_every, lambda: quality.check_all(app.container.uow(), app.container.files, rec.root))]
+    jobs = [(check_every, lambda: checks.check_all(app.container.uow(), app.container.files, rec.root))]
     rec.serve(every=jobs)
     click.echo("stopped; open segments sealed.")
 
@@ -64,12 +64,12 @@ def run_command(app: AppContext, segment_seconds, cameras, check_every) -> None:
 @pass_app
 def sweep_command(app: AppContext, dry_run: bool, batch: int) -> None:
     """Delete footage past retention and not held (tombstones keep the chain)."""
-    from recorder import retention
+    from recorder.retention import sweeper
 
     def progress(r):
         click.echo(f"  … {r.line()}", err=True)
 
-    report = retention.sweep(app.container.uow(), _root(app), dry_run=dry_run, batch=batch,
+    report = sweeper.sweep(app.container.uow(), _root(app), dry_run=dry_run, batch=batch,
                              progress=progress)
     click.echo(("[dry run] " if dry_run else "") + report.line())
 
@@ -80,7 +80,7 @@ def sweep_command(app: AppContext, dry_run: bool, batch: int) -> None:
 @pass_app
 def verify_command(app: AppContext, camera, since) -> None:
     """Recompute segment hashes and each camera's chain; name the first bad segment."""
-    from recorder import verify
+    from recorder.catalogue import verify
 
     bad = 0
     for v in verify.verify(app.container.uow(), _root(app), camera, parse_moment(since)):
@@ -109,7 +109,7 @@ def hold_group() -> None:
 @pass_app
 def hold_place(app: AppContext, camera, t0, t1, placed_by, reason, case_ref, request_ref) -> None:
     """Place a hold on a camera's footage for a time range."""
-    from recorder import holds
+    from recorder.retention import holds
 
     hid = holds.place_hold(app.container.uow(), camera, parse_moment(t0), parse_moment(t1),
                            placed_by, reason, case_ref=case_ref, access_request_ref=request_ref)
@@ -123,7 +123,7 @@ def hold_place(app: AppContext, camera, t0, t1, placed_by, reason, case_ref, req
 @pass_app
 def hold_release(app: AppContext, hold_id, released_by, reason) -> None:
     """Release a hold (bureau head or legal reviewer, with a reason)."""
-    from recorder import holds
+    from recorder.retention import holds
 
     holds.release_hold(app.container.uow(), hold_id, released_by, reason)
     click.echo(f"hold {hold_id} released")
@@ -135,7 +135,7 @@ def hold_release(app: AppContext, hold_id, released_by, reason) -> None:
 @pass_app
 def hold_list(app: AppContext, camera, show_all) -> None:
     """List holds (active ones unless --all)."""
-    from recorder import holds
+    from recorder.retention import holds
 
     for h in holds.list_holds(app.container.uow(), camera, active_only=not show_all):
         state = "released" if h["released_at"] else "active"
@@ -156,9 +156,9 @@ def hold_list(app: AppContext, camera, show_all) -> None:
 def export_command(app: AppContext, camera, t0, t1, request_ref, requested_by, approved_by,
                    purpose, destination) -> None:
     """Export a clip with its manifest for an approved access request."""
-    from recorder import export
+    from recorder.export import clip
 
-    out = export.export_clip(app.container.uow(), app.container.files, _root(app), camera,
+    out = clip.export_clip(app.container.uow(), app.container.files, _root(app), camera,
                              parse_moment(t0), parse_moment(t1), access_request_ref=request_ref,
                              requested_by=requested_by, approved_by=approved_by, purpose=purpose,
                              destination=destination)
@@ -171,10 +171,10 @@ def export_command(app: AppContext, camera, t0, t1, request_ref, requested_by, a
 @pass_app
 def verify_export_command(app: AppContext, path: Path, offline: bool) -> None:
     """Check an export's clip hash, segment chain and access-register entry."""
-    from recorder import export
+    from recorder.export import clip
 
     manifest = path / "manifest.json" if path.is_dir() else path
-    problems = export.verify_export(manifest, None if offline else app.container.uow())
+    problems = clip.verify_export(manifest, None if offline else app.container.uow())
     for p in problems:
         click.echo(f"FAIL: {p}")
     if not problems:
@@ -187,11 +187,11 @@ def verify_export_command(app: AppContext, path: Path, offline: bool) -> None:
 @pass_app
 def check_command(app: AppContext, camera) -> None:
     """Run the quality checks on segments not yet checked."""
-    from recorder import quality
+    from recorder.quality import checks
 
     c = app.container
-    found = ({camera: quality.check_camera(c.uow(), c.files, _root(app), camera)}
-             if camera is not None else quality.check_all(c.uow(), c.files, _root(app)))
+    found = ({camera: checks.check_camera(c.uow(), c.files, _root(app), camera)}
+             if camera is not None else checks.check_all(c.uow(), c.files, _root(app)))
     for cid, items in found.items():
         click.echo(f"camera {cid}: {len(items)} finding(s)")
         for f in items:
@@ -205,7 +205,7 @@ def alarms_command(app: AppContext) -> None:
     """List open recorder alarms."""
     from sqlalchemy import select
 
-    from recorder.models import RecorderAlarm
+    from recorder.catalogue.models import RecorderAlarm
 
     with app.container.uow() as uow:
         for a in uow.session.execute(select(RecorderAlarm).where(

@@ -21,7 +21,7 @@ GUARDS = '''
     install_recorder_triggers(op.get_bind())
 '''
 IMPORTS = ("from casework.models.guards import install_core_guards\n"
-           "from recorder.models import install_recorder_triggers\n")
+           "from recorder.catalogue.models import install_recorder_triggers\n")
 
 
 def add_guards(path: Path) -> None:

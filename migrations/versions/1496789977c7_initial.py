@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 import casework.models.base
 from casework.models.guards import install_core_guards
-from recorder.models import install_recorder_triggers
+from recorder.catalogue.models import install_recorder_triggers
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 

@@ -12,9 +12,9 @@ from casework.errors import PermissionDenied, RuleViolation
 from casework.services import registration
 from casework.services.actor import Actor
 from casework.services.footage_access import request_access
-from recorder.models import Export, LegalHold
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import record_file
+from recorder.catalogue.models import Export, LegalHold
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.dev.cameras import record_file
 from tests.integration.lifecycle_driver import Driver
 
 OFFICER = Actor("officer.li", frozenset({"inspector"}))

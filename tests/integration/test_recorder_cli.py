@@ -11,9 +11,9 @@ from sqlalchemy import select
 from casework import clock as clock_module
 from casework.cli import main
 from recorder import demo
-from recorder.models import Segment
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import make_camera, record_file
+from recorder.catalogue.models import Segment
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.dev.cameras import make_camera, record_file
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from casework.errors import RuleViolation
 from casework.models import AuditEvent
-from recorder import export
-from recorder.models import Export
-from recorder.store import footage_root
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import make_camera, record_file
+from recorder.export.clip import export_clip, verify_export
+from recorder.catalogue.models import Export
+from recorder.catalogue.disk import footage_root
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.dev.cameras import make_camera, record_file
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def do_export(container, cam, t0, t1, **kw):
     args = dict(access_request_ref="AR-2026-7", requested_by="officer.li", approved_by="head.zhao",
                 purpose="治安案件取证", destination="派出所案件室")
     args.update(kw)
-    return export.export_clip(container.uow(), container.files, footage_root(container), cam,
+    return export_clip(container.uow(), container.files, footage_root(container), cam,
                               t0, t1, **args)
 
 
@@ -46,7 +46,7 @@ def test_export_verifies_and_is_registered(container, recorded):
         frames = list(box.decode(video=0))
         assert frames[0].key_frame
         assert 40 <= len(frames) <= 43
-    assert export.verify_export(Path(out["manifest"]), container.uow()) == []
+    assert verify_export(Path(out["manifest"]), container.uow()) == []
     with container.uow() as uow:
         row = uow.session.execute(select(Export)).scalar_one()
         assert (row.approved_by, row.destination) == ("head.zhao", "派出所案件室")
@@ -57,12 +57,12 @@ def test_export_verifies_and_is_registered(container, recorded):
     data = bytearray(clip.read_bytes())
     data[-100] ^= 0xFF
     clip.write_bytes(bytes(data))
-    assert "SHA-256" in export.verify_export(Path(out["manifest"]))[0]
+    assert "SHA-256" in verify_export(Path(out["manifest"]))[0]
     data[-100] ^= 0xFF
     clip.write_bytes(bytes(data))
     manifest["segments"][1]["sha256"] = "0" * 64
     Path(out["manifest"]).write_text(json.dumps(manifest))
-    problems = export.verify_export(Path(out["manifest"]), container.uow())
+    problems = verify_export(Path(out["manifest"]), container.uow())
     assert any("breaks the chain" in p for p in problems)
     assert any("access register" in p for p in problems)
 
@@ -82,7 +82,7 @@ def test_engine_actions_hold_and_export_in_the_step_transaction(container, recor
 
     from casework.engine.expressions.actions import ACTIONS, run_action
     from recorder import actions  # noqa: F401  (registers)
-    from recorder.models import LegalHold
+    from recorder.catalogue.models import LegalHold
 
     assert {"recorder.place_hold", "recorder.export"} <= set(ACTIONS)
     cam, start = recorded

@@ -10,12 +10,12 @@ from sqlalchemy.exc import DBAPIError
 from casework import clock as clock_module
 from casework.clock import UTC
 from casework.models import User
-from recorder import holds
-from recorder.catalogue import open_segment, seal_segment
+from recorder.retention import holds
+from recorder.capture.sealing import open_segment, seal_segment
 from recorder.constants import DELETED, DELETING, SEALED, WRITING
-from recorder.guards import install_recorder_triggers
-from recorder.models import LegalHold, Segment
-from recorder.testing import make_camera
+from recorder.catalogue.guards import install_recorder_triggers
+from recorder.catalogue.models import LegalHold, Segment
+from recorder.dev.cameras import make_camera
 
 FAR = datetime(2031, 1, 1, tzinfo=UTC)  # past the server clock: footage still in retention
 

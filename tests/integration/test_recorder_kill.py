@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from casework import clock as clock_module
-from recorder import verify
+from recorder.catalogue import verify
 from recorder.constants import TRUNCATED, WRITING
-from recorder.models import Segment
-from recorder.store import footage_root, sha256_file
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import Pusher, free_port, listen_url, make_camera
+from recorder.catalogue.models import Segment
+from recorder.catalogue.disk import footage_root, sha256_file
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.dev.cameras import Pusher, free_port, listen_url, make_camera
 
 RUN = "from casework.cli import main; main()"
 

@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from recorder import quality
-from recorder.models import Finding, ReferenceView
-from recorder.store import footage_root
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import make_camera, record_file
+from recorder.quality import checks
+from recorder.catalogue.models import Finding, ReferenceView
+from recorder.catalogue.disk import footage_root
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.dev.cameras import make_camera, record_file
 
 
 def run_check(container, tmp_path, scene, seconds=14, name="cam"):
@@ -19,7 +19,7 @@ def run_check(container, tmp_path, scene, seconds=14, name="cam"):
         cam = make_camera(uow.session, name)
         uow.commit()
     record_file(container, cam, str(clip), segment_seconds=2.0)
-    quality.check_camera(container.uow(), container.files, footage_root(container), cam)
+    checks.check_camera(container.uow(), container.files, footage_root(container), cam)
     with container.uow() as uow:
         found = uow.session.execute(select(Finding).where(Finding.camera_id == cam)
                                     .order_by(Finding.start_at)).scalars().all()
@@ -54,10 +54,10 @@ def test_gap_between_recordings_and_cursor(container, tmp_path, clock):
         uow.commit()
     record_file(container, cam, str(clip), segment_seconds=2.0)
     root = footage_root(container)
-    assert quality.check_camera(container.uow(), container.files, root, cam) == []
+    assert checks.check_camera(container.uow(), container.files, root, cam) == []
     clock.advance(seconds=20)  # the stream was down for 14 s
     record_file(container, cam, str(clip), segment_seconds=2.0)
-    [gap] = quality.check_camera(container.uow(), container.files, root, cam)
+    [gap] = checks.check_camera(container.uow(), container.files, root, cam)
     assert gap["kind"] == "gap" and gap["details"]["seconds"] == 14.0
     assert gap["start"] == clock.now() - timedelta(seconds=14)
-    assert quality.check_camera(container.uow(), container.files, root, cam) == []
+    assert checks.check_camera(container.uow(), container.files, root, cam) == []

@@ -6,13 +6,14 @@ import time
 
 from sqlalchemy import select
 
-from recorder import recovery, verify
+from recorder.capture import recovery
+from recorder.catalogue import verify
 from recorder.constants import SEALED, WRITING
-from recorder.ingest import CameraRecorder
-from recorder.models import RecorderAlarm, Segment
-from recorder.store import footage_root
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import make_camera
+from recorder.capture.ingest import CameraRecorder
+from recorder.catalogue.models import RecorderAlarm, Segment
+from recorder.catalogue.disk import footage_root
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.dev.cameras import make_camera
 
 
 def _states(container, camera_id):

@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from casework import clock as clock_module
-from recorder import quality, verify
-from recorder.ingest import CameraRecorder
-from recorder.models import RecorderAlarm, Segment
-from recorder.store import footage_root
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import Pusher, free_port, listen_url, make_camera
+from recorder.quality import checks
+from recorder.catalogue import verify
+from recorder.capture.ingest import CameraRecorder
+from recorder.catalogue.models import RecorderAlarm, Segment
+from recorder.catalogue.disk import footage_root
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.dev.cameras import Pusher, free_port, listen_url, make_camera
 
 
 @pytest.fixture
@@ -65,5 +66,5 @@ def test_rtsp_records_and_reconnects_after_restart(container, tmp_path, real_clo
     assert all(v.ok for v in verify.verify(container.uow(), root))
     holes = [(b[0] - a[1]).total_seconds() for a, b in zip(spans, spans[1:])]
     assert max(holes) > 1.5  # the outage is visible in the catalogue ...
-    found = quality.check_camera(container.uow(), container.files, root, cam)
+    found = checks.check_camera(container.uow(), container.files, root, cam)
     assert [f["kind"] for f in found] == ["gap"]  # ... and as a gap finding

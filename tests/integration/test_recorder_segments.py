@@ -8,13 +8,14 @@ import av
 import pytest
 from sqlalchemy import select
 
-from recorder import recovery, verify
+from recorder.capture import recovery
+from recorder.catalogue import verify
 from recorder.constants import SEALED, TRUNCATED, WRITING
-from recorder.models import ChainHead, RecorderAlarm, Segment
-from recorder.segments import SegmentWriter
-from recorder.store import footage_root, sha256_file
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import make_camera, record_file
+from recorder.catalogue.models import ChainHead, RecorderAlarm, Segment
+from recorder.capture.segments import SegmentWriter
+from recorder.catalogue.disk import footage_root, sha256_file
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.dev.cameras import make_camera, record_file
 
 
 @pytest.fixture

@@ -12,18 +12,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from recorder import holds, verify
+from recorder.retention import holds
+from recorder.catalogue import verify
 from recorder.constants import DELETED, DELETING, LIVE_STATES
-from recorder.models import Segment
-from recorder.store import footage_root, sha256_file
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import make_camera, record_file
+from recorder.catalogue.models import Segment
+from recorder.catalogue.disk import footage_root, sha256_file
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.dev.cameras import make_camera, record_file
 
 SWEEP = ("from casework.bootstrap import bootstrap\n"
-         "from recorder import retention\n"
-         "from recorder.store import footage_root\n"
+         "from recorder.retention import sweeper\n"
+         "from recorder.catalogue.disk import footage_root\n"
          "c = bootstrap()\n"
-         "print(retention.sweep(c.uow(), footage_root(c), batch=1, throttle_s=0.08).line())\n")
+         "print(sweeper.sweep(c.uow(), footage_root(c), batch=1, throttle_s=0.08).line())\n")
 
 
 def all_rows(container):

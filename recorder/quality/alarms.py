@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from casework import clock
-from recorder.models import RecorderAlarm
+from recorder.catalogue.models import RecorderAlarm
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

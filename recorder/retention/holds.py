@@ -10,7 +10,7 @@ from casework import audit, clock
 from casework.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from casework.models import Camera, User
 from recorder.constants import HOLD_RELEASE_ROLES
-from recorder.models import LegalHold
+from recorder.catalogue.models import LegalHold
 
 if TYPE_CHECKING:
     from casework.unit_of_work import UnitOfWork

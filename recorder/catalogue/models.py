@@ -151,9 +151,9 @@ class RecorderAlarm(Base):
     cleared_at: Mapped[datetime | None]
 
 
-# Database guards (recorder.guards): whatever the application does, footage in
+# Database guards (recorder.catalogue.guards): whatever the application does, footage in
 # retention or under a legal hold cannot be deleted or marked, and a sealed segment
 # cannot change. The migration calls install_recorder_triggers(connection).
-from recorder.guards import IMMUTABLE, REFUSAL, attach, install_recorder_triggers  # noqa: E402,F401
+from recorder.catalogue.guards import IMMUTABLE, REFUSAL, attach, install_recorder_triggers  # noqa: E402,F401
 
 attach(Segment.__table__, LegalHold.__table__)

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from casework import clock
-from recorder import chain
+from recorder.catalogue import chain
 from recorder.constants import GENESIS, SEALED, TRUNCATED, WRITING
-from recorder.models import ChainHead, Segment
-from recorder.policy import retention_for
-from recorder.store import segment_relpath
+from recorder.catalogue.models import ChainHead, Segment
+from recorder.retention.policy import retention_for
+from recorder.catalogue.disk import segment_relpath
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -17,10 +17,10 @@ from casework import audit, clock
 from casework.clock import as_utc
 from casework.errors import InvalidInput, NotFound, RuleViolation
 from casework.files import fsync_dir
-from recorder import chain
+from recorder.catalogue import chain
 from recorder.constants import LIVE_STATES, WRITING
-from recorder.models import ChainHead, Export, Segment
-from recorder.store import sha256_file
+from recorder.catalogue.models import ChainHead, Export, Segment
+from recorder.catalogue.disk import sha256_file
 
 if TYPE_CHECKING:
     from casework.files import FileStore

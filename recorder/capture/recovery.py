@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from casework import clock
 from casework.files import fsync_dir
-from recorder.alarms import raise_alarm
-from recorder.catalogue import seal_segment
+from recorder.quality.alarms import raise_alarm
+from recorder.capture.sealing import seal_segment
 from recorder.constants import QUARANTINE_DIRNAME, SEGMENT_EXT, WRITING
-from recorder.models import Segment
-from recorder.store import camera_lock, sha256_file
+from recorder.catalogue.models import Segment
+from recorder.catalogue.disk import camera_lock, sha256_file
 
 if TYPE_CHECKING:
     from casework.unit_of_work import UnitOfWork

@@ -23,9 +23,9 @@ import av
 
 from casework import clock
 from recorder import constants as C
-from recorder.alarms import clear_alarms, raise_alarm
-from recorder.segments import SegmentWriter
-from recorder.store import camera_lock
+from recorder.quality.alarms import clear_alarms, raise_alarm
+from recorder.capture.segments import SegmentWriter
+from recorder.catalogue.disk import camera_lock
 
 if TYPE_CHECKING:
     from casework.unit_of_work import UnitOfWork

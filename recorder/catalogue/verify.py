@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import select
 
-from recorder import chain
+from recorder.catalogue import chain
 from recorder.constants import GENESIS, LIVE_STATES, WRITING
-from recorder.models import ChainHead, Segment
-from recorder.store import sha256_file
+from recorder.catalogue.models import ChainHead, Segment
+from recorder.catalogue.disk import sha256_file
 
 if TYPE_CHECKING:
     from casework.unit_of_work import UnitOfWork

@@ -10,8 +10,8 @@ import av
 
 from casework.files import fsync_dir
 
-from recorder.catalogue import open_segment, seal_segment
-from recorder.store import HashingFile
+from recorder.capture.sealing import open_segment, seal_segment
+from recorder.catalogue.disk import HashingFile
 
 if TYPE_CHECKING:
     from casework.unit_of_work import UnitOfWork

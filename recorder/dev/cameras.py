@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from casework import clock
 from casework.models import Camera, Jurisdiction, Unit, VideoSystem
-from recorder.ingest import CameraRecorder
-from recorder.store import footage_root
+from recorder.capture.ingest import CameraRecorder
+from recorder.catalogue.disk import footage_root
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from casework.models import Camera
 from recorder import constants as C
-from recorder import recovery
-from recorder.ingest import CameraRecorder
-from recorder.store import footage_root
+from recorder.capture import recovery
+from recorder.capture.ingest import CameraRecorder
+from recorder.catalogue.disk import footage_root
 
 log = logging.getLogger(__name__)
 

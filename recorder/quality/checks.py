@@ -14,9 +14,9 @@ import numpy as np
 from sqlalchemy import select
 
 from casework import clock
-from recorder import picture
+from recorder.quality import picture
 from recorder.constants import FROZEN, GAP, GAP_TOLERANCE_S, LIVE_STATES
-from recorder.models import Finding, QualityCursor, ReferenceView, Segment
+from recorder.catalogue.models import Finding, QualityCursor, ReferenceView, Segment
 
 if TYPE_CHECKING:
     from casework.files import FileStore
