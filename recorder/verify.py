@@ -14,7 +14,7 @@ from recorder.models import ChainHead, Segment
 from recorder.store import sha256_file
 
 if TYPE_CHECKING:
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 
 @dataclass
