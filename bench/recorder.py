@@ -21,7 +21,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from casework.files import fsync_dir
+from casework.storage.files import fsync_dir
 
 BASE = datetime(2020, 1, 1, tzinfo=timezone.utc)
 SEGMENT_S = 60.0  # the production default (DESIGN §7)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from alembic import context
 
 import casework.models  # noqa: F401
-from casework.db import make_engine
+from casework.storage.db import make_engine
 from casework.models.base import Base
 from migrations.metadata import load_all_models
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from casework import clock as clock_module
 from casework.bootstrap import bootstrap
-from casework.db import make_engine
+from casework.storage.db import make_engine
 from casework.models.base import Base
 from migrations.metadata import load_all_models
 

@@ -6,7 +6,7 @@ import sys
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from casework.db import make_engine
+from casework.storage.db import make_engine
 from casework.models.base import Base
 from migrations.metadata import load_all_models
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from alembic import command
 
-from casework.db import make_engine
-from casework.schema import alembic_config, upgrade
+from casework.storage.db import make_engine
+from casework.install.schema import alembic_config, upgrade
 
 GUARDS = '''
     # Guards: the database itself refuses deleting footage in retention or on hold,

@@ -20,7 +20,7 @@ from casework.models.documents import DocumentSequence
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.files import FileStore
+    from casework.storage.files import FileStore
     from casework.models.documents import Document
 
 Progress = Callable[[int, int], None]  # (done, total)

@@ -25,7 +25,7 @@ from casework.models.registry import Jurisdiction, Unit
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.files import FileStore
+    from casework.storage.files import FileStore
 
 
 class DocumentIntegrityError(CaseworkError):

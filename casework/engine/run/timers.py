@@ -12,7 +12,7 @@ from casework.engine.model.specs import ClockCycle
 from casework.engine.run.runtime import advance, fail_instance, open_step, save
 from casework.errors import CaseworkError, Conflict
 from casework.models.engine import ProcessInstance, Timer
-from casework.unit_of_work import UnitOfWork
+from casework.storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker

@@ -7,7 +7,7 @@ import click
 
 from casework.cli.context import AppContext, pass_app
 from casework.cli.operator import as_option, resolve_actor
-from casework.services.case_files import download_document
+from casework.services.cases.downloads import download_document
 
 
 @click.group("document")

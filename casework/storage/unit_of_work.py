@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
-    from casework.files import FileStore
+    from casework.storage.files import FileStore
 
 
 class UnitOfWork:

@@ -9,13 +9,14 @@ from sqlalchemy import select
 from casework import audit, clock
 from casework.errors import InvalidInput, NotFound, RuleViolation
 from casework.models import Camera, Jurisdiction, Unit, VideoSystem
-from casework.services import credit_code, rules
-from casework.services.cases import open_case
-from casework.services.violations import open_violation
+from casework.services import rules
+from casework.services.units import credit_code
+from casework.services.cases.cases import open_case
+from casework.services.cases.violations import open_violation
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 PARTY_TYPES = ("business", "other", "person")
 

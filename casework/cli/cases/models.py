@@ -8,7 +8,7 @@ import click
 
 from casework.cli.context import AppContext, pass_app
 from casework.cli.operator import as_option, resolve_actor
-from casework.services import process_admin
+from casework.services.processes import admin as process_admin
 
 
 @click.group("model")

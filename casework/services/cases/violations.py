@@ -10,13 +10,13 @@ from casework import audit, clock
 from casework.errors import Conflict, InvalidInput
 from casework.models import Case, Unit, VideoSystem, Violation
 from casework.services import rules
-from casework.services.cases import open_case
+from casework.services.cases.cases import open_case
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from casework.services.actor import Actor
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 ORIGINS = ("inspection", "deadline", "clerk", "recorder", "self_report")
 STATEMENT_PERIOD = "3wd"

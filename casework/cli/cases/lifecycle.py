@@ -8,7 +8,9 @@ import click
 from casework.cli.context import AppContext, pass_app
 from casework.cli.operator import as_option, resolve_actor
 from casework.errors import InvalidInput
-from casework.services import cases, registration, sweeps, tasks
+from casework.services.cases import cases
+from casework.services.processes import sweeps, tasks
+from casework.services.units import registration
 
 
 @click.group("unit")
@@ -102,7 +104,7 @@ def violation() -> None:
 @as_option
 @pass_app
 def report_violation(app: AppContext, unit_id, code, facts, act_key, as_user) -> None:
-    from casework.services.violations import report_violation as report
+    from casework.services.cases.violations import report_violation as report
 
     actor = resolve_actor(app.container, as_user)
     click.echo(report(app.container.uow(), actor=actor, unit_id=unit_id, code=code,
@@ -119,7 +121,7 @@ def inspection() -> None:
 @as_option
 @pass_app
 def start_inspection(app: AppContext, unit_id, as_user) -> None:
-    from casework.services.inspections import start_inspection as start
+    from casework.services.units.inspections import start_inspection as start
 
     actor = resolve_actor(app.container, as_user)
     click.echo(start(app.container.uow(), actor=actor, unit_id=unit_id))
@@ -132,7 +134,7 @@ def start_inspection(app: AppContext, unit_id, as_user) -> None:
 def due_inspections(app: AppContext, interval_days, random_share) -> None:
     """Units the cycle policy selects today (not inspected within the interval, plus 双随机)."""
     from casework import clock
-    from casework.services.inspections import select_due_units
+    from casework.services.units.inspections import select_due_units
 
     for unit_id in select_due_units(app.container.uow(), on=clock.today_local(),
                                     interval_days=interval_days, random_share=random_share):

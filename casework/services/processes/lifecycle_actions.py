@@ -50,7 +50,7 @@ def set_deadline(ctx, period: str) -> dict:
         outputs={"document_id": int, "document_number": str})
 def issue_case_document(ctx, kind: str) -> dict:
     """Render, store and serve the case's document of `kind` (in the unit's portal)."""
-    from casework.services.case_documents import issue_for_case
+    from casework.services.cases.documents import issue_for_case
 
     document = issue_for_case(ctx.session, ctx.resources["files"], _case(ctx), kind,
                               ctx.data, ctx.actor)
@@ -96,7 +96,7 @@ def set_system_status(ctx, status: str) -> dict:
 @action("open_filing", inputs={"filing_kind": str}, outputs={"filing_case_ref": str})
 def open_filing(ctx, filing_kind: str) -> dict:
     """After acceptance: open the filing whose window runs from acceptance (else wait for use)."""
-    from casework.services.registration import open_filing_case
+    from casework.services.units.registration import open_filing_case
 
     case = _case(ctx)
     unit = case.unit
@@ -112,7 +112,7 @@ def open_filing(ctx, filing_kind: str) -> dict:
 @action("open_violation", inputs={"code": str}, outputs={"violation_case_ref": str})
 def open_violation_action(ctx, code: str) -> dict:
     """A missed window: open the violation for this case's act."""
-    from casework.services.violations import open_violation
+    from casework.services.cases.violations import open_violation
 
     case = _case(ctx)
     unit = case.unit
@@ -131,7 +131,7 @@ def open_inspection_violations(ctx) -> dict:
 
     A failed item whose act no applicable text sanctions is listed, not dropped.
     """
-    from casework.services.violations import open_violation
+    from casework.services.cases.violations import open_violation
 
     case = _case(ctx)
     unit = case.unit

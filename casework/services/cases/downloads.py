@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 from casework import audit, documents
 from casework.errors import NotFound
 from casework.models import Document
-from casework.services.cases import get_case
+from casework.services.cases.cases import get_case
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 
 def download_document(uow: UnitOfWork, *, actor: Actor, document_id: int) -> tuple[str, bytes]:

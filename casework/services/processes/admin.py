@@ -10,7 +10,7 @@ from casework.errors import InvalidInput
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
 

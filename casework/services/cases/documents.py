@@ -12,7 +12,7 @@ from casework.services import rules
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.files import FileStore
+    from casework.storage.files import FileStore
 
 REQUIREMENTS = {
     "not_filed": "按规定向公安机关办理公共安全视频图像信息系统备案",

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from casework import clock
 from casework.errors import NotFound
 from casework.models import Case, Unit, VideoSystem
-from casework.services.cases import open_case
+from casework.services.cases.cases import open_case
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 CHECKLIST = ("signage", "operation", "retention", "registers", "duty_monitoring",
              "privacy_places", "obstruction", "filing")

@@ -8,10 +8,11 @@ from sqlalchemy import select
 from casework import clock, engine
 from casework.models import Case, User
 from casework.passwords import hash_password
-from casework.services import registration, tasks
+from casework.services.processes import tasks
+from casework.services.units import registration
 from casework.services.actor import Actor
-from casework.services.credit_code import make
-from casework.services.violations import report_violation
+from casework.services.units.credit_code import make
+from casework.services.cases.violations import report_violation
 
 if TYPE_CHECKING:
     from casework.bootstrap import Container

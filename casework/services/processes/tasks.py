@@ -9,7 +9,7 @@ from casework.models.engine import WorkItem
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 
 def list_tasks(uow: UnitOfWork, *, actor: Actor, role: str | None = None,
