@@ -43,7 +43,7 @@ from casework.engine.serializer import dump_state, load_workflow
 from casework.engine.timers import due_batch
 from casework.models.base import Base
 from casework.models.engine import ProcessInstance, Timer
-from migrations.metadata import load_all_models
+from casework.install.schema import load_all_models
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=clock.UTC)
 LOOP = PROJECT_ROOT / "bpmn" / "test" / "engine_user_loop.bpmn"
