@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 
 from casework.storage.db import make_engine
 from casework.models.base import Base
-from migrations.metadata import load_all_models
+from casework.install.schema import load_all_models
 
 
 def schema_drift(engine) -> list:

@@ -12,7 +12,7 @@ from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, as
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from casework.documents import render as render_module
+import casework.documents.render as render_module
 from casework.documents.service import IssueRequest, Prepared, prepare, store
 from casework.errors import CaseworkError
 from casework.models.documents import DocumentSequence

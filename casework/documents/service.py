@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from casework import audit, clock
-from casework.documents import contexts, kinds, numbering
+import casework.documents.contexts as contexts
+import casework.documents.kinds as kinds
+import casework.documents.numbering as numbering
 from casework.documents.formatting import format_number, number_key
 from casework.documents.render import LANGS, TEMPLATE_VERSION, render
 from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound
