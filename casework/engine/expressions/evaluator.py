@@ -101,6 +101,8 @@ def _check(tree: ast.AST) -> None:
             raise _reject(f"constant {ast.unparse(node)[:20]} is not a finite number")
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and "__" in node.value:
             raise _reject(f"string {node.value!r} looks like a dunder name")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and not _storable(node.value):
+            raise _reject("string with a NUL character or invalid Unicode")
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
                 name = node.func.id if isinstance(node.func, ast.Name) else (
@@ -263,7 +265,7 @@ class _Interpreter:
 
 def _format(value: Any, as_repr: bool = False) -> str:
     """str()/repr() of a value whose printed length is bounded before it is printed."""
-    if _weight(value) > MAX_SIZE:
+    if _weight(value, printed=True) > MAX_SIZE:
         raise _reject("value too large to format")
     text = repr(value) if as_repr else str(value)
     if len(text) > MAX_SIZE:
@@ -271,30 +273,36 @@ def _format(value: Any, as_repr: bool = False) -> str:
     return text
 
 
+def _storable(text: str) -> bool:
+    """No NUL and no lone surrogates: text both databases store alike."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 def _size(value: Any) -> int:
     return len(value) if isinstance(value, (str, list, tuple, dict)) else 0
 
 
-def _weight(value: Any, budget: int = MAX_SIZE) -> int:
-    """Characters, digits and elements of a nested value (about its printed length), up to `budget`."""
+def _weight(value: Any, budget: int = MAX_SIZE, printed: bool = False) -> int:
+    """Characters and elements of a nested value, counted up to just past `budget`; `printed`
+    also counts numbers' digits and separators (about the length of its str())."""
     total, stack = 0, [value]
     while stack and total <= budget:
         item = stack.pop()
         if isinstance(item, str):
-            total += len(item) + 1
-        elif isinstance(item, bool) or item is None:
-            total += 1
-        elif isinstance(item, int):
-            total += item.bit_length() * 3 // 10 + 2  # decimal digits and sign
-        elif isinstance(item, float):
-            total += 8
+            total += len(item) + 2 * printed
         elif isinstance(item, (list, tuple)):
-            total += len(item) + 1
+            total += len(item) * (1 + printed)
             stack.extend(item)
         elif isinstance(item, dict):
-            total += len(item) + 1
+            total += len(item) * (1 + 2 * printed)
             stack.extend(item.keys())
             stack.extend(item.values())
+        elif printed and isinstance(item, (int, float)):
+            total += 24 if isinstance(item, float) else item.bit_length() * 3 // 10 + 2
     return total
 
 
