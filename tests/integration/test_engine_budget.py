@@ -10,7 +10,7 @@ from casework.engine import DiagramInvalid, deploy, start
 from casework.engine.budget import Limits
 from casework.engine.errors import BudgetExceeded, ExpressionFailed, ExpressionRejected
 from casework.engine.run.incidents import list_incidents
-from casework.errors import CaseworkError
+from casework.errors import CaseworkError, InvalidInput
 from casework.models.audit import AuditEvent
 from casework.models.engine import ProcessInstance
 
@@ -224,3 +224,47 @@ def test_complex_and_non_finite_results_are_refused(container, expr, error):
     _deploy(container.uow(), diagram(chain(script(0, f"x = {expr}"))))
     with pytest.raises(error, match="n0"):
         _start(container)
+
+
+def test_manager_lists_incidents(container):
+    from casework.services import process_admin
+    from casework.services.actor import Actor
+
+    _deploy(container.uow(), diagram(LOOP))
+    with pytest.raises(BudgetExceeded):
+        _start(container, {"n": 0}, Limits(tasks=50))
+    [row] = process_admin.list_incidents(container.uow(), actor=Actor("m", frozenset({"manager"})))
+    assert (row["key"], row["limit"], row["instance"]) == ("probe", "tasks", None)
+    assert row["element"] in {"merge", "tick", "again"} and "engine tasks" in row["message"]
+
+
+@pytest.mark.parametrize("text,match", [
+    ("[" * 5000 + "]" * 5000, "nested"), ('{"n": ' + "9" * 5000 + "}", "digits|integer"),
+    ('{"x": NaN}', "NaN"), ('{"x": Infinity}', "Infinity"),
+])
+def test_submitted_json_is_refused_in_one_line(text, match):
+    from casework.engine.values import parse_json
+    from casework.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match=match):
+        parse_json(text, "--data")
+
+
+def _nested(depth: int) -> list:
+    value: list = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("value,match", [
+    ("a\ud800", "surrogate"), ("a\x00b", "NUL"), (float("inf"), "NaN and infinity"), (10 ** 1200, "integer"),
+    ({"a": _nested(40)}, "nested"),
+])
+def test_values_entering_the_engine_are_refused_alike_on_both_databases(container, value, match):
+    from casework.errors import InvalidInput
+
+    _deploy(container.uow(), diagram(chain(script(0, "y = 1"))))
+    with pytest.raises(InvalidInput, match=match):
+        _start(container, {"x": value})
+    assert _instances(container) == 0
