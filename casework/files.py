@@ -12,7 +12,7 @@ import os
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from sqlalchemy import event
 
