@@ -16,7 +16,7 @@ from casework.engine.errors import BudgetExceeded
 class Limits:
     """What one step may use. The defaults leave the shipped diagrams two orders of magnitude."""
 
-    seconds: float = 5.0  # wall time of the engine work of one step
+    seconds: float = 10.0  # wall time of the engine work of one step (SQLite busy_timeout is 30 s)
     tasks: int = 10_000  # engine tasks (scripts, gateways, events, ...) run in one step
     produced: int = 500_000  # characters and elements assigned by scripts in one step
     state_bytes: int = 2_000_000  # the stored instance state after the step
