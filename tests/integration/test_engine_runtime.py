@@ -19,6 +19,7 @@ from casework.engine import (
     start,
     unclaim,
 )
+from casework.engine.budget import Limits
 from casework.errors import Conflict, InvalidInput, PermissionDenied
 from casework.models.audit import AuditEvent
 from casework.models.engine import ModelVersion, Timer, WorkItem
@@ -160,7 +161,9 @@ def test_message_delivered_to_instance(container, clock):
 def test_two_thousand_round_loop_finishes(container, clock):
     _deploy(container.uow(), "engine_loop")
     with container.uow() as uow:
-        inst = start(uow.session, "engine_loop", data={"n": 0, "rounds": 2000}, actor="c")
+        # 6,000 engine tasks in one step: this test is about depth, so no wall-time budget.
+        inst = start(uow.session, "engine_loop", data={"n": 0, "rounds": 2000}, actor="c",
+                     resources={"limits": Limits(seconds=600)})
         assert inst.status == "completed"
         assert inst.data == {"n": 2000, "rounds": 2000}
         assert len(inst.state) < 40_000

@@ -7,6 +7,7 @@ import click
 
 from casework.cli.context import AppContext, pass_app
 from casework.cli.operator import as_option, resolve_actor
+from casework.engine.values import parse_json
 from casework.errors import InvalidInput
 from casework.services.cases import cases
 from casework.services.processes import sweeps, tasks
@@ -213,10 +214,7 @@ def unclaim_task(app: AppContext, work_item_id, as_user) -> None:
 @pass_app
 def complete_task(app: AppContext, work_item_id, data_json, as_user) -> None:
     actor = resolve_actor(app.container, as_user)
-    try:
-        data = json.loads(data_json)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"--data is not valid JSON: {exc.msg} at {exc.pos}") from None
+    data = parse_json(data_json, "--data")
     if not isinstance(data, dict):
         raise InvalidInput("--data must be a JSON object")
     result = tasks.complete_task(app.container.uow(), actor=actor, work_item_id=work_item_id,

@@ -38,6 +38,22 @@ def list_models(app: AppContext, as_user) -> None:
         click.echo(f"{row['key']}\tv{row['version']}\t{row['sha256']}\t{row['deployed_by']}\t{row['deployed_at']}")
 
 
+@command.command("incidents")
+@click.option("--key", default=None, help="Only this model's incidents.")
+@click.option("--limit", default=50, show_default=True)
+@as_option
+@pass_app
+def incidents(app: AppContext, key: str | None, limit: int, as_user) -> None:
+    """Steps refused for going over their budget (time, engine tasks, data), newest first."""
+    actor = resolve_actor(app.container, as_user or "manager")
+    rows = process_admin.list_incidents(app.container.uow(), actor=actor, key=key, limit=limit)
+    for row in rows:
+        click.echo(f"#{row['id']}\t{row['at']}\t{row['key']}\tinstance {row['instance'] or '-'}\t"
+                   f"{row['element']}\t{row['limit']}\t{row['actor']}")
+    if not rows:
+        click.echo("no incidents")
+
+
 @command.command("migrate")
 @click.argument("instance_id", type=int)
 @click.option("--to", "to_version", type=int, required=True)

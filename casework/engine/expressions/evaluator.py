@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import math
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
@@ -12,6 +13,7 @@ MAX_NODES = 300  # AST nodes of one expression
 MAX_INT_BITS = 4096  # largest integer an operation may produce
 MAX_SIZE = 100_000  # longest string/list an operation may produce
 MAX_SCRIPT_LINES = 50
+MAX_ROUND_DIGITS = 100  # round(x, n): |n| at most this (round(1, -10**9) builds 10**(10**9))
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
 # Names never looked up, even as data: a diagram naming them is probing for an escape.
@@ -95,8 +97,12 @@ def _check(tree: ast.AST) -> None:
             raise _reject(f"name {node.id!r} is forbidden")
         if isinstance(node, ast.Constant) and not isinstance(node.value, (str, int, float, bool, type(None))):
             raise _reject(f"constant of type {type(node.value).__name__}")
+        if isinstance(node, ast.Constant) and isinstance(node.value, float) and not math.isfinite(node.value):
+            raise _reject(f"constant {ast.unparse(node)[:20]} is not a finite number")
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and "__" in node.value:
             raise _reject(f"string {node.value!r} looks like a dunder name")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and not _storable(node.value):
+            raise _reject("string with a NUL character or invalid Unicode")
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
                 name = node.func.id if isinstance(node.func, ast.Name) else (
@@ -112,11 +118,15 @@ def _check(tree: ast.AST) -> None:
             raise _reject("** in dict displays")
 
 
-def evaluate(text: str, names: Mapping[str, Any]) -> Any:
-    """Evaluate `text` against `names` (task data); only the allow-listed subset runs."""
+def evaluate(text: str, names: Mapping[str, Any], budget: Any = None) -> Any:
+    """Evaluate `text` against `names` (task data); only the allow-listed subset runs.
+
+    `budget` (a step's StepBudget) is ticked on every node, so a slow expression stops
+    while it runs.
+    """
     tree = compile_expression(text)
     try:
-        return _Interpreter(names).run(tree.body)
+        return _Interpreter(names, budget).run(tree.body)
     except (ExpressionRejected, ExpressionFailed):
         raise
     except RecursionError:
@@ -152,19 +162,25 @@ def parse_script(script: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def run_script(script: str, data: dict[str, Any]) -> None:
-    """Run `name = expression` lines in order, assigning into `data`."""
+def run_script(script: str, data: dict[str, Any], budget: Any = None) -> None:
+    """Run `name = expression` lines in order, assigning into `data` (counted in the budget)."""
     for name, expr in parse_script(script):
-        data[name] = evaluate(expr, data)
+        value = evaluate(expr, data, budget)
+        if budget is not None:
+            budget.produce(_weight(value, budget.limits.produced) + 1)
+        data[name] = value
 
 
 class _Interpreter:
     """Walks a checked tree; every operation is bounded in the size it can produce."""
 
-    def __init__(self, names: Mapping[str, Any]) -> None:
+    def __init__(self, names: Mapping[str, Any], budget: Any = None) -> None:
         self.names = names
+        self.budget = budget
 
     def run(self, node: ast.AST) -> Any:
+        if self.budget is not None:
+            self.budget.tick()
         method = getattr(self, "_" + node.__class__.__name__)
         return method(node)
 
@@ -191,7 +207,7 @@ class _Interpreter:
         return _bounded(_BINOPS[type(node.op)](left, right))
 
     def _UnaryOp(self, node: ast.UnaryOp) -> Any:
-        return _UNARY[type(node.op)](self.run(node.operand))
+        return _bounded(_UNARY[type(node.op)](self.run(node.operand)))
 
     def _Compare(self, node: ast.Compare) -> bool:
         left = self.run(node.left)
@@ -244,30 +260,49 @@ class _Interpreter:
         return _bounded("".join(parts))
 
     def _FormattedValue(self, node: ast.FormattedValue) -> str:
-        value = self.run(node.value)
-        if _weight(value) > MAX_SIZE:
-            raise _reject("value too large to format")
-        return repr(value) if node.conversion == ord("r") else str(value)
+        return _format(self.run(node.value), node.conversion == ord("r"))
+
+
+def _format(value: Any, as_repr: bool = False) -> str:
+    """str()/repr() of a value whose printed length is bounded before it is printed."""
+    if _weight(value, printed=True) > MAX_SIZE:
+        raise _reject("value too large to format")
+    text = repr(value) if as_repr else str(value)
+    if len(text) > MAX_SIZE:
+        raise _reject("value too large to format")
+    return text
+
+
+def _storable(text: str) -> bool:
+    """No NUL and no lone surrogates: text both databases store alike."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
 
 
 def _size(value: Any) -> int:
     return len(value) if isinstance(value, (str, list, tuple, dict)) else 0
 
 
-def _weight(value: Any, budget: int = MAX_SIZE) -> int:
-    """Total characters and elements in a nested value, counted up to just past `budget`."""
+def _weight(value: Any, budget: int = MAX_SIZE, printed: bool = False) -> int:
+    """Characters and elements of a nested value, counted up to just past `budget`; `printed`
+    also counts numbers' digits and separators (about the length of its str())."""
     total, stack = 0, [value]
     while stack and total <= budget:
         item = stack.pop()
         if isinstance(item, str):
-            total += len(item)
+            total += len(item) + 2 * printed
         elif isinstance(item, (list, tuple)):
-            total += len(item)
+            total += len(item) * (1 + printed)
             stack.extend(item)
         elif isinstance(item, dict):
-            total += len(item)
+            total += len(item) * (1 + 2 * printed)
             stack.extend(item.keys())
             stack.extend(item.values())
+        elif printed and isinstance(item, (int, float)):
+            total += 24 if isinstance(item, float) else item.bit_length() * 3 // 10 + 2
     return total
 
 
@@ -297,6 +332,12 @@ def _check_binop(op: ast.operator, left: Any, right: Any) -> None:
 
 
 def _bounded(value: Any) -> Any:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ExpressionFailed(f"结果不是有限数（{value}） / the result is not a finite number ({value})")
+        return value
+    if isinstance(value, complex):
+        raise ExpressionFailed("结果是复数 / the result is a complex number (e.g. a fractional power of a negative)")
     if _bits(value) > MAX_INT_BITS or _weight(value) > MAX_SIZE:
         raise _reject("result too large")
     return value
@@ -318,13 +359,40 @@ def _sum(values: Any, start: int | float = 0) -> int | float:
 
 
 def _str(value: Any = "") -> str:
-    if _weight(value) > MAX_SIZE:
-        raise _reject("value too large for str()")
-    return str(value)
+    return _format(value)
+
+
+def _round(number: Any, ndigits: Any = None) -> int | float:
+    """round() with its digits bounded before it runs."""
+    if not isinstance(number, (int, float)) or isinstance(number, bool):
+        raise ExpressionFailed("round() takes a number")
+    if ndigits is None:
+        return round(number)
+    if not isinstance(ndigits, int) or isinstance(ndigits, bool) or abs(ndigits) > MAX_ROUND_DIGITS:
+        raise _reject(f"round() digits must be an integer within ±{MAX_ROUND_DIGITS}")
+    return round(number, ndigits)
+
+
+def _float(value: Any = 0.0) -> float:
+    if isinstance(value, str) and len(value) > 400:
+        raise _reject("float() of a text longer than 400 characters")
+    return _bounded(float(value))
+
+
+def _int(value: Any = 0, *base: int) -> int:
+    if isinstance(value, str) and len(value) > MAX_INT_BITS // 3:
+        raise _reject(f"int() of a text longer than {MAX_INT_BITS // 3} characters")
+    return int(value, *base)
+
+
+def _sorted(values: Any, *, reverse: bool = False) -> list:
+    if not isinstance(values, (list, tuple, str, dict)):
+        raise ExpressionFailed("sorted() takes a list")
+    return sorted(values, reverse=bool(reverse))
 
 
 for _name, _func in {
-    "len": len, "min": min, "max": max, "abs": abs, "int": int, "str": _str, "float": float,
-    "bool": bool, "round": round, "sorted": sorted, "sum": _sum,
+    "len": len, "min": min, "max": max, "abs": abs, "int": _int, "str": _str, "float": _float,
+    "bool": bool, "round": _round, "sorted": _sorted, "sum": _sum,
 }.items():
     register_function(_name, _func)

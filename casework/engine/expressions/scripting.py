@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from casework import clock
 from casework.engine.expressions import functions  # noqa: F401  (registers the date helpers)
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
     from SpiffWorkflow.task import Task
 
+    from casework.engine.budget import StepBudget
     from casework.models.engine import ProcessInstance
 
 
@@ -28,14 +30,18 @@ def _at(task: Task, exc: Exception) -> Exception:
 
 
 class SafeEnvironment(BasePythonScriptEngineEnvironment):
-    """Expressions and `name = expression` scripts; never eval/exec."""
+    """Expressions and `name = expression` scripts; never eval/exec; ticking the step's budget."""
+
+    def __init__(self, step: StepContext) -> None:
+        super().__init__()
+        self.step = step
 
     def evaluate(self, expression, context, external_context=None):
         names = {**external_context, **context} if external_context else context
-        return evaluate(expression, names)
+        return evaluate(expression, names, self.step.budget)
 
     def execute(self, script, context, external_context=None):
-        run_script(script, context)
+        run_script(script, context, self.step.budget)
         return True
 
     def call_service(self, context, **kwargs):
@@ -51,23 +57,28 @@ class StepContext:
     actor: str = "system"
     resources: dict[str, Any] = field(default_factory=dict)
     now: datetime | None = None
+    budget: StepBudget | None = None
 
 
 class SafeScriptEngine(PythonScriptEngine):
     """PythonScriptEngine with the eval/exec paths replaced by the safe evaluator."""
 
     def __init__(self, step: StepContext | None = None) -> None:
-        super().__init__(environment=SafeEnvironment())
         self.step = step or StepContext()
+        super().__init__(environment=SafeEnvironment(self.step))
 
     def validate(self, expression):
         compile_expression(expression)
 
     def evaluate(self, task, expression, external_context=None):
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            value = self.environment.evaluate(expression, task.data, external_context)
         except (ExpressionFailed, ExpressionRejected) as exc:
             raise _at(task, exc) from None
+        spec = task.task_spec
+        if isinstance(spec, MultiInstanceTask) and expression == spec.cardinality and self.step.budget:
+            self.step.budget.instances(value)  # before SpiffWorkflow creates that many children
+        return value
 
     def execute(self, task, script, external_context=None):
         try:

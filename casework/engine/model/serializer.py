@@ -123,7 +123,7 @@ def dump_state(workflow: BpmnWorkflow) -> str:
     try:
         dct = reg.convert(workflow)
         dct["serializer_version"] = VERSION
-        return json.dumps(dct, cls=reg.json_encoder, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(dct, cls=reg.json_encoder, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     finally:
         reg._encoder_mode = False
 

@@ -16,6 +16,7 @@ from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 
 from casework import clock
 from casework.engine.errors import ExpressionFailed
+from casework.engine.model.limits import check_instant, parse_cycle_text, parse_duration
 
 if TYPE_CHECKING:
     from SpiffWorkflow.task import Task
@@ -32,16 +33,23 @@ def is_iso_literal(text: str) -> bool:
 def parse_instant(text: Any) -> datetime:
     """An ISO instant as aware UTC; naive values are taken as UTC."""
     if isinstance(text, datetime):
-        return clock.as_utc(text)
-    value = str(text).strip()
+        return clock.as_utc(check_instant(text))
+    value = str(text).strip()[:80]
     if value.endswith("Z"):
         value = value[:-1] + "+00:00"
     try:
-        return clock.as_utc(datetime.fromisoformat(value))
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         if "W" in value.upper():
-            return TimerEventDefinition.parse_iso_week(value)
+            try:
+                return TimerEventDefinition.parse_iso_week(value)
+            except Exception:  # the library raises bare Exception/ValueError
+                pass
         raise ExpressionFailed(f"无法识别的时间：{text!r} / not an ISO date-time: {text!r}") from None
+    try:
+        return clock.as_utc(check_instant(parsed))
+    except OverflowError:
+        raise ExpressionFailed(f"时间超出范围：{text!r} / date-time out of range: {text!r}") from None
 
 
 def timer_text(task: Task, expression: str) -> str:
@@ -58,13 +66,23 @@ def timer_text(task: Task, expression: str) -> str:
     return value
 
 
+def _named(my_task: Task, exc: ExpressionFailed) -> ExpressionFailed:
+    element = getattr(my_task.task_spec, "bpmn_id", None) or my_task.task_spec.name
+    if f"element {element}" in str(exc):
+        return exc
+    return ExpressionFailed(f"元素 {element}（定时器）：{exc} / at element {element} (timer)")
+
+
 class ClockTimeDate(TimeDateEventDefinition):
     """A timeDate timer compared with casework.clock, not the machine's clock."""
 
     def has_fired(self, my_task):
         value = my_task._get_internal_data("event_value")
         if value is None:
-            value = parse_instant(timer_text(my_task, self.expression)).isoformat()
+            try:
+                value = parse_instant(timer_text(my_task, self.expression)).isoformat()
+            except ExpressionFailed as exc:
+                raise _named(my_task, exc) from None
             my_task._set_internal_data(event_value=value)
         if parse_instant(value) <= clock.now():
             my_task._set_internal_data(event_fired=True)
@@ -78,8 +96,13 @@ class ClockDuration(DurationTimerEventDefinition):
         value = my_task._get_internal_data("event_value")
         if value is None:
             now = clock.now()
-            parsed = TimerEventDefinition.parse_iso_duration(timer_text(my_task, self.expression))
-            value = (now + TimerEventDefinition.get_timedelta_from_start(parsed, now)).isoformat()
+            try:
+                parsed = parse_duration(timer_text(my_task, self.expression))
+                value = (now + TimerEventDefinition.get_timedelta_from_start(parsed, now)).isoformat()
+            except ExpressionFailed as exc:
+                raise _named(my_task, exc) from None
+            except OverflowError:
+                raise _named(my_task, ExpressionFailed("时间超出范围 / date-time out of range")) from None
             my_task._set_internal_data(event_value=value)
         if parse_instant(value) <= clock.now():
             my_task._set_internal_data(event_fired=True)
@@ -93,7 +116,12 @@ class ClockCycle(CycleTimerEventDefinition):
         value = my_task._get_internal_data("event_value")
         now = clock.now()
         if value is None:
-            value = _parse_cycle(timer_text(my_task, self.expression), now)
+            try:
+                value = _parse_cycle(timer_text(my_task, self.expression), now)
+            except ExpressionFailed as exc:
+                raise _named(my_task, exc) from None
+            except OverflowError:
+                raise _named(my_task, ExpressionFailed("时间超出范围 / date-time out of range")) from None
         ready = False
         if value["cycles"] != 0:
             next_event = parse_instant(value["next"])
@@ -115,16 +143,13 @@ class ClockCycle(CycleTimerEventDefinition):
 
 
 def _parse_cycle(text: str, now: datetime) -> dict[str, Any]:
-    parts = text.upper().replace("--", "/").strip("R").split("/")
-    cycles = int(parts[0]) if parts[0] else -1
-    if len(parts) == 2:
-        duration = TimerEventDefinition.get_timedelta_from_start(
-            TimerEventDefinition.parse_iso_duration(parts[1]), now)
+    cycles, start_text, parsed = parse_cycle_text(text)
+    if start_text is None:
+        duration = TimerEventDefinition.get_timedelta_from_start(parsed, now)
         start = now + duration
     else:
-        start = parse_instant(parts[1])
-        duration = TimerEventDefinition.get_timedelta_from_start(
-            TimerEventDefinition.parse_iso_duration(parts[2]), start)
+        start = parse_instant(start_text)
+        duration = TimerEventDefinition.get_timedelta_from_start(parsed, start)
     return {"cycles": cycles, "next": start.isoformat(), "duration": duration.total_seconds()}
 
 

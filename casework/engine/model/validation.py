@@ -26,10 +26,12 @@ from SpiffWorkflow.spiff.specs.defaults import BusinessRuleTask, ManualTask, Scr
 from SpiffWorkflow.specs.ExclusiveChoice import ExclusiveChoice
 from SpiffWorkflow.specs.MultiChoice import MultiChoice
 
+from casework.engine.budget import LIMITS
+from casework.engine.errors import DiagramInvalid, ExpressionFailed, ExpressionRejected
 from casework.engine.expressions import functions  # noqa: F401  (date helpers are part of the allowed calls)
 from casework.engine.expressions.actions import check_parameters
-from casework.engine.errors import DiagramInvalid, ExpressionRejected
-from casework.engine.expressions.evaluator import compile_expression, parse_script
+from casework.engine.expressions.evaluator import compile_expression, evaluate, parse_script
+from casework.engine.model.limits import check_instant, parse_cycle_text, parse_duration, parse_iso_instant
 from casework.engine.model.specs import is_iso_literal
 from casework.models.identity import ROLES
 
@@ -81,6 +83,7 @@ def validate(key: str, bpmn_xml: str | bytes, forms_dir: Path) -> Validated:
     root = parse_xml(bpmn_xml)
     _check_lanes(root)
     process_id = _pick_process(key, root)
+    _check_calls(root, process_id)
     parser = SpiffBpmnParser()  # fresh: a failed get_spec leaves a half-built spec cached
     try:
         parser.add_bpmn_xml(root, filename=f"{key}.bpmn")
@@ -176,6 +179,7 @@ def _check_task_spec(task_spec: Any, forms_dir: Path, forms: dict[str, Any]) -> 
     if isinstance(task_spec, LoopTask):
         for attr in ("condition", "cardinality"):
             _expr(element, getattr(task_spec, attr, None), "循环条件 / loop expression ")
+        _check_cardinality(element, getattr(task_spec, "cardinality", None))
     definition = getattr(task_spec, "event_definition", None)
     if definition is not None:
         for single in _definitions(definition):
@@ -262,13 +266,43 @@ def _check_event(definition: Any, element: str) -> None:
 
 
 def _check_literal(definition: TimerEventDefinition, text: str, element: str) -> None:
+    """Parsed by our bounded parsers first: the library's own loop on P99999999Y never ends."""
     try:
         if isinstance(definition, DurationTimerEventDefinition):
-            TimerEventDefinition.parse_iso_duration(text)
+            parse_duration(text)
         elif isinstance(definition, CycleTimerEventDefinition):
-            TimerEventDefinition.parse_iso_recurring_interval(text)
+            parse_cycle_text(text)
+        elif text.upper().startswith("P"):
+            parse_duration(text)
         else:
-            TimerEventDefinition.parse_time_or_duration(text)
-    except Exception:  # the library raises bare Exception for bad durations
-        raise refuse(element, f"定时器文字 {text!r} 不是合法的 ISO 8601",
-                     f"timer text {text!r} is not valid ISO 8601") from None
+            check_instant(parse_iso_instant(text))
+    except ExpressionFailed as exc:
+        zh, _, en = str(exc).partition(" / ")
+        raise refuse(element, f"定时器：{zh}", f"timer: {en or zh}") from None
+
+
+def _check_calls(root: etree._Element, process_id: str) -> None:
+    """A call activity may not call its own process, directly or through others."""
+    calls = {p.get("id"): [(c.get("id"), c.get("calledElement")) for c in p.iterfind(".//bpmn:callActivity", NS)]
+             for p in root.iterfind(".//bpmn:process", NS)}
+
+    def visit(pid: str, path: tuple[str, ...]) -> None:
+        for call_id, called in calls.get(pid, []):
+            if called in path or called == pid:
+                raise refuse(call_id, f"调用活动递归调用流程 {called}（{' → '.join([*path, pid, called])}）",
+                             f"call activity calls process {called} recursively ({' -> '.join([*path, pid, called])})")
+            visit(called, (*path, pid))
+    visit(process_id, ())
+
+
+def _check_cardinality(element: str, text: str | None) -> None:
+    """A loop cardinality that needs no data is computed now and bounded."""
+    if not text:
+        return
+    try:
+        value = evaluate(text, {})
+    except (ExpressionFailed, ExpressionRejected):
+        return  # depends on the data: bounded when it runs
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= LIMITS.instances:
+        raise refuse(element, f"多实例数 {text} 须为 0 到 {LIMITS.instances} 的整数",
+                     f"loopCardinality {text} must be an integer from 0 to {LIMITS.instances}")

@@ -147,4 +147,4 @@ def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
         for task in open_tasks or ([workflow.last_task] if workflow.last_task else []):
             data.update(task.data)
     data.pop("data_objects", None)
-    return json.loads(json.dumps(data, default=str))
+    return json.loads(json.dumps(data, default=str, allow_nan=False))

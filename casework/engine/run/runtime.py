@@ -7,18 +7,25 @@ from typing import TYPE_CHECKING, Any, Callable
 from uuid import UUID
 
 from sqlalchemy import bindparam, delete, select
+from sqlalchemy.exc import SQLAlchemyError
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from casework import audit, clock
-from casework.engine.run.derive import EMPTY, Derived, current_data, derive
-from casework.engine.model.forms import check_form_data
-from casework.engine.run.prune import compact, maybe_compact
+from casework.engine.budget import LIMITS, StepBudget
+from casework.engine.errors import BudgetExceeded
 from casework.engine.expressions.scripting import SafeScriptEngine, StepContext
+from casework.engine.model.forms import check_form_data
 from casework.engine.model.serializer import SPECS, Specs, VersionEntry, dump_state, load_workflow, new_workflow
+from casework.engine.run.derive import EMPTY, Derived, current_data, derive
+from casework.engine.run.firing import due_timer_ids, fire_timers
+from casework.engine.run.incidents import after_rollback, record_incident
+from casework.engine.run.prune import compact, maybe_compact
 from casework.engine.run.store import write_instance, write_rows
+from casework.engine.values import check_plain
 from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound, PermissionDenied
 from casework.models.engine import ModelVersion, ProcessInstance, Timer, WorkItem
 
@@ -42,6 +49,7 @@ class Step:
     workflow: BpmnWorkflow
     actor: str
     now: datetime
+    budget: StepBudget
     before: Derived = EMPTY  # the rows as the loaded state implied them
     refresh: bool = False  # rewrite kept rows too (after a migration)
     model_version_id: int | None = None  # set by a migration
@@ -76,8 +84,32 @@ def get_instance(session: Session, instance_id: int) -> ProcessInstance:
     return found
 
 
-def _engine(session, instance, actor, resources, now) -> SafeScriptEngine:
-    return SafeScriptEngine(StepContext(session, instance, actor, resources if resources is not None else {}, now))
+def new_budget(resources: dict | None) -> StepBudget:
+    """The step's budget; the container may pass other limits as `resources["limits"]`."""
+    return StepBudget((resources or {}).get("limits") or LIMITS)
+
+
+def _engine(session, instance, actor, resources, now, budget) -> SafeScriptEngine:
+    return SafeScriptEngine(StepContext(session, instance, actor, resources if resources is not None else {},
+                                        now, budget))
+
+
+_LOCKED = select(ProcessInstance).where(ProcessInstance.id == bindparam("iid")).with_for_update()
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
+    """The instance row, locked for this step (PostgreSQL: FOR UPDATE; SQLite: BEGIN IMMEDIATE
+    already serialises writers). A second step on it waits, then sees the first one's result."""
+    if not is_postgres(session):
+        return get_instance(session, instance_id)
+    found = session.scalars(_LOCKED, {"iid": instance_id}, execution_options={"populate_existing": True}).first()
+    if found is None:
+        raise NotFound(f"流程实例 {instance_id} 不存在 / process instance {instance_id} not found")
+    return found
 
 
 def open_step(session: Session, instance: ProcessInstance, *, actor: str, resources: dict | None = None,
@@ -89,17 +121,33 @@ def open_step(session: Session, instance: ProcessInstance, *, actor: str, resour
         raise Conflict(f"流程实例 {instance.id} 已被他人更新（版本 {instance.revision}） / "
                        f"instance {instance.id} changed (revision {instance.revision}, expected {expected_revision})")
     now = clock.now()
-    engine = _engine(session, instance, actor, resources, now)
+    budget = new_budget(resources)
+    engine = _engine(session, instance, actor, resources, now, budget)
     version = version or version_entry(session, instance.model_version_id)
     workflow = load_workflow(instance.state, version.specs, engine)
-    return Step(session, instance, workflow, actor, now, before=derive(workflow))
+    return Step(session, instance, workflow, actor, now, budget, before=derive(workflow))
+
+
+def _element(task: Any) -> str:
+    return getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
 
 
 def advance(step: Step, act: Callable[[BpmnWorkflow], Any]) -> Any:
-    """Run `act` then the engine steps, turning diagram failures into one clear error."""
+    """Run `act` then the engine steps within the step's budget; failures become one clear error."""
+    budget = step.budget
+
+    def will_run(task) -> None:
+        budget.task(_element(task))
+        spec = task.task_spec
+        if isinstance(spec, MultiInstanceTask) and spec.data_input is not None:
+            collection = task.data.get(spec.data_input.bpmn_id)
+            if isinstance(collection, (list, tuple, dict, str)):
+                budget.instances(len(collection))
+
     try:
         result = act(step.workflow)
-        step.workflow.do_engine_steps(did_complete_task=lambda task: maybe_compact(step.workflow))
+        step.workflow.do_engine_steps(will_complete_task=will_run,
+                                      did_complete_task=lambda task: maybe_compact(step.workflow))
         return result
     except CaseworkError:
         raise
@@ -107,8 +155,20 @@ def advance(step: Step, act: Callable[[BpmnWorkflow], Any]) -> Any:
         inner = getattr(exc, "exception", None)
         if isinstance(inner, CaseworkError):
             raise inner from None
-        element = getattr(getattr(exc, "task_spec", None), "bpmn_id", None) or "?"
-        raise StepFailed(f"流程在元素 {element} 处出错：{exc} / the process failed at element {element}: {exc}") from None
+        element = getattr(getattr(exc, "task_spec", None), "bpmn_id", None) or budget.element or "?"
+        raise StepFailed(f"流程在元素 {element} 处出错：{_short(exc)} / the process failed at element {element}: "
+                         f"{_short(exc)}") from None
+    except SQLAlchemyError:
+        raise
+    except Exception as exc:  # anything else the library raises inside a step names the element too
+        element = budget.element or "?"
+        raise StepFailed(f"流程在元素 {element} 处出错：{_short(exc)} / the process failed at element {element}: "
+                         f"{_short(exc)}") from None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{exc.__class__.__name__}: {text[:300]}" if not isinstance(exc, SpiffWorkflowException) else text[:300]
 
 
 def save(step: Step, action: str, details: dict[str, Any]) -> ProcessInstance:
@@ -116,8 +176,9 @@ def save(step: Step, action: str, details: dict[str, Any]) -> ProcessInstance:
     instance, workflow, session = step.instance, step.workflow, step.session
     compact(workflow)
     completed = workflow.is_completed()
+    state, data = _dump(step)
     write_instance(session, instance, {
-        "state": dump_state(workflow), "data": current_data(workflow),
+        "state": state, "data": data,
         "status": "completed" if completed else instance.status, "updated_at": step.now,
         "completed_at": step.now if completed else instance.completed_at,
         "model_version_id": step.model_version_id or instance.model_version_id})
@@ -128,12 +189,31 @@ def save(step: Step, action: str, details: dict[str, Any]) -> ProcessInstance:
     return instance
 
 
-def _check_start_data(data: Any) -> dict[str, Any]:
+def _dump(step: Step) -> tuple[str, dict[str, Any]]:
+    """The state and data to store, inside the budget and storable alike on both databases."""
+    try:
+        state = dump_state(step.workflow)
+        data = current_data(step.workflow)
+    except ValueError as exc:  # NaN/Infinity (json allow_nan=False)
+        where = step.budget.element or "?"
+        raise StepFailed(f"元素 {where}：数据含非有限数 / element {where}: the data holds a non-finite number "
+                         f"({exc})") from None
+    step.budget.state(len(state))
+    try:
+        state.encode("utf-8")
+    except UnicodeEncodeError:
+        where = step.budget.element or "?"
+        raise StepFailed(f"元素 {where}：数据含无效的 Unicode / element {where}: the data holds invalid Unicode") from None
+    return state, data
+
+
+def _check_start_data(data: Any, where: str = "data") -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidInput("流程数据须为对象 / process data must be an object")
     bad = [k for k in data if not isinstance(k, str) or not k.isidentifier() or k.startswith("_")]
     if bad:
         raise InvalidInput(f"变量名不合法：{bad[0]!r} / invalid variable name {bad[0]!r}")
+    check_plain(data, where)
     return dict(data)
 
 
@@ -149,15 +229,20 @@ def start(session: Session, key: str, *, data: dict, actor: str, case_ref: str |
                                created_at=now, updated_at=now)
     session.add(instance)
     session.flush()
-    engine = _engine(session, instance, actor, resources, now)
+    budget = new_budget(resources)
+    engine = _engine(session, instance, actor, resources, now, budget)
     workflow = new_workflow(specs_for(session, model.id), engine)
-    step = Step(session, instance, workflow, actor, now)
+    step = Step(session, instance, workflow, actor, now, budget)
 
     def seed(wf):
         for task in wf.get_tasks(state=TaskState.READY):
             task.data.update(data)
-    advance(step, seed)
-    return save(step, "engine.start", {"version": model.version, "case_ref": case_ref})
+    try:
+        advance(step, seed)
+        return save(step, "engine.start", {"version": model.version, "case_ref": case_ref})
+    except BudgetExceeded as exc:
+        record_incident(session, key=key, instance_id=None, error=exc, actor=actor)
+        raise
 
 
 _COMPLETE_QUERY = (  # built once: SQLAlchemy memoizes its cache key
@@ -165,13 +250,20 @@ _COMPLETE_QUERY = (  # built once: SQLAlchemy memoizes its cache key
     .join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id)
     .join(ModelVersion, ModelVersion.id == ProcessInstance.model_version_id)
     .where(WorkItem.id == bindparam("item_id")))
+# PostgreSQL: the instance row is locked as the step starts, so a second step on the same
+# instance waits and then finds the item gone, before any action ran.
+_COMPLETE_QUERY_LOCKED = _COMPLETE_QUERY.with_for_update(of=ProcessInstance.__table__)
 
 
 def complete(session: Session, work_item_id: int, data: dict, *, actor: str, roles: set[str],
              unit_id: int | None = None, expected_revision: int | None = None,
              resources: dict | None = None) -> ProcessInstance:
     """Complete a READY user task with form data, as a user holding the lane's role."""
-    row = session.execute(_COMPLETE_QUERY, {"item_id": work_item_id}).first()
+    if is_postgres(session):
+        row = session.execute(_COMPLETE_QUERY_LOCKED, {"item_id": work_item_id},
+                              execution_options={"populate_existing": True}).first()
+    else:
+        row = session.execute(_COMPLETE_QUERY, {"item_id": work_item_id}).first()
     if row is None:
         raise Conflict(f"待办 {work_item_id} 已办结或不存在 / work item {work_item_id} was already completed or does not exist")
     item, instance, sha = row, row.ProcessInstance, row.sha256
@@ -183,16 +275,24 @@ def complete(session: Session, work_item_id: int, data: dict, *, actor: str, rol
     step = open_step(session, instance, actor=actor, resources=resources, expected_revision=expected_revision,
                      version=version)
     task_id = UUID(item.task_id)
+    late = fire_late_timers(step)
 
     def run(wf):
         task = wf.get_task_from_id(task_id)
         if task is None or not task.has_state(TaskState.READY):
+            if late:
+                raise _too_late(step, item.task_spec, late)
             raise Conflict(f"任务 {item.task_spec} 已不可办理 / task {item.task_spec} is no longer ready")
+        step.budget.task(item.task_spec)
         task.data.update(data)
         task.run()
-    advance(step, run)
-    return save(step, "engine.complete", {"work_item": work_item_id, "task": item.task_spec,
-                                          "fields": sorted(data)})
+    try:
+        advance(step, run)
+        return save(step, "engine.complete", {"work_item": work_item_id, "task": item.task_spec,
+                                              "fields": sorted(data), **({"timers": sorted(late)} if late else {})})
+    except BudgetExceeded as exc:
+        record_incident(session, key=instance.key, instance_id=instance.id, error=exc, actor=actor)
+        raise
 
 
 def check_may_act(item: WorkItem, *, actor: str, roles: set[str], unit_id: int | None) -> None:
@@ -206,9 +306,10 @@ def check_may_act(item: WorkItem, *, actor: str, roles: set[str], unit_id: int |
 def send_message(session: Session, instance_id: int, message_name: str, payload: dict, *,
                  actor: str, resources: dict | None = None) -> ProcessInstance:
     """Deliver a message to one instance (correlation is by instance id)."""
-    payload = _check_start_data(payload)
-    instance = get_instance(session, instance_id)
+    payload = _check_start_data(payload, "payload")
+    instance = lock_instance(session, instance_id)
     step = open_step(session, instance, actor=actor, resources=resources)
+    late = fire_late_timers(step)
 
     def deliver(wf):
         waiting = [t for t in wf.event_manager.tasks.values()
@@ -216,6 +317,8 @@ def send_message(session: Session, instance_id: int, message_name: str, payload:
                    and isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
                    and t.task_spec.event_definition.name == message_name]
         if not waiting:
+            if late:
+                raise _too_late(step, f"message {message_name}", late)
             raise Conflict(f"流程实例 {instance_id} 未在等待消息 {message_name} / "
                            f"instance {instance_id} is not waiting for message {message_name}")
         definition = waiting[0].task_spec.event_definition
@@ -223,8 +326,41 @@ def send_message(session: Session, instance_id: int, message_name: str, payload:
             if getattr(task.task_spec.event_definition, "message_var", None) is None:
                 task.data.update(payload)
         wf.catch(BpmnEvent(definition, payload=dict(payload)))
-    advance(step, deliver)
-    return save(step, "engine.message", {"message": message_name, "fields": sorted(payload)})
+    try:
+        advance(step, deliver)
+        return save(step, "engine.message", {"message": message_name, "fields": sorted(payload),
+                                             **({"timers": sorted(late)} if late else {})})
+    except BudgetExceeded as exc:
+        record_incident(session, key=instance.key, instance_id=instance.id, error=exc, actor=actor)
+        raise
+
+
+def fire_late_timers(step: Step) -> set[str]:
+    """Before a step acts, the instance's timers due by the clock fire (a deadline passed while
+    no sweep ran is still a deadline passed); the act then meets the process as it is now."""
+    due = due_timer_ids(step.before, step.now)
+    if due:
+        advance(step, lambda wf: fire_timers(wf, due, step.now))
+    return due
+
+
+class TooLate(Conflict):
+    """The act came after a deadline: the due timers fired first and closed it."""
+
+
+def _too_late(step: Step, what: str, late: set[str]) -> TooLate:
+    """Keep the fired timers (in their own transaction), refuse the act."""
+    instance_id, actor = step.instance.id, step.actor
+    names = sorted({t.name for tid, t in step.before.timers.items() if tid in late})
+    resources = step.workflow.script_engine.step.resources
+
+    def keep(side: Session) -> None:
+        again = open_step(side, lock_instance(side, instance_id), actor=actor, resources=resources)
+        due = fire_late_timers(again)
+        save(again, "engine.timer", {"timers": sorted(due), "fired": len(due), "before": what})
+    after_rollback(step.session, keep)
+    return TooLate(f"期限已过（{', '.join(names)}），{what} 已不可办理，流程已按逾期处理 / the deadline passed "
+                   f"({', '.join(names)}): {what} can no longer be done; the process took its missed-deadline path")
 
 
 def fail_instance(session: Session, instance: ProcessInstance, message: str, *, actor: str) -> None:

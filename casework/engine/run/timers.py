@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, bindparam, func, or_, select
 
 from casework import clock
-from casework.engine.run.derive import waiting_timers
-from casework.engine.model.specs import ClockCycle
+from casework.engine.errors import BudgetExceeded
+from casework.engine.run.firing import fire_timers
+from casework.engine.run.incidents import add_incident
 from casework.engine.run.runtime import advance, fail_instance, open_step, save
 from casework.errors import CaseworkError, Conflict
 from casework.models.engine import ProcessInstance, Timer
@@ -91,30 +92,21 @@ def _fire_one(session_factory, instance_id: int, now: datetime, resources, actor
             return 0  # fired by another sweeper meanwhile
         try:
             step = open_step(session, instance, actor=actor, resources=resources)
-            count = advance(step, lambda wf: _fire(wf, due, now))
+            count = advance(step, lambda wf: fire_timers(wf, due, now))
             save(step, "engine.timer", {"timers": sorted(due), "fired": count})
             uow.commit()
             return count
         except Conflict:
             return 0
         except CaseworkError as exc:
-            error = str(exc)
+            error = exc
+    # The step is rolled back; the instance stops (status error, state as it was) so the sweep
+    # does not retry it every round, and an over-budget step leaves an incident.
     with UnitOfWork(session_factory) as uow:
         instance = uow.session.get(ProcessInstance, instance_id)
         if instance is not None and instance.status == "running":
-            fail_instance(uow.session, instance, error, actor=actor)
+            if isinstance(error, BudgetExceeded):
+                add_incident(uow.session, key=instance.key, instance_id=instance.id, error=error, actor=actor)
+            fail_instance(uow.session, instance, str(error), actor=actor)
             uow.commit()
     return 0
-
-
-def _fire(workflow, due_task_ids: set[str], now: datetime) -> int:
-    """Mark the due timers fired (they may be due by `now` ahead of the clock), then refresh."""
-    count = 0
-    waiting = waiting_timers(workflow)
-    for task in list(workflow.event_manager.tasks.values()):
-        if str(task.id) in due_task_ids and str(task.id) in waiting and waiting[str(task.id)].due_at <= now:
-            if not isinstance(task.task_spec.event_definition, ClockCycle):  # cycles count themselves
-                task._set_internal_data(event_fired=True)
-            count += 1
-    workflow.refresh_timers()
-    return count

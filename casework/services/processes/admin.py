@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from casework import engine
+from casework import clock, engine
+from casework.engine.run.incidents import list_incidents as list_incidents_of
 from casework.engine.run.migrate import migrate, preview_migration
 from casework.errors import InvalidInput
 
@@ -47,3 +48,12 @@ def migrate_instance(uow: UnitOfWork, *, actor: Actor, instance_id: int, to_vers
             uow.commit()
             result["applied"] = True
         return result
+
+
+def list_incidents(uow: UnitOfWork, *, actor: Actor, key: str | None = None, limit: int = 50) -> list[dict]:
+    """Steps refused for going over their budget, newest first (the manager's list)."""
+    actor.require("manager", "admin", "auditor")
+    with uow:
+        return [{"id": i.id, "at": clock.format_local(i.created_at), "key": i.key, "instance": i.instance_id,
+                 "element": i.element, "limit": i.limit, "actor": i.actor, "message": i.message}
+                for i in list_incidents_of(uow.session, key=key, limit=limit)]
