@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import os
-import random
 import signal
 import subprocess
 import sys
-import time
 from datetime import timedelta
 
 import pytest
@@ -20,11 +18,30 @@ from recorder.catalogue.disk import footage_root, sha256_file
 from recorder.dev.synthetic import Scene, make_h264
 from recorder.dev.cameras import make_camera, record_file
 
-SWEEP = ("from casework.bootstrap import bootstrap\n"
+# The sweep reports each batch on stdout and waits for a line on stdin, so the test kills
+# it at a point it chose (after the Nth deletion), never on a wall-clock guess.
+SWEEP = ("import sys\n"
+         "from casework.bootstrap import bootstrap\n"
          "from recorder.retention import sweeper\n"
          "from recorder.catalogue.disk import footage_root\n"
+         "def report(r):\n"
+         "    print('deleted', r.deleted, flush=True)\n"
+         "    sys.stdin.readline()\n"
          "c = bootstrap()\n"
-         "print(sweeper.sweep(c.uow(), footage_root(c), batch=1, throttle_s=0.08).line())\n")
+         "print(sweeper.sweep(c.uow(), footage_root(c), batch=1, progress=report).line())\n")
+
+
+def sweep_until(env, deletions: int) -> subprocess.Popen:
+    """Start a sweep and let it run until it reports `deletions` deletions; it then waits."""
+    proc = subprocess.Popen([sys.executable, "-c", SWEEP], env=env, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    while True:
+        line = proc.stdout.readline()
+        assert line.startswith("deleted "), (line, proc.stderr.read() if not line else "")
+        if int(line.split()[1]) >= deletions:
+            return proc
+        proc.stdin.write("\n")
+        proc.stdin.flush()
 
 
 def all_rows(container):
@@ -56,14 +73,16 @@ def test_kill_during_sweep(container, tmp_path, database_url):
     assert len(keep) == 24
     env = dict(os.environ, CASEWORK_DATABASE_URL=database_url,
                CASEWORK_DATA_DIR=str(container.settings.data_dir))
-    rng = random.Random(6)
     seen = []
-    for _ in range(5):
-        proc = subprocess.Popen([sys.executable, "-c", SWEEP], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(rng.uniform(0.4, 1.2))
+    for round_ in range(5):
+        proc = sweep_until(env, deletions=1 + round_ % 2)
+        if round_ % 2:  # let it go on, and kill it wherever it is (mark, unlink or tombstone)
+            proc.stdin.write("\n")
+            proc.stdin.flush()
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            pipe.close()
         for r in all_rows(container):  # after every kill: nothing in retention is touched
             if r.path in keep:
                 assert r.state in LIVE_STATES and sha256_file(root / r.path)[0] == keep[r.path]
@@ -72,9 +91,10 @@ def test_kill_during_sweep(container, tmp_path, database_url):
         live = {r.path for r in all_rows(container) if r.state != DELETED}
         assert disk_files(root) <= live
         seen.append(sum(r.state in (DELETED, DELETING) for r in all_rows(container)))
-    assert any(0 < n < 16 for n in seen), seen  # at least one kill landed mid-sweep
+    assert seen[0] == 1 and all(0 < n < 16 for n in seen), seen  # every kill landed mid-sweep
+    assert seen == sorted(seen)
     out = subprocess.run([sys.executable, "-c", SWEEP], env=env, capture_output=True, text=True,
-                         check=True)
+                         input="\n" * 40, check=True)
     assert "held 4" in out.stdout
     rows = all_rows(container)
     assert not [r for r in rows if r.state == DELETING]
