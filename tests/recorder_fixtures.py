@@ -1,4 +1,4 @@
-"""Recorder fixtures (a pytest plugin): `record` a synthetic clip as a camera, `recorder_cli`.
+"""Recorder fixtures (a pytest plugin): `record` a clip as a camera, `recorder_cli`, `real_clock`.
 
 Load with `pytest_plugins = ["tests.recorder_fixtures"]`; never import this module directly.
 """
@@ -7,9 +7,18 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from casework import clock as clock_module
 from casework.cli import main
 from recorder.dev.synthetic import Scene
 from tests.recorder_helpers import record_clip
+
+
+@pytest.fixture
+def real_clock(clock):
+    """The real clock installed for the test: live streams and the demo run on real time."""
+    previous = clock_module.install(clock_module.Clock())
+    yield
+    clock_module.install(previous)
 
 
 @pytest.fixture

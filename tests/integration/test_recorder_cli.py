@@ -1,7 +1,6 @@
 """`casework recorder ...` end to end on the test database, and the demo cameras."""
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -11,19 +10,16 @@ from sqlalchemy import select
 from casework import clock as clock_module
 from casework.cli import main
 from recorder import demo
+from recorder.catalogue.disk import footage_root
 from recorder.catalogue.models import Segment
-from recorder.dev.synthetic import Scene, make_h264
-from recorder.dev.cameras import make_camera, record_file
+from recorder.dev.synthetic import Scene
+from tests.recorder_helpers import record_clip, segment_rows, wait_for
 
 pytest_plugins = ["tests.recorder_fixtures"]
 
 
 def test_cli_verify_hold_sweep_export_check(container, recorder_cli, tmp_path, clock):
-    clip = make_h264(tmp_path / "c.ts", 8, Scene(black=(2.0, 6.0)))
-    with container.uow() as uow:
-        cam = make_camera(uow.session, "cli")
-        uow.commit()
-    record_file(container, cam, str(clip), segment_seconds=2.0)
+    cam = record_clip(container, tmp_path, "cli", 8, Scene(black=(2.0, 6.0)))
     t0 = clock_module.to_local(clock.now())
     out = recorder_cli("verify", "--camera", str(cam))
     assert out.exit_code == 0 and "OK, 4 segments" in out.output
@@ -51,16 +47,21 @@ def test_cli_verify_hold_sweep_export_check(container, recorder_cli, tmp_path, c
 
 
 @pytest.mark.slow
-def test_demo_cameras_record(container, clock):
-    previous = clock_module.install(clock_module.Clock())
+def test_demo_cameras_record(container, real_clock):
+    assert demo.seed(container, print) == "recorder: 3 demo camera(s)"
+    assert demo.seed(container, print) == "recorder: 0 demo camera(s)"  # idempotent
+    rec = demo.start(container, print, block=False)
+    root = footage_root(container)
+
+    def recording(cam: int) -> bool:
+        rows = segment_rows(container, cam)
+        return bool(rows) and (root / rows[-1].path).exists() and (root / rows[-1].path).stat().st_size > 0
+
     try:
-        assert demo.seed(container, print) == "recorder: 3 demo camera(s)"
-        assert demo.seed(container, print) == "recorder: 0 demo camera(s)"  # idempotent
-        rec = demo.start(container, print, block=False)
-        time.sleep(4)
-        rec.shutdown()
+        wait_for(lambda: len(rec.threads) == 3 and all(recording(c) for c in rec.threads),
+                 "three demo cameras writing footage")
     finally:
-        clock_module.install(previous)
+        rec.shutdown()
     with container.uow() as uow:
         cams = set(uow.session.execute(select(Segment.camera_id).where(
             Segment.state == "sealed")).scalars())

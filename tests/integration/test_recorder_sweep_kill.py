@@ -8,16 +8,13 @@ import sys
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from casework import clock as clock_module
 from recorder.retention import holds
 from recorder.catalogue import verify
 from recorder.constants import DELETED, DELETING, LIVE_STATES
-from recorder.catalogue.models import Segment
 from recorder.catalogue.disk import footage_root, sha256_file
-from recorder.dev.synthetic import Scene, make_h264
-from recorder.dev.cameras import make_camera, record_file
+from tests.recorder_helpers import disk_files, record_clip, segment_rows as all_rows
 
 # The sweep reports each batch on stdout and waits for a line on stdin, so the test kills
 # it at a point it chose (after the Nth deletion), never on a wall-clock guess.
@@ -45,26 +42,11 @@ def sweep_until(env, deletions: int) -> subprocess.Popen:
         proc.stdin.flush()
 
 
-def all_rows(container):
-    with container.uow() as uow:
-        out = uow.session.execute(select(Segment).order_by(Segment.camera_id, Segment.seq)).scalars().all()
-        uow.session.expunge_all()
-        return out
-
-
-def disk_files(root):
-    return {p.relative_to(root).as_posix() for p in root.rglob("*.ts")}
-
-
 @pytest.mark.slow
 def test_kill_during_sweep(container, tmp_path, database_url, clock):
-    clip = make_h264(tmp_path / "clip.ts", 20, Scene())
-    with container.uow() as uow:
-        a = make_camera(uow.session, "A")
-        b = make_camera(uow.session, "B", retention_days=3650)  # in retention by any clock
-        uow.commit()
-    for cam in (a, b):
-        record_file(container, cam, str(clip), segment_seconds=1.0)
+    a = record_clip(container, tmp_path, "A", seconds=20, segment_seconds=1.0)
+    b = record_clip(container, tmp_path, "B", seconds=20, segment_seconds=1.0,
+                    retention_days=3650)  # in retention by any clock
     root = footage_root(container)
     first = all_rows(container)[0].start_at
     holds.place_hold(container.uow(), a, first + timedelta(seconds=5), first + timedelta(seconds=9),
