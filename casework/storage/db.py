@@ -46,6 +46,7 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA recursive_triggers=ON")  # REPLACE must fire the DELETE guards
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -3,9 +3,12 @@
 - A segment row is inserted only with its own layout path (camera prefix, `_<seq>.ts`
   suffix, no `..`), so no row can point at another segment's file, and with at least
   the national 30-day retention.
-- camera, seq, path and start never change; a sealed row's hashes, chain, end, size and
-  truncated flag never change; retain_until only grows; states only move forward
+- camera, seq, path and start never change; a sealed row's hashes, chain, end, size,
+  truncated flag and retain_until (all vouched for by its chain link) never change; a
+  writing row's retain_until only grows; states only move forward
   (writing → sealed|truncated → deleting → deleted).
+- A row leaves the live states only with its deletion link and time, set in that one
+  move and never changed after; an insert never replaces a row (SQLite's REPLACE).
 - A row is marked for deletion or deleted only past retain_until (server clock) and
   with no active legal hold overlapping it.
 - A legal hold is never deleted; what it covers never changes; it is
@@ -45,8 +48,17 @@ _FORWARD = (
 
 def _sealed_changed(ne: str) -> str:
     """SQL: a sealed row's vouched-for columns differ (`ne` is the engine's NULL-safe ≠)."""
-    cols = ("sha256", "chain", "prev_chain", "end_at", "bytes", "truncated")
+    cols = ("sha256", "chain", "prev_chain", "end_at", "bytes", "truncated", "retain_until")
     return " OR ".join(f"NEW.{c} {ne} OLD.{c}" for c in cols)
+
+
+def _deletion_bad(ne: str) -> str:
+    """SQL: the deletion link or time is set outside the move out of the live states,
+    missing from that move, or changed after it."""
+    leaving = f"(OLD.state IN {_LIVE} AND NEW.state IN {_GONE})"
+    return (f"(NEW.deletion_link {ne} OLD.deletion_link AND NOT {leaving}) "
+            f"OR ({leaving} AND (NEW.deletion_link IS NULL OR NEW.deleted_at IS NULL)) "
+            f"OR (OLD.state IN {_GONE} AND NEW.deleted_at {ne} OLD.deleted_at)")
 
 
 def _fixed_changed(ne: str, cols: tuple[str, ...]) -> str:
@@ -79,10 +91,21 @@ def _sq(name: str, when_clause: str, message: str) -> tuple[str, str]:
             f"CREATE TRIGGER {name} {when_clause} BEGIN SELECT RAISE(ABORT, '{message}'); END")
 
 
+# SQLite's INSERT OR REPLACE deletes the row it replaces without the DELETE guards unless
+# recursive_triggers is on (casework.db turns it on): refuse an insert onto an existing row
+# outright, so no connection setting can replace a segment or a hold.
+_SQ_TAKEN = {
+    "recorder_segment": "EXISTS (SELECT 1 FROM recorder_segment s WHERE s.id = NEW.id "
+                        "OR (s.camera_id = NEW.camera_id AND s.seq = NEW.seq))",
+    "recorder_legal_hold": "EXISTS (SELECT 1 FROM recorder_legal_hold h WHERE h.id = NEW.id)",
+}
+
 SQLITE_SEGMENT = (
+    *_sq("recorder_segment_no_replace",
+         f"BEFORE INSERT ON recorder_segment WHEN {_SQ_TAKEN['recorder_segment']}", IMMUTABLE),
     *_sq("recorder_segment_insert",
          f"BEFORE INSERT ON recorder_segment WHEN {_bad_path('NEW.camera_id', 'NEW.seq')} "
-         f"OR NEW.retain_until < {_SQ_FLOOR}", BAD_ROW),
+         f"OR NEW.retain_until < {_SQ_FLOOR} OR NEW.deletion_link IS NOT NULL", BAD_ROW),
     *_sq("recorder_segment_no_delete",
          f"BEFORE DELETE ON recorder_segment WHEN OLD.state != 'deleted' "
          f"OR OLD.retain_until > {_SQ_NOW} OR {_HELD}", REFUSAL),
@@ -94,10 +117,13 @@ SQLITE_SEGMENT = (
     *_sq("recorder_segment_sealed",
          f"BEFORE UPDATE ON recorder_segment WHEN {_fixed_changed('IS NOT', _SEGMENT_FIXED)} "
          f"OR (OLD.state != 'writing' AND ({_sealed_changed('IS NOT')})) "
-         f"OR NEW.retain_until < OLD.retain_until OR NOT {_FORWARD}", IMMUTABLE),
+         f"OR NEW.retain_until < OLD.retain_until OR NOT {_FORWARD} "
+         f"OR {_deletion_bad('IS NOT')}", IMMUTABLE),
 )
 
 SQLITE_HOLD = (
+    *_sq("recorder_legal_hold_no_replace",
+         f"BEFORE INSERT ON recorder_legal_hold WHEN {_SQ_TAKEN['recorder_legal_hold']}", HOLD_KEPT),
     *_sq("recorder_legal_hold_no_delete", "BEFORE DELETE ON recorder_legal_hold", HOLD_KEPT),
     *_sq("recorder_legal_hold_fixed",
          f"BEFORE UPDATE ON recorder_legal_hold WHEN {_fixed_changed('IS NOT', _HOLD_FIXED)} "
@@ -130,7 +156,8 @@ POSTGRES_SEGMENT = (
     *_pg_trigger("recorder_segment", "recorder_segment_guard",
                  "BEFORE INSERT OR UPDATE OR DELETE", f"""
   IF TG_OP = 'INSERT' THEN
-    IF {_bad_path('NEW.camera_id::text', 'NEW.seq::text')} OR NEW.retain_until < {_PG_FLOOR} THEN
+    IF {_bad_path('NEW.camera_id::text', 'NEW.seq::text')} OR NEW.retain_until < {_PG_FLOOR}
+       OR NEW.deletion_link IS NOT NULL THEN
       RAISE EXCEPTION '{BAD_ROW}' {_PG_ERR};
     END IF;
     RETURN NEW;
@@ -143,7 +170,8 @@ POSTGRES_SEGMENT = (
   END IF;
   IF {_fixed_changed('IS DISTINCT FROM', _SEGMENT_FIXED)}
      OR (OLD.state <> 'writing' AND ({_sealed_changed('IS DISTINCT FROM')}))
-     OR NEW.retain_until < OLD.retain_until OR NOT {_FORWARD} THEN
+     OR NEW.retain_until < OLD.retain_until OR NOT {_FORWARD}
+     OR {_deletion_bad('IS DISTINCT FROM')} THEN
     RAISE EXCEPTION '{IMMUTABLE}' {_PG_ERR};
   END IF;
   IF NEW.state IN {_GONE} AND OLD.state NOT IN {_GONE} AND (

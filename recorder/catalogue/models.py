@@ -43,6 +43,7 @@ class Segment(Base):
     retain_until: Mapped[datetime]
     retention_source: Mapped[str] = mapped_column(String(200), default="")
     deleted_at: Mapped[datetime | None]
+    deletion_link: Mapped[str | None] = mapped_column(String(64))  # chain.deletion_link, set with the mark
     created_at: Mapped[datetime]
 
 

@@ -27,13 +27,14 @@ if TYPE_CHECKING:
     from casework.storage.unit_of_work import UnitOfWork
 
 CLIP_FORMAT, CLIP_EXT = "mp4", ".mp4"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: segments carry retain_until (in the chain link)
 
 
 def _seg_entry(row: Segment, t0: datetime, t1: datetime) -> dict:
     return {"camera_id": row.camera_id, "seq": row.seq, "start_at": _iso(row.start_at),
             "end_at": _iso(row.end_at), "bytes": row.bytes, "path": row.path,
-            "truncated": row.truncated, "sha256": row.sha256, "prev_chain": row.prev_chain,
+            "truncated": row.truncated, "retain_until": _iso(row.retain_until),
+            "sha256": row.sha256, "prev_chain": row.prev_chain,
             "chain": row.chain, "state": row.state,
             "in_clip": row.state in LIVE_STATES and row.start_at < t1 and row.end_at > t0}
 

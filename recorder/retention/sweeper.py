@@ -15,12 +15,13 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from sqlalchemy import String, select, text, tuple_, type_coerce, update
+from sqlalchemy import String, bindparam, select, text, tuple_, type_coerce, update
 from sqlalchemy.exc import DBAPIError
 
 from casework import audit, clock
 from casework.clock import UTC, as_utc
 from casework.storage.files import fsync_dir
+from recorder.catalogue import chain
 from recorder.constants import DELETED, DELETING, LIVE_STATES, SWEEP_BATCH
 from recorder.catalogue.models import LIVE_PREDICATE, LegalHold, Segment
 
@@ -107,11 +108,13 @@ def naive_utc(value) -> datetime | None:
 def select_due(session, now: datetime, after: tuple[datetime, int] | None, limit: int) -> list:
     """One batch of live segments past retain_until, in (retain_until, id) order.
 
-    Rows are (id, camera_id, start, end, retain_until, path, bytes), times as stored.
+    Rows are (id, camera_id, start, end, retain_until, path, bytes, chain, sha256), times
+    as stored.
     """
     # The state test is a literal so both engines match the partial index's predicate.
     raw = [type_coerce(c, String) for c in (Segment.start_at, Segment.end_at, Segment.retain_until)]
-    q = select(Segment.id, Segment.camera_id, *raw, Segment.path, Segment.bytes).where(
+    q = select(Segment.id, Segment.camera_id, *raw, Segment.path, Segment.bytes, Segment.chain,
+               Segment.sha256).where(
         text(LIVE_PREDICATE), Segment.retain_until <= now)
     if after is not None:
         q = q.where(tuple_(Segment.retain_until, Segment.id) > tuple_(*after))
@@ -159,25 +162,30 @@ def _tombstone(uow: UnitOfWork, ids: list[int]) -> None:
         uow.commit()
 
 
-def _mark(uow: UnitOfWork, ids: list[int], now: datetime) -> list[int]:
-    """Mark rows deleting in one transaction; on a guard refusal, row by row. Returns marked."""
+def _mark_rows(uow: UnitOfWork, rows: list, now: datetime) -> None:
+    """Mark rows deleting with their deletion links, in one transaction."""
+    table = Segment.__table__
+    params = [{"sid": r[0], "link": chain.deletion_link(r[7], r[8], now)} for r in rows]
+    with uow:
+        uow.session.connection().execute(
+            update(table).where(table.c.id == bindparam("sid"))
+            .values(state=DELETING, deleted_at=now, deletion_link=bindparam("link")), params)
+        uow.commit()
+
+
+def _mark(uow: UnitOfWork, rows: list, now: datetime) -> list[int]:
+    """Mark rows deleting in one transaction; on a guard refusal, row by row. Returns marked ids."""
     try:
-        with uow:
-            uow.session.execute(update(Segment).where(Segment.id.in_(ids))
-                                .values(state=DELETING, deleted_at=now))
-            uow.commit()
-        return ids
+        _mark_rows(uow, rows, now)
+        return [r[0] for r in rows]
     except DBAPIError:
         marked = []
-        for seg_id in ids:
+        for row in rows:
             try:
-                with uow:
-                    uow.session.execute(update(Segment).where(Segment.id == seg_id)
-                                        .values(state=DELETING, deleted_at=now))
-                    uow.commit()
-                marked.append(seg_id)
+                _mark_rows(uow, [row], now)
+                marked.append(row[0])
             except DBAPIError as exc:
-                log.error("guard refused deleting segment %s: %s", seg_id, exc.orig)
+                log.error("guard refused deleting segment %s: %s", row[0], exc.orig)
         return marked
 
 
@@ -214,7 +222,7 @@ def sweep(uow: UnitOfWork, root: Path, *, dry_run: bool = False, batch: int = SW
         report.held_ids.extend(r[0] for r in held)
         report.examined += len(rows)
         if doomed and not dry_run:
-            marked = set(_mark(uow, [r[0] for r in doomed], now))
+            marked = set(_mark(uow, doomed, now))
             report.refused += len(doomed) - len(marked)
             doomed = [r for r in doomed if r[0] in marked]
             _unlink_all(root, [r[5] for r in doomed])

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from casework.config import PROJECT_ROOT
 from casework.engine import action, complete, deploy, list_work_items, start
 from casework.errors import Conflict
-from casework.files import STAGING
+from casework.storage.files import STAGING
 from casework.models.engine import ProcessInstance
 
 TEST_BPMN = PROJECT_ROOT / "bpmn" / "test"

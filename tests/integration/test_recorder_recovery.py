@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from sqlalchemy import select
 
@@ -14,6 +13,7 @@ from recorder.catalogue.models import RecorderAlarm, Segment
 from recorder.catalogue.disk import footage_root
 from recorder.dev.synthetic import Scene, make_h264
 from recorder.dev.cameras import make_camera
+from tests.recorder_helpers import segment_rows, wait_for
 
 
 def _states(container, camera_id):
@@ -32,10 +32,9 @@ def test_recovery_leaves_a_camera_another_recorder_is_writing(container, tmp_pat
                          segment_seconds=60.0)
     rec.start()
     try:
-        deadline = time.monotonic() + 20
-        while WRITING not in _states(container, cam) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.5)  # some bytes are in the file
+        wait_for(lambda: WRITING in _states(container, cam), "a writing segment")
+        writing = segment_rows(container, cam)[0]
+        wait_for(lambda: (root / writing.path).stat().st_size > 0, "bytes in its file")
         report = recovery.recover(container.uow(), root)  # e.g. a second `recorder run`
         assert report.sealed_truncated == []
         assert _states(container, cam) == [WRITING]

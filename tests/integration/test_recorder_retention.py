@@ -14,15 +14,14 @@ from recorder.retention import holds
 from recorder.retention import sweeper
 from recorder.catalogue import verify
 from recorder.constants import DELETED, SEALED
-from recorder.catalogue.models import Segment
 from recorder.catalogue.disk import footage_root
-from recorder.dev.synthetic import Scene, make_h264
 from recorder.dev.cameras import make_camera, record_file
+from tests.recorder_helpers import segment_rows as rows, synthetic_clip
 
 
 @pytest.fixture
 def clip(tmp_path):
-    return make_h264(tmp_path / "src" / "clip.ts", 10, Scene())
+    return synthetic_clip(tmp_path, 10)
 
 
 def make_user(container, username, roles):
@@ -30,14 +29,6 @@ def make_user(container, username, roles):
         uow.session.add(User(username=username, display_name=username, password_hash="x",
                              roles=roles, created_at=clock_module.now()))
         uow.commit()
-
-
-def rows(container, camera_id):
-    with container.uow() as uow:
-        out = uow.session.execute(select(Segment).where(Segment.camera_id == camera_id)
-                                  .order_by(Segment.seq)).scalars().all()
-        uow.session.expunge_all()
-        return out
 
 
 def test_sweep_deletes_only_past_retention_and_unheld(container, clip, clock):
