@@ -1,7 +1,7 @@
 """recorder: a tombstone's deletion link; guards vouch for retain_until and refuse REPLACE
 
 Revision ID: 10b1b96e1e53
-Revises: 1496789977c7
+Revises: 6de1366a69ce
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from recorder.catalogue.models import install_recorder_triggers
 
 revision = '10b1b96e1e53'
-down_revision = '1496789977c7'
+down_revision = '6de1366a69ce'
 branch_labels = None
 depends_on = None
 
