@@ -230,3 +230,24 @@ def open_anchor(data_dir: Path, env: dict[str, str] | None = None, *,
         create_key(path)
     key = load_key(path)
     return Anchor(key, CheckpointLog(checkpoint_path(data_dir, env), key))
+
+
+class AnchorOpener:
+    """Opens the anchor on first use and keeps it (bound to every session of a container).
+
+    A fresh data dir (no key, no checkpoints yet) gets its key made here as `casework init`
+    would; a key named by CASEWORK_CHAIN_KEY_FILE, or a data dir that already holds
+    checkpoints, must have its key: a lost key is never silently replaced.
+    """
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.env = dict(os.environ if env is None else env)
+        self._anchor: Anchor | None = None
+
+    def __call__(self) -> Anchor:
+        if self._anchor is None:
+            fresh = (not self.env.get(KEY_FILE_ENV)
+                     and not checkpoint_path(self.data_dir, self.env).exists())
+            self._anchor = open_anchor(self.data_dir, self.env, create=fresh)
+        return self._anchor
