@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 CHAIN = "audit"
 ANCHOR_INFO = "casework.anchor"  # session.info key: a zero-argument callable -> Anchor
 _PENDING = "casework.audit_head"
+OS_USER_INFO = "casework.os_user"  # set for a system account's acts: recorded in each event
 log = logging.getLogger(__name__)
 
 
@@ -80,6 +81,8 @@ def record(session: Session, actor: str, action: str, subject: str,
     key = anchor_of(session).key
     conn = session.connection()
     payload = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
+    if OS_USER_INFO in session.info:
+        payload["os_user"] = session.info[OS_USER_INFO]
     database = str(conn.engine.url)
     guess = _last_head.get(database)  # read before the time is taken: `at` never goes back
     at = clock.now().replace(microsecond=0)
@@ -111,12 +114,16 @@ def record(session: Session, actor: str, action: str, subject: str,
 
 @event.listens_for(Session, "after_commit")
 def _checkpoint_after_commit(session: Session) -> None:
-    """Anchor the head each committing transaction reached (one line per audited commit)."""
+    """Anchor the head each committing transaction reached (one line per audited commit).
+
+    Every commit, so truncation or rewriting is detected up to the last committed event;
+    not fsynced (~0.15 ms against a ~5 ms SQLite commit here): a power cut may lose the last
+    seconds of checkpoints, never the older ones. `verify` and exports write synced ones."""
     pending = session.info.pop(_PENDING, None)
     if pending is None:
         return
     try:
-        anchor_of(session).checkpoints.append(CHAIN, *pending)
+        anchor_of(session).checkpoints.append(CHAIN, *pending, sync=False)
     except (OSError, IntegrityError) as exc:
         # The act is committed; the next checkpoint covers these events too.
         log.error("audit checkpoint not written (seq %s): %s", pending[0], exc)

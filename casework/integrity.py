@@ -86,18 +86,27 @@ def checkpoint_path(data_dir: Path, env: dict[str, str] | None = None) -> Path:
 
 
 def create_key(path: Path) -> bool:
-    """Create a fresh key file, mode 0600, in a 0700 folder; False if one exists already."""
+    """Create a fresh key file, mode 0600, in a 0700 folder; False if one exists already.
+
+    Written under a temporary name and linked into place, so a concurrent reader never
+    sees a half-written key and two creators never both win."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.exists():
+        return False
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(KEY_BYTES) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.link(tmp, path)
+        return True
     except FileExistsError:
         return False
-    with os.fdopen(fd, "w") as f:
-        f.write(secrets.token_hex(KEY_BYTES) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    return True
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def load_key(path: Path) -> ChainKey:
@@ -147,19 +156,25 @@ class CheckpointLog:
         self.path = Path(path)
         self.key = key
 
-    def append(self, chain: str, count: int, head: str, at: datetime | None = None) -> None:
-        """Sign and append one head; concurrent writers are serialised by a file lock."""
+    def append(self, chain: str, count: int, head: str, at: datetime | None = None, *,
+               sync: bool = True) -> None:
+        """Sign and append one head; concurrent writers are serialised by a file lock.
+
+        `sync=False` leaves the line to the OS's write-back (it survives a crash of the
+        process, not a power cut in the next seconds): for the per-commit checkpoints.
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
         at = clock.as_utc(at or clock.now()).replace(microsecond=0)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o640)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            prev = _last_mac(fd)
+            prev, torn = _last_mac(fd)
             body = {"chain": chain, "count": int(count), "head": head, "at": at.isoformat(),
                     "key": self.key.key_id, "prev": prev}
             body["mac"] = self.key.mac(canonical(body))
-            os.write(fd, canonical(body) + b"\n")
-            os.fsync(fd)
+            os.write(fd, (b"\n" if torn else b"") + canonical(body) + b"\n")
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)  # releases the lock
 
@@ -174,6 +189,9 @@ class CheckpointLog:
             where = f"{self.path} line {number}"
             try:
                 body = json.loads(line)
+            except ValueError:
+                continue  # a line torn by a power cut: unsigned, it proves nothing either way
+            try:
                 mac = body.pop("mac")
                 fields = (body["chain"], int(body["count"]), body["head"],
                           datetime.fromisoformat(body["at"]), body["key"], body["prev"])
@@ -197,21 +215,23 @@ class CheckpointLog:
         return max(entries, key=lambda c: c.count) if entries else None
 
 
-def _last_mac(fd: int) -> str:
-    """The MAC of the file's last line (GENESIS for an empty file)."""
+def _last_mac(fd: int) -> tuple[str, bool]:
+    """The MAC of the file's last signed line (GENESIS if none), and whether the file ends
+    in a torn line (no newline) that the next line must not be glued to."""
     size = os.lseek(fd, 0, os.SEEK_END)
     if size == 0:
-        return GENESIS
+        return GENESIS, False
     chunk = min(size, 4096)
-    tail = os.pread(fd, chunk, size - chunk)
-    while tail.count(b"\n") < 2 and chunk < size:
-        chunk = min(size, chunk * 2)
+    while True:
         tail = os.pread(fd, chunk, size - chunk)
-    last = tail.rstrip(b"\n").rsplit(b"\n", 1)[-1]
-    try:
-        return json.loads(last)["mac"]
-    except (ValueError, KeyError, TypeError):
-        raise IntegrityError("检查点文件末行损坏 / the checkpoint file's last line is damaged") from None
+        for line in reversed(tail.split(b"\n")[1 if chunk < size else 0:]):
+            try:
+                return json.loads(line)["mac"], not tail.endswith(b"\n")
+            except (ValueError, KeyError, TypeError):
+                continue
+        if chunk == size:
+            return GENESIS, not tail.endswith(b"\n")
+        chunk = min(size, chunk * 4)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ from importlib.metadata import entry_points
 import click
 from sqlalchemy.exc import DBAPIError
 
-from casework.cli.context import AppContext, pass_app
+from casework.cli.context import AppContext, ensure_chain_key, pass_app
+from casework.cli.login import ensure_accounts
+from casework.db import is_sqlite
 from casework.errors import CaseworkError
 
 
@@ -60,15 +62,29 @@ def main(ctx: click.Context) -> None:
 
 
 @main.command("init")
+@click.option("--admin-url", envvar="CASEWORK_ADMIN_DATABASE_URL", default=None,
+              help="PostgreSQL superuser URL: create the owner and application roles.")
+@click.option("--admin", "admin_user", default=None, metavar="USERNAME",
+              help="Create this first admin account (asks for its password).")
+@click.option("--password-stdin", is_flag=True, help="Read the admin's password from stdin.")
 @pass_app
-def init_command(app: AppContext) -> None:
-    """Create or migrate the database and seed rulebooks and holidays."""
+def init_command(app: AppContext, admin_url: str | None, admin_user: str | None,
+                 password_stdin: bool) -> None:
+    """Create the chain key, the database roles (PostgreSQL), migrate, seed, add accounts."""
     from casework.seed import seed_reference_data
 
+    path, created = ensure_chain_key(app.container)
+    click.echo(f"chain key: {path} ({'created, mode 600' if created else 'kept'}) "
+               "— keep it secret and backed up apart from the database")
+    if admin_url and not is_sqlite(app.container.engine):
+        app.provision_roles(admin_url, click.echo)
     container = app.container
     click.echo(f"database: {container.engine.url.render_as_string(hide_password=True)}")
     app.migrate()
+    if admin_url and not is_sqlite(container.engine):
+        app.finish_roles(admin_url)
     summary = seed_reference_data(container, progress=click.echo)
+    ensure_accounts(app, admin_user, password_stdin, click.echo)
     click.echo(f"ready: {summary}")
 
 

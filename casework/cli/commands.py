@@ -16,6 +16,7 @@ CORE_COMMAND_MODULES = (
     "casework.cli.models",
     "casework.cli.documents",
     "casework.cli.footage",
+    "casework.cli.login",
 )
 
 for _name in CORE_COMMAND_MODULES:

@@ -11,7 +11,7 @@ from casework import audit, clock, integrity
 from casework.documents import DocumentIntegrityError, download
 from casework.models import AuditEvent, AuditHead, Document
 from casework.models.guards import drop_core_guards, install_core_guards
-from tests.integration.tamper import guards_lifted
+from tests.integration.tamper import as_owner, guards_lifted
 from tests.integration.test_documents_issue import ids, issue_one  # noqa: F401
 
 
@@ -141,7 +141,7 @@ def test_rekey_moves_an_unkeyed_chain_onto_the_key(container):
     anchor.checkpoints.path.unlink()
     with container.uow() as uow:
         assert "not keyed yet" in audit.verify(uow.session).reason
-    with container.engine.begin() as conn:
+    with as_owner(container.engine) as conn:
         drop_core_guards(conn)
         count, head = audit.rekey(conn, anchor, None)
         install_core_guards(conn)
@@ -153,5 +153,5 @@ def test_rekey_moves_an_unkeyed_chain_onto_the_key(container):
         uow.commit()
     with container.uow() as uow:
         assert audit.verify(uow.session).reason == "content does not match its keyed hash"
-    with container.engine.begin() as conn, pytest.raises(integrity.IntegrityError, match="forgery"):
+    with as_owner(container.engine) as conn, pytest.raises(integrity.IntegrityError, match="forgery"):
         audit.rekey(conn, anchor, None)

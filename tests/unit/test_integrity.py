@@ -73,3 +73,13 @@ def test_checkpoints_signed_by_another_key_are_named(tmp_path, key):
     CheckpointLog(path, integrity.load_key(other_path)).append("audit", 1, "a" * 64)
     with pytest.raises(IntegrityError, match="another key"):
         CheckpointLog(path, key).entries()
+
+
+def test_a_torn_last_line_is_skipped_and_not_glued_to(tmp_path, key):
+    log = CheckpointLog(tmp_path / "heads.log", key)
+    log.append("audit", 1, "a" * 64, sync=False)
+    with open(log.path, "ab") as f:
+        f.write(b'{"chain":"audit","cou')  # a power cut mid-write
+    assert [c.count for c in log.entries()] == [1]
+    log.append("audit", 2, "b" * 64)
+    assert [c.count for c in log.entries()] == [1, 2]
