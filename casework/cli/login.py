@@ -19,7 +19,7 @@ from casework.passwords import hash_password, verify_password
 MAX_FAILURES = 5  # then the account waits LOCKOUT before the next try
 LOCKOUT = timedelta(minutes=15)
 WRONG = "用户名或密码错误 / wrong username or password"
-SYSTEM_ACCOUNT = "scheduler"
+SYSTEM_ACCOUNT = "system.jobs"  # the demo seeds a user named `scheduler`
 
 
 def _password(from_stdin: bool, confirm: bool = False) -> str:

@@ -148,12 +148,10 @@ def signed_in_actor(container) -> Actor:
 
 def system_actor(container, account: str) -> Actor:
     """A scheduled job's account; only the deployment's service OS user may use it."""
+    with container.uow() as uow:
+        audit.anchor_of(uow.session)  # the key exists and is private before its owner counts
     key_file = integrity.key_path(container.settings.data_dir)
-    try:
-        owner = key_file.stat().st_uid
-    except FileNotFoundError:
-        owner = None
-    if owner != os.getuid():
+    if key_file.stat().st_uid != os.getuid():
         raise PermissionDenied(f"只有服务账户可以作为系统账户运行 / only the OS user that owns "
                                f"{key_file} may act as system account {account}")
     with container.uow() as uow:
