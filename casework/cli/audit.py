@@ -1,13 +1,16 @@
-"""`casework audit verify|rekey`: check the keyed audit chain against its checkpoints."""
+"""`casework audit verify|export-checkpoints|rekey`: the keyed chain and its checkpoints."""
 from __future__ import annotations
 
+import shutil
 import sys
+from pathlib import Path
 
 import click
 from sqlalchemy import select
 
-from casework import audit, integrity
+from casework import audit, clock, integrity
 from casework.cli.context import AppContext, pass_app
+from casework.cli.operator import JOBS, STAFF, current_actor
 from casework.documents import DocumentIntegrityError, download
 from casework.models import Document
 from casework.models.guards import drop_core_guards, install_core_guards
@@ -24,6 +27,7 @@ def command() -> None:
 @pass_app
 def verify(app: AppContext, documents: bool) -> None:
     """Recompute the chain, compare it with every checkpoint, then write a new checkpoint."""
+    current_actor(app.container, *STAFF, *JOBS)
     with app.container.uow() as uow:
         result = audit.verify(uow.session)
     if not result.ok:
@@ -58,6 +62,23 @@ def _verify_documents(app: AppContext) -> int:
         last = ids[-1]
 
 
+@command.command("export-checkpoints")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@pass_app
+def export_checkpoints(app: AppContext, out_dir: Path) -> None:
+    """The daily export: checkpoint the head now and copy the checkpoint file to OUT
+    (another host or medium), so its tail is kept outside this machine too."""
+    current_actor(app.container, *JOBS, "auditor")
+    with app.container.uow() as uow:
+        seq, _ = audit.checkpoint(uow.session)
+        log = audit.anchor_of(uow.session).checkpoints
+    log.entries()  # copy only a log that checks
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"chain-heads-{clock.today_local().isoformat()}.log"
+    shutil.copyfile(log.path, target)
+    click.echo(f"checkpoint at event {seq}; {log.path.name} copied to {target}")
+
+
 @command.command("rekey")
 @click.option("--old-key", type=click.Path(exists=True, dir_okay=False), default=None,
               help="The key the chain is linked with now (default: an unkeyed chain of "
@@ -65,6 +86,7 @@ def _verify_documents(app: AppContext) -> int:
 @pass_app
 def rekey(app: AppContext, old_key: str | None) -> None:
     """Relink the whole chain under the current key (needs the schema owner's rights)."""
+    current_actor(app.container, "admin")
     anchor = integrity.AnchorOpener(app.container.settings.data_dir)()
     old = integrity.load_key(old_key) if old_key else None
     if old is not None:  # its checkpoints were signed with the old key: keep them apart

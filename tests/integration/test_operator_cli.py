@@ -170,3 +170,12 @@ def test_recorder_holds_need_an_officer_in_scope_and_a_head_to_release(container
     out = cli("recorder", "export", "--camera", str(cam), "--request", "FAKE-1",
               "--requested-by", "mallory", "--approved-by", "head")
     assert out.exit_code == 2  # no free-text export: only an approved access request exports
+
+
+def test_daily_export_copies_the_checked_checkpoint_file(container, cli, monkeypatch, tmp_path):
+    add_user(container, "system.jobs", ["scheduler"], system=True)
+    monkeypatch.setenv("CASEWORK_SYSTEM_ACCOUNT", "system.jobs")
+    out = cli("audit", "export-checkpoints", "--out", str(tmp_path / "offsite"))
+    assert out.exit_code == 0, out.output
+    [copy] = (tmp_path / "offsite").iterdir()
+    assert copy.name == "chain-heads-2026-03-02.log" and b'"chain":"audit"' in copy.read_bytes()
