@@ -22,7 +22,6 @@ import stat
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import click
 from sqlalchemy import select
 
 from casework import audit, clock, integrity
