@@ -35,7 +35,7 @@ def parse_moment(value: str | None) -> datetime | None:
 
 
 def _root(app: AppContext) -> Path:
-    from recorder.store import footage_root
+    from recorder.catalogue.disk import footage_root
 
     return footage_root(app.container)
 
@@ -53,15 +53,15 @@ def command() -> None:
 def run_command(app: AppContext, segment_seconds, cameras, check_every) -> None:
     """Record every enabled camera until SIGTERM/Ctrl-C (recovering first)."""
     current_actor(app.container, *JOBS)
-    from recorder import quality
-    from recorder.runner import Recorder
+    from recorder.quality import checks
+    from recorder.capture.runner import Recorder
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     rec = Recorder(app.container, segment_seconds=segment_seconds, camera_ids=list(cameras) or None)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: rec.stop.set())
     click.echo(f"recording to {rec.root} ({rec.segment_seconds:g}-s segments)")
-    jobs = [(check_every, lambda: quality.check_all(app.container.uow(), app.container.files, rec.root))]
+    jobs = [(check_every, lambda: checks.check_all(app.container.uow(), app.container.files, rec.root))]
     rec.serve(every=jobs)
     click.echo("stopped; open segments sealed.")
 
@@ -73,12 +73,12 @@ def run_command(app: AppContext, segment_seconds, cameras, check_every) -> None:
 def sweep_command(app: AppContext, dry_run: bool, batch: int) -> None:
     """Delete footage past retention and not held (tombstones keep the chain)."""
     current_actor(app.container, *JOBS)
-    from recorder import retention
+    from recorder.retention import sweeper
 
     def progress(r):
         click.echo(f"  … {r.line()}", err=True)
 
-    report = retention.sweep(app.container.uow(), _root(app), dry_run=dry_run, batch=batch,
+    report = sweeper.sweep(app.container.uow(), _root(app), dry_run=dry_run, batch=batch,
                              progress=progress)
     click.echo(("[dry run] " if dry_run else "") + report.line())
 
@@ -91,7 +91,7 @@ def verify_command(app: AppContext, camera, since) -> None:
     """Recompute segment hashes and each camera's chain; name the first bad segment."""
     parse_moment(since)  # a mistyped time is named before anything else
     current_actor(app.container, *JOBS, "auditor", "manager", "bureau_head")
-    from recorder import verify
+    from recorder.catalogue import verify
 
     bad = 0
     for v in verify.verify(app.container.uow(), _root(app), camera, parse_moment(since)):
@@ -122,7 +122,7 @@ def hold_place(app: AppContext, camera, t0, t1, reason, case_ref, request_ref) -
     actor = current_actor(app.container, *OFFICERS)
     require_camera(app.container, actor, camera)
     placed_by = actor.name
-    from recorder import holds
+    from recorder.retention import holds
 
     hid = holds.place_hold(app.container.uow(), camera, parse_moment(t0), parse_moment(t1),
                            placed_by, reason, case_ref=case_ref, access_request_ref=request_ref)
@@ -138,7 +138,7 @@ def hold_release(app: AppContext, hold_id, reason) -> None:
     actor = current_actor(app.container, *RELEASERS)
     scope = cameras_in_scope(app.container, actor)
     released_by = actor.name
-    from recorder import holds
+    from recorder.retention import holds
 
     if not any(h["id"] == hold_id and h["camera_id"] in scope
                for h in holds.list_holds(app.container.uow(), active_only=False)):
@@ -154,7 +154,7 @@ def hold_release(app: AppContext, hold_id, reason) -> None:
 def hold_list(app: AppContext, camera, show_all) -> None:
     """List holds (active ones unless --all) on the cameras in the user's scope."""
     scope = cameras_in_scope(app.container, current_actor(app.container, *STAFF))
-    from recorder import holds
+    from recorder.retention import holds
 
     for h in [h for h in holds.list_holds(app.container.uow(), camera, active_only=not show_all)
               if h["camera_id"] in scope]:
@@ -170,10 +170,10 @@ def hold_list(app: AppContext, camera, show_all) -> None:
 def verify_export_command(app: AppContext, path: Path, offline: bool) -> None:
     """Check an export's clip hash, segment chain and access-register entry."""
     current_actor(app.container, *STAFF)
-    from recorder import export
+    from recorder.export import clip
 
     manifest = path / "manifest.json" if path.is_dir() else path
-    problems = export.verify_export(manifest, None if offline else app.container.uow())
+    problems = clip.verify_export(manifest, None if offline else app.container.uow())
     for p in problems:
         click.echo(f"FAIL: {p}")
     if not problems:
@@ -187,11 +187,11 @@ def verify_export_command(app: AppContext, path: Path, offline: bool) -> None:
 def check_command(app: AppContext, camera) -> None:
     """Run the quality checks on segments not yet checked."""
     current_actor(app.container, *JOBS)
-    from recorder import quality
+    from recorder.quality import checks
 
     c = app.container
-    found = ({camera: quality.check_camera(c.uow(), c.files, _root(app), camera)}
-             if camera is not None else quality.check_all(c.uow(), c.files, _root(app)))
+    found = ({camera: checks.check_camera(c.uow(), c.files, _root(app), camera)}
+             if camera is not None else checks.check_all(c.uow(), c.files, _root(app)))
     for cid, items in found.items():
         click.echo(f"camera {cid}: {len(items)} finding(s)")
         for f in items:
@@ -206,7 +206,7 @@ def alarms_command(app: AppContext) -> None:
     current_actor(app.container, *STAFF, *JOBS)
     from sqlalchemy import select
 
-    from recorder.models import RecorderAlarm
+    from recorder.catalogue.models import RecorderAlarm
 
     with app.container.uow() as uow:
         for a in uow.session.execute(select(RecorderAlarm).where(

@@ -10,10 +10,10 @@ from sqlalchemy.engine import make_url
 
 from casework import clock as clock_module
 from casework.bootstrap import bootstrap
-from casework.db import make_engine
-from casework.models.roles import provision
+from casework.storage.db import make_engine
 from casework.models.base import Base
-from migrations.metadata import load_all_models
+from casework.models.roles import provision
+from casework.install.schema import load_all_models
 from tests.integration.tamper import app_url, owner_url
 
 PG_URL = os.environ.get("CASEWORK_TEST_DATABASE_URL")

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from casework import integrity
 from casework.bootstrap import Container, bootstrap
-from casework.db import is_sqlite, make_engine
+from casework.storage.db import is_sqlite, make_engine
 from casework.errors import InvalidInput
 from casework.models import roles
 
@@ -27,7 +27,7 @@ class AppContext:
         return self._container
 
     def migrate(self) -> None:
-        from casework.schema import upgrade
+        from casework.install.schema import upgrade
 
         with self.owner_engine() as engine:
             upgrade(engine)

@@ -4,7 +4,7 @@
   never deleted; its service is recorded once and then fixed.
 - Audit events are append-only: no UPDATE, no DELETE.
 - SQLite's `INSERT OR REPLACE` deletes the old row first; with `recursive_triggers` on
-  (casework.db turns it on for every connection) that delete fires the guards too.
+  (casework.storage.db turns it on for every connection) that delete fires the guards too.
 Row triggers do not see TRUNCATE or DDL: the application's database role must not own
 these tables (grant it SELECT, INSERT, UPDATE, DELETE only).
 """

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.engine import make_url
 
-from casework.db import make_engine
+from casework.storage.db import make_engine
 from casework.models.guards import drop_core_guards, install_core_guards
 from casework.models.roles import role_names, role_url
 

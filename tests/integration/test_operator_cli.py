@@ -146,7 +146,7 @@ def test_system_account_acts_are_audited_with_the_os_user(container, cli, monkey
 
 def test_recorder_holds_need_an_officer_in_scope_and_a_head_to_release(container, cli, clock,
                                                                         monkeypatch, tmp_path):
-    from recorder.testing import make_camera
+    from recorder.dev.cameras import make_camera
 
     with container.uow() as uow:
         cam = make_camera(uow.session, "scope", jurisdiction_code="taiyuan")
