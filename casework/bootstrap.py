@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casework import clock as clock_module
+from casework.audit import ANCHOR_INFO
 from casework.config import Settings
 from casework.storage.db import make_engine, make_session_factory
 from casework.storage.files import FileStore
+from casework.integrity import AnchorOpener
 from casework.legal_calendar import use_table
 from casework.legal_calendar.store import read_table
 from casework.services.processes.shipped import register_actions
@@ -48,10 +50,13 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
     if clock is not None:
         clock_module.install(clock)
     register_actions()  # diagrams reach code only through registered actions
+    session_factory = make_session_factory(engine)
+    # Every session appends to the audit chain with the deployment's key (never in the db).
+    session_factory.configure(info={ANCHOR_INFO: AnchorOpener(settings.data_dir)})
     container = Container(
         settings=settings,
         engine=engine,
-        session_factory=make_session_factory(engine),
+        session_factory=session_factory,
         files=FileStore(settings.data_dir / "files"),
         clock=clock_module.current(),
     )

@@ -20,7 +20,6 @@ import casework.documents.numbering as numbering
 from casework.documents.formatting import format_number, number_key
 from casework.documents.render import LANGS, TEMPLATE_VERSION, render
 from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound
-from casework.models.audit import AuditEvent
 from casework.models.documents import Document
 from casework.models.registry import Jurisdiction, Unit
 
@@ -198,12 +197,8 @@ def issue_service_receipt(session: Session, files: FileStore, *, document_id: in
 
 
 def _issued_hash(session: Session, document_id: int) -> str | None:
-    """The SHA-256 the `document.issued` audit event recorded (hash-chained, append-only)."""
-    data = session.execute(
-        select(AuditEvent.data).where(AuditEvent.subject == f"document:{document_id}",
-                                      AuditEvent.action == "document.issued")
-        .order_by(AuditEvent.seq).limit(1)
-    ).scalar_one_or_none()
+    """The SHA-256 the `document.issued` audit event recorded (keyed chain, append-only)."""
+    data = audit.first_authentic(session, f"document:{document_id}", "document.issued")
     return (data or {}).get("sha256")
 
 

@@ -50,6 +50,7 @@ def claim_task(uow: UnitOfWork, *, actor: Actor, work_item_id: int) -> None:
 
 def unclaim_task(uow: UnitOfWork, *, actor: Actor, work_item_id: int) -> None:
     with uow:
+        _check_jurisdiction(uow, actor, work_item_id)
         engine.unclaim(uow.session, work_item_id, user=actor.name)
         uow.commit()
 
