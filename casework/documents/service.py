@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from casework import audit, clock
 from casework.documents import contexts, kinds, numbering
+from casework.legal_calendar.store import calendar_of
 from casework.documents.formatting import format_number, number_key
 from casework.documents.render import LANGS, TEMPLATE_VERSION, render
 from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound
@@ -94,7 +95,7 @@ def prepare(session: Session, request: IssueRequest) -> Prepared:
         "supersedes_number": superseded.number if superseded else None,
     }
     contexts.check_with_envelope(request.kind, own, contexts.parse_envelope(
-        {**envelope, "number": "-"}))
+        {**envelope, "number": "-"}), calendar_of(session).table())
     seq = numbering.allocate(session, jurisdiction_id=jurisdiction.id, kind=request.kind,
                              year=today.year)
     envelope["number"] = format_number(jurisdiction.doc_prefix, spec.code, today.year, seq)

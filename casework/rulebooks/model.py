@@ -46,6 +46,11 @@ class NoApplicableRule(NotFound):
     """Neither the local text nor the national baseline sets this rule on that day."""
 
 
+# Whose act a period is for (see casework.legal_calendar.provisional): every period a
+# rulebook sets is given to the regulated unit.
+OWED_BY_PARTY = "party"
+
+
 @dataclass(frozen=True)
 class Period:
     """A legal period: `30d`, `6m`, or `promptly` (及时, no fixed number)."""
@@ -125,6 +130,11 @@ class Rule:
     def parsed(self) -> Period:
         return Period.parse(self.period)
 
+    @property
+    def owed_by(self) -> str:
+        """Filing is the unit's act: a party deadline (latest date while provisional)."""
+        return OWED_BY_PARTY
+
 
 @dataclass(frozen=True)
 class AcceptanceStep:
@@ -135,6 +145,11 @@ class AcceptanceStep:
     article: str
     quote: str
     period: str | None = None
+
+    @property
+    def owed_by(self) -> str:
+        """A trial run or test the unit carries out within `period`: a party deadline."""
+        return OWED_BY_PARTY
 
 
 @dataclass(frozen=True)
@@ -222,6 +237,11 @@ class Correction:
     text_silent: bool
     source: str  # "vocabulary" when the text names no period
     note: str = ""
+
+    @property
+    def owed_by(self) -> str:
+        """Correcting is the unit's act: a party deadline (latest date while provisional)."""
+        return OWED_BY_PARTY
 
 
 @dataclass(frozen=True)
