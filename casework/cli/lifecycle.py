@@ -154,7 +154,7 @@ def list_cases(app: AppContext, overdue, status, kind, as_user) -> None:
     actor = resolve_actor(app.container, as_user)
     for row in cases.list_cases(app.container.uow(), actor=actor, overdue=overdue,
                                 status=status, kind=kind):
-        click.echo(f"{row['ref']}\t{row['kind']}\t{row['status']}\t{row['due_at'] or '-'}\t{row['title']}")
+        click.echo(f"{row['ref']}\t{row['kind']}\t{row['status']}\t{_due(row)}\t{row['title']}")
 
 
 @case.command("show")
@@ -179,7 +179,7 @@ def task() -> None:
 def list_tasks(app: AppContext, role, as_user) -> None:
     actor = resolve_actor(app.container, as_user)
     for row in tasks.list_tasks(app.container.uow(), actor=actor, role=role):
-        click.echo(f"{row['id']}\t{row['case_ref']}\t{row['role']}\t{row['due_at'] or '-'}\t{row['name']}")
+        click.echo(f"{row['id']}\t{row['case_ref']}\t{row['role']}\t{_due(row)}\t{row['name']}")
 
 
 @task.command("claim")
@@ -237,3 +237,9 @@ def sweep_deadlines(app: AppContext, batch) -> None:
 
 
 commands = (unit, system, violation, inspection, case, task, sweep)
+
+
+def _due(row: dict) -> str:
+    """A due time, marked 暂定 while its year's holiday notice is not out."""
+    mark = " 暂定/provisional" if row.get("deadline_provisional") else ""
+    return f"{row['due_at'] or '-'}{mark}"
