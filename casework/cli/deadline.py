@@ -5,7 +5,7 @@ import click
 
 from casework import clock
 from casework.cli.context import AppContext, pass_app
-from casework.legal_calendar import OWED_BY, PARTY, Period, parse_start
+from casework.legal_calendar import OWED_BY, PARTY, LegalPeriod, parse_start
 from casework.legal_calendar.store import require_schema
 
 
@@ -24,7 +24,7 @@ def command(app: AppContext, period: str, start: str | None, owed_by: str) -> No
     Prints the last day (marked 暂定 / provisional while that year's holiday notice is not
     out), then the rule applied, then the instant it ends.
     """
-    parsed = Period.parse(period)
+    parsed = LegalPeriod.parse(period)
     day = parse_start(start) if start is not None else clock.today_local()
     require_schema(app.container.engine)
     deadline = app.container.calendar.deadline(day, parsed, owed_by)

@@ -12,7 +12,7 @@ from casework.legal_calendar.active import (
 )
 from casework.legal_calendar.periods import (
     Deadline,
-    Period,
+    LegalPeriod,
     add_months,
     add_period,
     add_working_days,
@@ -23,7 +23,7 @@ from casework.legal_calendar.table import CalendarYearMissing, HolidayTable, is_
 
 __all__ = [
     "BUREAU", "CalendarNotLoaded", "CalendarYearMissing", "Deadline", "HolidayTable",
-    "LegalCalendar", "OWED_BY", "PARTY", "Period", "add_months", "add_period",
+    "LegalCalendar", "OWED_BY", "PARTY", "LegalPeriod", "add_months", "add_period",
     "add_working_days", "deadline_end_utc", "deadline_iso", "expression_calendar",
     "is_default_working_day", "parse_start", "use_calendar", "use_table",
 ]

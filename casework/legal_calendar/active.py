@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from casework import clock
 from casework.errors import CaseworkError, InvalidInput
-from casework.legal_calendar.periods import Deadline, Period, add_period, deadline_end_utc
+from casework.legal_calendar.periods import Deadline, LegalPeriod, add_period, deadline_end_utc
 from casework.legal_calendar.provisional import PARTY
 from casework.legal_calendar.table import CalendarYearMissing, HolidayTable
 
@@ -70,7 +70,7 @@ class LegalCalendar:
                 raise
             return question(self.refresh())
 
-    def deadline(self, start: date, period: Period | str, owed_by: str = PARTY) -> Deadline:
+    def deadline(self, start: date, period: LegalPeriod | str, owed_by: str = PARTY) -> Deadline:
         """`add_period` under this calendar, for whoever owes the act (party or bureau)."""
         found = self._ask(lambda table: add_period(start, period, table, owed_by))
         if found.provisional and self._load is not None and (

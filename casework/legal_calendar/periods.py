@@ -33,7 +33,7 @@ _PATTERN = re.compile(r"^\s*(\d{1,5})\s*([a-z]+|[\u4e00-\u9fff]+)\s*$")
 
 
 @dataclass(frozen=True)
-class Period:
+class LegalPeriod:
     """A legal period: `amount` of `unit` (d calendar days, wd working days, m months, y years)."""
 
     amount: int
@@ -48,9 +48,9 @@ class Period:
                                f"period amount must be 1..{MAX_AMOUNT[self.unit]}: {self}")
 
     @classmethod
-    def parse(cls, text: str | Period) -> Period:
+    def parse(cls, text: str | LegalPeriod) -> LegalPeriod:
         """Parse "30d", "5wd", "6m", "1y" (also "30日", "5工作日", "6个月", "1年")."""
-        if isinstance(text, Period):
+        if isinstance(text, LegalPeriod):
             return text
         match = _PATTERN.match(str(text).lower())
         unit = _ALIASES.get(match.group(2)) if match else None
@@ -82,7 +82,7 @@ class Deadline:
     day: date
     rule: str
     start: date
-    period: Period
+    period: LegalPeriod
     nominal: date  # the last day before any rollover
     owed_by: str = PARTY
     provisional_years: tuple[int, ...] = ()  # notices not out that the count went through
@@ -119,10 +119,10 @@ def add_working_days(start: date, count: int, table: HolidayTable,
     return _working_days(start, count, table, owed_by)[0]
 
 
-def add_period(start: date, period: Period | str, table: HolidayTable,
+def add_period(start: date, period: LegalPeriod | str, table: HolidayTable,
                owed_by: str = PARTY) -> Deadline:
     """The deadline of `period` running from `start` under `table`, for whoever owes it."""
-    period = Period.parse(period)
+    period = LegalPeriod.parse(period)
     found = _add(start, period, table, check_owed_by(owed_by))
     years = _unpublished(table, start, found.day)
     if not years:
@@ -156,7 +156,7 @@ def _mark_provisional(found: Deadline, years: tuple[int, ...], other: date) -> D
                     years, other)
 
 
-def _add(start: date, period: Period, table: HolidayTable, owed_by: str) -> Deadline:
+def _add(start: date, period: LegalPeriod, table: HolidayTable, owed_by: str) -> Deadline:
     if period.unit == "wd":
         return _add_wd(start, period, table, owed_by)
     if period.unit == "d":
@@ -172,7 +172,7 @@ def _add(start: date, period: Period, table: HolidayTable, owed_by: str) -> Dead
     return _roll(start, period, nominal, table, owed_by, (head_zh, head_en))
 
 
-def _roll(start: date, period: Period, nominal: date, table: HolidayTable, owed_by: str,
+def _roll(start: date, period: LegalPeriod, nominal: date, table: HolidayTable, owed_by: str,
           head: tuple[str, str]) -> Deadline:
     head_zh, head_en = head
     prefix_zh = f"{period.label_zh}：起算日 {start.isoformat()} 不计入，" + (
@@ -195,7 +195,7 @@ def _roll(start: date, period: Period, nominal: date, table: HolidayTable, owed_
     return Deadline(day, rule, start, period, nominal, owed_by)
 
 
-def _add_wd(start: date, period: Period, table: HolidayTable, owed_by: str) -> Deadline:
+def _add_wd(start: date, period: LegalPeriod, table: HolidayTable, owed_by: str) -> Deadline:
     day, skipped, adjusted = _working_days(start, period.amount, table, owed_by)
     zh = (f"{period.label_zh}（行政处罚法第八十五条，不含法定节假日）：起算日 {start.isoformat()}"
           f" 不计入，跳过休息日 {len(skipped)} 天")

@@ -52,14 +52,14 @@ OWED_BY_PARTY = "party"
 
 
 @dataclass(frozen=True)
-class Period:
+class RulebookPeriod:
     """A legal period: `30d`, `6m`, or `promptly` (及时, no fixed number)."""
 
     amount: int | None
     unit: str  # "d" | "m" | "promptly"
 
     @classmethod
-    def parse(cls, text: str) -> Period:
+    def parse(cls, text: str) -> RulebookPeriod:
         match = PERIOD_RE.match(text)
         if not match:
             raise InvalidInput(f"期限格式错误 / bad period {text!r} (expected like 30d, 6m, promptly)")
@@ -127,8 +127,8 @@ class Rule:
     note: str = ""
 
     @property
-    def parsed(self) -> Period:
-        return Period.parse(self.period)
+    def parsed(self) -> RulebookPeriod:
+        return RulebookPeriod.parse(self.period)
 
     @property
     def owed_by(self) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from casework import rulebooks
 from casework.errors import InvalidInput
-from casework.rulebooks.model import NoApplicableRule, Period
+from casework.rulebooks.model import NoApplicableRule, RulebookPeriod
 from casework.services.rulebooks import current_version
 from casework.services.wording import instrument_title
 
@@ -95,7 +95,7 @@ def privacy_place(code: str, place_kind: str, on: date) -> dict | None:
 
 def _days(period: str) -> int:
     """Correction bounds are whole days (the clerk enters days)."""
-    parsed = Period.parse(period)
+    parsed = RulebookPeriod.parse(period)
     if parsed.unit != "d" or parsed.amount is None:
         raise InvalidInput(f"correction period must be in days, got {period}")
     return parsed.amount
