@@ -13,8 +13,8 @@ from casework.legal_calendar import HolidayTable, is_default_working_day, parse_
 from casework.legal_calendar.provisional import REST, UNCERTAIN
 from casework.legal_calendar.store import read_table
 from casework.models.registry import CalendarYear
-from casework.services.calendar_admin import report_lines, set_notice_year
-from casework.services.deadlines import calendar_health
+from casework.services.deadlines.admin import report_lines, set_notice_year
+from casework.services.deadlines.confirm import calendar_health
 
 MIN_YEAR, MAX_YEAR = 1949, 2200  # the years set_year accepts
 

@@ -10,6 +10,7 @@ from datetime import date
 from casework import clock
 from casework.documents.formatting import to_decimal
 from casework.documents.legal_checks import max_surcharge
+from casework.legal_calendar.store import calendar_of
 from casework.documents.batch import issue_batch
 from casework.documents.kinds import KINDS
 from casework.documents.samples import kind_context
@@ -36,7 +37,8 @@ def seed_demo_documents(container: Container, progress: Callable[[str], None] = 
         if unit is None:
             return "documents: no demo unit yet"
         today = clock.today_local()
-        table = container.calendar.table()
+        table = calendar_of(session).table()
+        table = table if table.years else None  # no holiday years seeded: calendar days
         requests = [IssueRequest(kind, unit.jurisdiction_id, unit.id, "demo:documents",
                                  _lawful(kind_context(kind, today), table))
                     for kind in KINDS if kind != "service_receipt"]

@@ -95,12 +95,18 @@ def prepare(session: Session, request: IssueRequest) -> Prepared:
         "supersedes_number": superseded.number if superseded else None,
     }
     contexts.check_with_envelope(request.kind, own, contexts.parse_envelope(
-        {**envelope, "number": "-"}), calendar_of(session).table())
+        {**envelope, "number": "-"}), _holiday_table(session))
     seq = numbering.allocate(session, jurisdiction_id=jurisdiction.id, kind=request.kind,
                              year=today.year)
     envelope["number"] = format_number(jurisdiction.doc_prefix, spec.code, today.year, seq)
     full = {**envelope, **contexts.to_json(own)}
     return Prepared(request, envelope["number"], today.year, seq, full)
+
+
+def _holiday_table(session: Session):
+    """The legal calendar for period checks; None (calendar-day floor) before any year is seeded."""
+    table = calendar_of(session).table()
+    return table if table.years else None
 
 
 def store(session: Session, files: FileStore, prepared: Prepared, data: bytes,

@@ -5,8 +5,8 @@ down: services reach it through their session (`calendar_of(session)`), the scri
 engine gets it from bootstrap (`use_calendar`, the slot BPMN expressions read until the
 evaluator's function registry is container-owned). A question in a year the table lacks
 reloads once (an administrator may have added it since), then fails closed; a
-provisional answer older than `STALE_AFTER` seconds reloads too, so a notice entered by
-another process is seen.
+table older than `STALE_AFTER` seconds is reloaded by the next session that asks
+(`store.calendar_of`), so a notice entered by another process is seen.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from casework.legal_calendar.table import CalendarYearMissing, HolidayTable
 
 T = TypeVar("T")
 Loader = Callable[[], HolidayTable]
-STALE_AFTER = 60.0  # seconds a provisional answer may rest on a loaded table
+STALE_AFTER = 60.0  # seconds a loaded table is trusted before a session reloads it
 SESSION_KEY = "legal_calendar"  # where a container's sessions carry its calendar (Session.info)
 
 
@@ -51,16 +51,24 @@ class LegalCalendar:
             return self.refresh()
         return table
 
+    def needs_load(self) -> bool:
+        """No table yet, or one older than STALE_AFTER (another process may have set a year)."""
+        return self._table is None or (
+            self._load is not None and time.monotonic() - self._loaded_at > STALE_AFTER)
+
+    def install(self, table: HolidayTable) -> HolidayTable:
+        """Use `table` (loaded by the caller, e.g. through its own session)."""
+        with self._lock:
+            self._table, self._loaded_at = table, time.monotonic()
+        return table
+
     def refresh(self) -> HolidayTable:
         """Reload from the store (after `set_year`, or when a year is missing)."""
         if self._load is None:
             if self._table is None:
                 raise CalendarNotLoaded()
             return self._table
-        table = self._load()
-        with self._lock:
-            self._table, self._loaded_at = table, time.monotonic()
-        return table
+        return self.install(self._load())
 
     def _ask(self, question: Callable[[HolidayTable], T]) -> T:
         try:
@@ -72,11 +80,7 @@ class LegalCalendar:
 
     def deadline(self, start: date, period: LegalPeriod | str, owed_by: str = PARTY) -> Deadline:
         """`add_period` under this calendar, for whoever owes the act (party or bureau)."""
-        found = self._ask(lambda table: add_period(start, period, table, owed_by))
-        if found.provisional and self._load is not None and (
-                time.monotonic() - self._loaded_at > STALE_AFTER):
-            found = add_period(start, period, self.refresh(), owed_by)
-        return found
+        return self._ask(lambda table: add_period(start, period, table, owed_by))
 
     def is_working_day(self, day: date, owed_by: str = PARTY) -> bool:
         return self._ask(lambda table: table.is_working_day(day, owed_by))

@@ -96,11 +96,17 @@ def calendar_for(session_factory: Factory) -> LegalCalendar:
 
 
 def calendar_of(session: Session) -> LegalCalendar:
-    """The calendar of the container that made `session`, else one over this session's table."""
+    """The calendar of the container that made `session`, else one over this session's table.
+
+    A calendar not loaded yet (or stale) loads through `session` itself: no second
+    connection while the caller's transaction may hold a write lock.
+    """
     found = session.info.get(SESSION_KEY)
     if found is None:
         found = LegalCalendar(table=load_table(session))
         session.info[SESSION_KEY] = found
+    elif found.needs_load():
+        found.install(load_table(session))
     return found
 
 

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from casework.cli import main
-from casework.services.calendar_admin import seed_holidays
+from casework.services.deadlines.admin import seed_holidays
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from casework.errors import InvalidInput
 from casework.legal_calendar import CalendarYearMissing, HolidayTable, add_period, deadline_iso
 from casework.legal_calendar.package import package_years
 from casework.legal_calendar.store import load_table, set_year
-from casework.services.calendar_admin import seed_holidays
+from casework.services.deadlines.admin import seed_holidays
 from casework.models import AuditEvent, CalendarYear, HolidayDay
 from casework.seed import REFERENCE_STEPS
 

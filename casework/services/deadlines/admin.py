@@ -3,14 +3,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from casework.legal_calendar.store import SEED_ACTOR, require_schema, set_year
 from casework.legal_calendar.store import seed_holidays as store_seed_holidays
-from casework.services.deadlines import Moved, confirm_provisional
+from casework.services.deadlines.confirm import Moved, confirm_provisional
 
 if TYPE_CHECKING:
-    from casework.bootstrap import Container
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from casework.legal_calendar import LegalCalendar
+    from casework.unit_of_work import UnitOfWork
+
+
+class Container(Protocol):
+    """What these steps use of a container (no import of the composition root)."""
+
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    calendar: LegalCalendar
+
+    def uow(self) -> UnitOfWork: ...
 
 
 def seed_holidays(container: Container, progress: Callable[[str], None] = print) -> str:

@@ -1,12 +1,8 @@
-"""Case deadlines: computed under the container's calendar, remembered, and confirmed.
+"""Confirming provisional deadlines when a holiday notice arrives, and the health check.
 
-A deadline in a year whose holiday notice is not out is provisional (party deadlines at
-their latest possible date, the bureau's at their earliest). The case keeps how it was
-computed (`deadline_basis`) and the flag (`deadline_provisional`); when the notice
-arrives (`casework calendar set-year`, or `casework init` after a chinesecalendar
-upgrade) `confirm_provisional` recomputes every open provisional deadline, one
-transaction per batch: a date already stated in a served document never moves earlier,
-the process's deadline_at and timers are re-derived, each change is an audit event.
+`confirm_provisional` recomputes every open provisional case deadline, one transaction
+per batch: a date already stated in a served document never moves earlier, the
+process's deadline_at and timers are re-derived (`steps`), each change is an audit event.
 """
 from __future__ import annotations
 
@@ -20,44 +16,13 @@ from casework import audit, clock
 from casework.legal_calendar import PARTY, LegalCalendar
 from casework.legal_calendar.store import calendar_of
 from casework.models import Case, Document
-from casework.services import rules
-from casework.services.deadline_steps import revise_instance_deadline
+from casework.services.deadlines.steps import revise_instance_deadline
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 BATCH = 200
 WARN_FROM = (10, 1)  # month, day: from 1 October next year's notice is awaited
-
-
-def deadline(session: Session, start: date, period: str, owed_by: str = PARTY) -> dict:
-    """A period's deadline under the container's calendar (one table, loaded once)."""
-    found = calendar_of(session).deadline(start, period, owed_by)
-    return {"date": found.day.isoformat(), "end_utc": found.end_utc, "rule": found.rule,
-            "provisional": found.provisional, "owed_by": found.owed_by,
-            "start": start.isoformat(), "period": str(found.period)}
-
-
-def filing_deadline(session: Session, code: str, kind: str, start: date,
-                    government_funded: bool = False) -> dict | None:
-    """The window's deadline counted from `start` (or from the instrument's force date)."""
-    rule = rules.filing_rule(code, kind, start, government_funded)
-    if rule is None or rule.period == "promptly":  # 及时: no fixed window to enforce
-        return None
-    begin = rule.runs_from_date if rule.runs_from == "instrument_in_force" and rule.runs_from_date else start
-    found = deadline(session, begin, rule.period, rule.owed_by)
-    return {"deadline_at": found["end_utc"].isoformat(), "deadline_date": found["date"],
-            "found": found,
-            "rule": f"{rule.quote}（{found['rule']}）", "article": rule.article,
-            "quote": rule.quote,
-            "source": rule.source, "period": rule.period}
-
-
-def record_on_case(case: Case, found: dict) -> None:
-    """Make `found` (from `deadline`) the case's due time, remembering how it was computed."""
-    case.due_at = found["end_utc"]
-    case.deadline_provisional = bool(found["provisional"])
-    case.deadline_basis = {k: found[k] for k in ("start", "period", "owed_by", "date", "rule")}
 
 
 @dataclass(frozen=True)
