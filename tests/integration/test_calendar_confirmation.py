@@ -1,15 +1,16 @@
 """A deadline into a year without a notice is provisional; `calendar set-year` confirms it."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from casework import clock as clock_module
 from casework.cli import main
 from casework.demo import seed_demo_data
-from casework.models import AuditEvent, Case
+from casework.legal_calendar.store import set_year
+from casework.models import AuditEvent, CalendarYear, Case, Document, HolidayDay
 from casework.models.engine import Timer, WorkItem
 from casework.seed import seed_reference_data
 
@@ -60,3 +61,51 @@ def test_provisional_filing_deadline_is_confirmed_by_the_notice(container, clock
         assert event.actor == "admin1"
     health = CliRunner().invoke(main, ["calendar", "health"], env=env)
     assert "open_provisional_deadlines: 0" in health.output
+
+
+def test_a_served_date_never_moves_earlier(
+        container, clock, database_url, tmp_path):
+    clock.travel_to(datetime(2026, 12, 23, 1, 0, tzinfo=clock_module.UTC))  # 7d: 12-30
+    seed_reference_data(container, progress=lambda _m: None)
+    seed_demo_data(container, progress=lambda _m: None)
+    with container.uow() as uow:
+        served = {c.ref: c.deadline_basis["date"] for c in uow.session.scalars(select(Case).where(
+            Case.kind == "rectification", Case.deadline_provisional.is_(True)))}
+        stated = set(uow.session.scalars(select(Document.context["deadline"].as_string()).where(
+            Document.case_ref.in_(served), Document.served_at.is_not(None))))
+    assert served and set(served.values()) <= stated  # the order states the provisional date
+    # A 2027 notice that makes every uncertain day a working day: the served date binds.
+    from casework.services.deadlines.confirm import confirm_provisional
+
+    with container.uow() as uow:
+        set_year(uow.session, 2027, [date(2027, 1, 1)], [], "test notice", "admin1")
+        uow.commit()
+    report = confirm_provisional(container.session_factory, container.calendar, "admin1", "t")
+    by_ref = {m.case_ref: m for m in report}
+    for ref, day in served.items():
+        # 2026-12-30 is a working day under the notice, but the order said 2027-01-05.
+        assert day == "2027-01-05" and by_ref[ref].after == day, by_ref[ref]
+        assert "送达文书已载明 2027-01-05" in by_ref[ref].why
+
+
+def test_init_after_a_package_upgrade_confirms_provisional_deadlines(container, clock):
+    """As if chinesecalendar lacked 2026 when the cases opened and an upgrade brought it."""
+    seed_reference_data(container, progress=lambda _m: None)
+    with container.uow() as uow:
+        uow.session.execute(delete(HolidayDay).where(HolidayDay.day >= date(2026, 1, 1)))
+        uow.session.execute(delete(CalendarYear).where(CalendarYear.year == 2026))
+        uow.commit()
+    container.calendar.refresh()
+    seed_demo_data(container, progress=lambda _m: None)
+    with container.uow() as uow:
+        refs = list(uow.session.scalars(select(Case.ref).where(
+            Case.status == "open", Case.deadline_provisional.is_(True))))
+    assert refs
+    messages: list[str] = []
+    seed_reference_data(container, progress=messages.append)  # what `casework init` seeds
+    assert any(f"deadlines confirmed: {len(refs)} provisional" in m for m in messages), messages
+    with container.uow() as uow:
+        assert not uow.session.scalar(select(Case.id).where(Case.deadline_provisional.is_(True)))
+        events = uow.session.scalars(select(AuditEvent.subject).where(
+            AuditEvent.action == "case.deadline_confirmed")).all()
+        assert sorted(events) == sorted(f"case:{r}" for r in refs)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from casework import audit, clock
 from casework.legal_calendar import PARTY, LegalCalendar
-from casework.legal_calendar.store import calendar_of
+from casework.legal_calendar.store import calendar_of, load_table
 from casework.models import Case, Document
 from casework.services.deadlines.steps import revise_instance_deadline
 
@@ -92,7 +92,7 @@ def _served_date(session: Session, case_ref: str, stated: str) -> date | None:
 def calendar_health(session: Session, today: date | None = None) -> dict:
     """From 1 October: is next year's notice in? How many open deadlines are provisional?"""
     today = today or clock.today_local()
-    table = calendar_of(session).refresh()
+    table = calendar_of(session).install(load_table(session))  # this session: no second lock
     next_year = today.year + 1
     count = session.scalar(select(func.count()).select_from(Case).where(
         Case.status == "open", Case.deadline_provisional.is_(True)))
