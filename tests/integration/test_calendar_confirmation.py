@@ -109,3 +109,16 @@ def test_init_after_a_package_upgrade_confirms_provisional_deadlines(container, 
         events = uow.session.scalars(select(AuditEvent.subject).where(
             AuditEvent.action == "case.deadline_confirmed")).all()
         assert sorted(events) == sorted(f"case:{r}" for r in refs)
+
+
+def test_health_warns_from_the_first_of_october(container):
+    from casework.services.deadlines import calendar_health
+
+    seed_reference_data(container, progress=lambda _m: None)
+    with container.uow() as uow:
+        september = calendar_health(uow.session, date(2026, 9, 30))
+        october = calendar_health(uow.session, date(2026, 10, 1))
+        earlier = calendar_health(uow.session, date(2025, 10, 1))  # 2026 is in the package
+    assert not september["warning"] and october["warning"]
+    assert october["next_year"] == 2027 and not october["next_year_published"]
+    assert earlier["next_year_published"] and not earlier["warning"]
