@@ -35,6 +35,7 @@ class Result:
                                  "provisional_backtest_violations": len(self.violations)}
         for side, values in self.slack.items():
             out[f"{side}_slack_median_days"] = statistics.median(values) if values else 0
+            out[f"{side}_slack_mean_days"] = round(statistics.fmean(values), 2) if values else 0
             out[f"{side}_slack_worst_days"] = max(values, default=0)
         return out
 
