@@ -208,8 +208,10 @@ def _add_wd(start: date, period: LegalPeriod, table: HolidayTable, owed_by: str)
         en += f" (statutory holidays {span})"
     if adjusted:
         listed = "、".join(d.isoformat() for d in adjusted)
-        zh += f"，计入调休上班日 {listed}"
-        en += f", adjusted working day(s) {', '.join(d.isoformat() for d in adjusted)} counted"
+        maybe = any(table.is_provisional(d) for d in adjusted)  # a notice may still decide
+        zh += f"，计入{'可能的' if maybe else ''}调休上班日 {listed}"
+        en += (f", {'possible ' if maybe else ''}adjusted working day(s) "
+               f"{', '.join(d.isoformat() for d in adjusted)} counted")
     rule = f"{zh}，届满日 {day.isoformat()} / {en}; ends {day}"
     return Deadline(day, rule, start, period, day, owed_by)
 
