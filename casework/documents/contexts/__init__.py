@@ -1,7 +1,7 @@
 """Typed contexts: what each kind of document needs, checked before a number is spent.
 
 `parse(kind, data)` turns the caller's JSON-like dict into the kind's dataclass
-(`schemas`) and raises InvalidInput naming the first missing or malformed field (e.g.
+(`contexts.schemas`) and raises InvalidInput naming the first missing or malformed field (e.g.
 `penalty_decision.review.court`; conversion rules: `coercion`); `check_with_envelope`
 adds the rules that need the issue date, counted under the legal calendar
 (`legal_checks`).
@@ -11,9 +11,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from casework.documents.coercion import convert, to_json
-from casework.documents.legal_checks import check_rules, check_with_envelope, max_surcharge
-from casework.documents.schemas import (
+from casework.documents.contexts.coercion import convert, to_json
+from casework.documents.contexts.legal_checks import check_rules, check_with_envelope, max_surcharge
+from casework.documents.contexts.schemas import (
     CONTEXTS,
     AccessEntry,
     Envelope,

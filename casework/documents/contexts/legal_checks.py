@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from casework.clock import SHANGHAI
 from casework.documents import kinds
-from casework.documents.schemas import (
+from casework.documents.contexts.schemas import (
     EvidenceRequest,
     Envelope,
     HearingNotice,
