@@ -149,7 +149,7 @@ def list_cases(app: AppContext, overdue, status, kind) -> None:
     actor = current_actor(app.container)
     for row in cases.list_cases(app.container.uow(), actor=actor, overdue=overdue,
                                 status=status, kind=kind):
-        click.echo(f"{row['ref']}\t{row['kind']}\t{row['status']}\t{row['due_at'] or '-'}\t{row['title']}")
+        click.echo(f"{row['ref']}\t{row['kind']}\t{row['status']}\t{_due(row)}\t{row['title']}")
 
 
 @case.command("show")
@@ -172,7 +172,7 @@ def task() -> None:
 def list_tasks(app: AppContext, role) -> None:
     actor = current_actor(app.container)
     for row in tasks.list_tasks(app.container.uow(), actor=actor, role=role):
-        click.echo(f"{row['id']}\t{row['case_ref']}\t{row['role']}\t{row['due_at'] or '-'}\t{row['name']}")
+        click.echo(f"{row['id']}\t{row['case_ref']}\t{row['role']}\t{_due(row)}\t{row['name']}")
 
 
 @task.command("claim")
@@ -225,3 +225,9 @@ def sweep_deadlines(app: AppContext, batch) -> None:
 
 
 commands = (unit, system, violation, inspection, case, task, sweep)
+
+
+def _due(row: dict) -> str:
+    """A due time, marked 暂定 while its year's holiday notice is not out."""
+    mark = " 暂定/provisional" if row.get("deadline_provisional") else ""
+    return f"{row['due_at'] or '-'}{mark}"

@@ -125,4 +125,7 @@ def case_summary(case: Case) -> dict:
         "status": case.status, "outcome": case.outcome, "unit_id": case.unit_id,
         "opened_at": clock.format_local(case.opened_at),
         "due_at": clock.format_deadline(case.due_at), "closed_at": clock.format_local(case.closed_at),
+        # 暂定: the deadline reaches a year whose holiday notice is not out yet
+        "deadline_provisional": bool(case.deadline_provisional and case.due_at),
+        "deadline_rule": (case.deadline_basis or {}).get("rule", ""),
     }

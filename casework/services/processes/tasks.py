@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from casework import clock, engine
 from casework.errors import NotFound, PermissionDenied
+from casework.models import Case
 from casework.models.engine import WorkItem
 
 if TYPE_CHECKING:
@@ -29,7 +32,11 @@ def list_tasks(uow: UnitOfWork, *, actor: Actor, role: str | None = None,
                                                 jurisdiction_id=actor.jurisdiction_id, limit=limit)
             items.sort(key=lambda w: (w.due_at is None, w.due_at or clock.now(), w.id))
             items = items[:limit]
-        return [task_summary(w) for w in items]
+        refs = {w.case_ref for w in items if w.due_at is not None and w.case_ref}
+        provisional = set(uow.session.scalars(select(Case.ref).where(
+            Case.ref.in_(refs), Case.deadline_provisional.is_(True)))) if refs else set()
+        return [{**task_summary(w), "deadline_provisional": w.case_ref in provisional
+                 and w.due_at is not None} for w in items]
 
 
 def _check_jurisdiction(uow: UnitOfWork, actor: Actor, work_item_id: int) -> None:

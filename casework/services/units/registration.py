@@ -9,6 +9,7 @@ from sqlalchemy import select
 from casework import audit, clock
 from casework.errors import InvalidInput, NotFound, RuleViolation
 from casework.models import Camera, Jurisdiction, Unit, VideoSystem
+from casework.services import deadlines
 from casework.services import rules
 from casework.services.units import credit_code
 from casework.services.cases.cases import open_case
@@ -182,7 +183,7 @@ def open_filing_case(session, unit: Unit, system: VideoSystem, filing_kind: str,
                      resources: dict, start: date | None = None):
     """Open a filing case with its window's deadline, or None where no window applies."""
     on = start or clock.today_local()
-    window = rules.filing_deadline(session, unit.jurisdiction.code, filing_kind, on,
+    window = deadlines.filing_deadline(session, unit.jurisdiction.code, filing_kind, on,
                                    government_funded=system.government_funded)
     if window is None:
         return None
@@ -193,7 +194,7 @@ def open_filing_case(session, unit: Unit, system: VideoSystem, filing_kind: str,
                            "window_rule": window["rule"], "article": window["article"],
                            "quote": window["quote"],
                            "source": window["source"], "correction_days": 15})
-    case.due_at = clock.as_utc(clock.parse_iso(window["deadline_at"]))
+    deadlines.record_on_case(case, window["found"])
     return case
 
 
