@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from casework import clock, engine
 from casework.errors import PermissionDenied
-from casework.models.engine import WorkItem
+from casework.models.engine import ModelVersion, ProcessInstance, WorkItem
 from casework.services import scope
 
 if TYPE_CHECKING:
@@ -63,3 +63,14 @@ def task_summary(item) -> dict:
         "form_key": item.form_key, "unit_id": item.unit_id, "assignee": item.assignee,
         "due_at": clock.format_deadline(item.due_at), "created_at": clock.format_local(item.created_at),
     }
+
+
+def task_form(uow: UnitOfWork, *, actor: Actor, work_item_id: int) -> dict:
+    """A task in the actor's scope with the JSON-Schema form of its deployed model version."""
+    with uow:
+        item = scope.work_item(uow.session, actor, work_item_id)
+        instance = uow.session.get(ProcessInstance, item.instance_id)
+        version = uow.session.get(ModelVersion, instance.model_version_id)
+        form = (version.forms or {}).get(item.form_key or "", {})
+        return {**task_summary(item), "form": form, "case_title": instance.data.get("unit_name", ""),
+                "may_act": item.role in actor.roles and (item.role != "unit" or actor.unit_id == item.unit_id)}
