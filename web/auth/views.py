@@ -35,7 +35,10 @@ def sign_in():
         except (accounts.BadCredentials, accounts.Throttled) as exc:
             error, status = str(exc), exc.status
         else:
-            session.clear()
+            lang = session.get("lang")
+            session.clear()  # a fresh session on sign-in (no fixation); the language stays
+            if lang:
+                session["lang"] = lang
             session["user"] = actor.name
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))
