@@ -4,9 +4,10 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select, tuple_
 
 from casework import audit, clock, engine
 from casework.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -96,8 +97,8 @@ def queue(uow: UnitOfWork, *, actor: Actor, view: str = "group", filters: dict |
         query = query.where(flag.is_(True) if f["provisional"] else or_(flag.is_(None), flag.is_(False)))
     if after:
         sort_at, last_id = decode_cursor(after)
-        query = query.where(or_(WorkItem.sort_at > sort_at,
-                                and_(WorkItem.sort_at == sort_at, WorkItem.id > last_id)))
+        # A row-value comparison: PostgreSQL seeks the (.., sort_at, id) index to the cursor.
+        query = query.where(tuple_(WorkItem.sort_at, WorkItem.id) > tuple_(sort_at, last_id))
     with uow:
         items = list(uow.session.scalars(query.order_by(WorkItem.sort_at, WorkItem.id).limit(limit + 1)))
         more = len(items) > limit
@@ -123,7 +124,9 @@ def deadline_bases(uow: UnitOfWork, instance_ids: list[int]) -> dict[int, dict]:
     return out
 
 
+@lru_cache(maxsize=64)
 def instrument_title(source: str) -> str:
+    """The instrument's title for a rulebook code (the files are read once per process)."""
     try:
         return load_rulebook(source).instrument.title if source else ""
     except UnknownRulebook:

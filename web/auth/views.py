@@ -14,7 +14,7 @@ DASHBOARD_ROLES = frozenset({"manager", "bureau_head", "admin"})
 
 def layout_context() -> dict:
     actor = current_actor()
-    return {"actor": actor, "actor_name": accounts.display_name(uow(), actor.name) if actor else "",
+    return {"actor": actor, "actor_name": session.get("name", actor.name) if actor else "",
             "sees_dashboards": bool(actor and actor.roles & DASHBOARD_ROLES
                                     and "dashboards.index" in current_app.view_functions)}
 
@@ -40,6 +40,7 @@ def sign_in():
             if lang:
                 session["lang"] = lang
             session["user"] = actor.name
+            session["name"] = accounts.display_name(uow(), actor.name)
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/sign_in.html", error=error,
