@@ -3,20 +3,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from casework.services import accounts
+from casework.services import accounts, dashboards
 from web.access import address, current_actor, signed_in, uow
 
-DASHBOARD_ROLES = frozenset({"manager", "bureau_head", "admin"})
+DASHBOARD_ROLES = frozenset(dashboards.DASHBOARD_ROLES)
 
 
 def layout_context() -> dict:
     actor = current_actor()
     return {"actor": actor, "actor_name": session.get("name", actor.name) if actor else "",
-            "sees_dashboards": bool(actor and actor.roles & DASHBOARD_ROLES
-                                    and "dashboards.index" in current_app.view_functions)}
+            "sees_dashboards": bool(actor and actor.roles & DASHBOARD_ROLES)}
 
 
 def _safe_next(target: str | None) -> str:
