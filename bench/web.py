@@ -12,7 +12,6 @@ queue_vs_minimal_p95   queue_p95_ms / minimal_p95_ms (goal <= 4); goals: p95 < 5
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
@@ -23,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -9,9 +10,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, func, select
 
 from casework import audit, clock
-from casework.errors import CaseworkError, NotFound, PermissionDenied
-from casework.models import ApiToken, SignInAttempt, User
+from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound
+from casework.models import ROLES, ApiToken, Jurisdiction, SignInAttempt, User
 from casework.passwords import hash_password, needs_rehash, verify_password
+from casework.services import scope
 from casework.services.actor import Actor
 
 if TYPE_CHECKING:
@@ -64,6 +66,41 @@ def sign_in(uow: UnitOfWork, *, username: str, password: str, address: str) -> A
                      {"address": address})
         uow.commit()
         return Actor.of_user(user)
+
+
+def create_account(uow: UnitOfWork, *, actor: Actor, username: str, display_name: str, password: str,
+                   roles: list[str], jurisdiction: str | None = None, unit_id: int | None = None) -> int:
+    """An admin adds a staff account (roles, optional jurisdiction) or a unit user (one unit)."""
+    actor.require("admin")
+    username = username.strip()
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{2,80}", username):
+        raise InvalidInput("用户名须为 2–80 位字母、数字或 _.- / username: 2-80 letters, digits or _.-")
+    unknown = sorted(set(roles) - set(ROLES))
+    if not roles or unknown:
+        raise InvalidInput(f"未知角色 / unknown roles: {', '.join(unknown) or '(none)'}")
+    if ("unit" in roles) != (unit_id is not None) or ("unit" in roles and len(roles) > 1):
+        raise InvalidInput("单位用户只有 unit 角色且须绑定一个单位 / a unit user has only the unit role and one unit")
+    digest = hash_password(password)
+    with uow:
+        session = uow.session
+        if session.execute(select(User.id).where(User.username == username)).scalar():
+            raise Conflict(f"用户已存在 / user exists: {username}")
+        jurisdiction_id = None
+        if jurisdiction:
+            jurisdiction_id = session.execute(select(Jurisdiction.id).where(Jurisdiction.code == jurisdiction)).scalar()
+            if jurisdiction_id is None:
+                raise NotFound(f"辖区不存在 / no such jurisdiction: {jurisdiction}")
+        if unit_id is not None:
+            scope.unit(session, actor, unit_id)
+        user = User(username=username, display_name=display_name.strip() or username, roles=sorted(roles),
+                    jurisdiction_id=jurisdiction_id, unit_id=unit_id, password_hash=digest,
+                    created_at=clock.now())
+        session.add(user)
+        session.flush()
+        audit.record(session, actor.name, "auth.account_created", f"user:{username}",
+                     {"roles": sorted(roles), "jurisdiction": jurisdiction, "unit_id": unit_id})
+        uow.commit()
+        return user.id
 
 
 def sign_out(uow: UnitOfWork, *, actor: Actor, address: str) -> None:
@@ -126,11 +163,6 @@ def revoke_token(uow: UnitOfWork, *, actor: Actor, token_id: int) -> None:
             row[0].revoked_at = clock.now()
             audit.record(uow.session, actor.name, "auth.token_revoked", f"token:{token_id}", {})
         uow.commit()
-
-
-def require_staff(actor: Actor) -> None:
-    if actor.is_unit_user:
-        raise PermissionDenied("仅限局内工作人员 / bureau staff only")
 
 
 def _sha(token: str) -> str:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import select
 
 from casework.models import Document
 from tests.e2e.web.conftest import sign_in
