@@ -19,6 +19,9 @@ class Case(Base):
     __table_args__ = (
         Index("ix_case_file_unit_status", "unit_id", "status"),
         Index("ix_case_file_status_due", "status", "due_at"),
+        # Dashboards: open cases by age (decision limit), closed cases by month.
+        Index("ix_case_file_kind_status_opened", "kind", "status", "opened_at"),
+        Index("ix_case_file_kind_status_closed", "kind", "status", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
