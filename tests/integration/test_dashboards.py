@@ -63,7 +63,7 @@ def test_staff_see_their_jurisdiction_only(world, container):
     board = dashboards.dashboard(container.uow(), actor=head)
     assert [j["code"] for j in board["jurisdictions"]] == ["taiyuan"]
     assert {r["jurisdiction_id"] for r in board["open_by_stage"]} == {ids["taiyuan"]}
-    assert board["rectification_outcomes"] == []  # the corrected case is 常州's
+    assert board["rectification_outcomes"]["rows"] == []  # the corrected case is 常州's
     everything = dashboards.dashboard(container.uow(), actor=ADMIN)
     assert {r["jurisdiction_id"] for r in everything["open_by_stage"]} >= {ids["taiyuan"], ids["changzhou"]}
 
@@ -114,7 +114,10 @@ def test_rectification_outcomes_by_month(world, container):
     driver, ids, refs = world
     month = driver.case(refs["corrected"]).closed_at
     board = dashboards.dashboard(container.uow(), actor=MANAGER)
-    assert board["rectification_outcomes"] == [
+    outcomes = board["rectification_outcomes"]
+    assert outcomes["rows"] == [
         {"month": clock.to_local(month).strftime("%Y-%m"), "outcome": "corrected", "cases": 1}]
+    assert len(outcomes["months"]) == 12 and outcomes["months"][-1] == clock.today_local().strftime("%Y-%m")
+    assert outcomes["months"] == sorted(outcomes["months"])
     driver.travel(days=400)  # out of the last twelve months
-    assert dashboards.dashboard(container.uow(), actor=MANAGER)["rectification_outcomes"] == []
+    assert dashboards.dashboard(container.uow(), actor=MANAGER)["rectification_outcomes"]["rows"] == []
