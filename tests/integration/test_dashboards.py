@@ -121,3 +121,37 @@ def test_rectification_outcomes_by_month(world, container):
     assert outcomes["months"] == sorted(outcomes["months"])
     driver.travel(days=400)  # out of the last twelve months
     assert dashboards.dashboard(container.uow(), actor=MANAGER)["rectification_outcomes"]["rows"] == []
+
+
+@pytest.mark.sqlite_only
+def test_every_query_reads_case_files_and_work_items_through_an_index(world, container):
+    """The plans of a scoped dashboard: no full scan of case_file or engine_work_item."""
+    from sqlalchemy import event, text
+
+    driver, ids, refs = world
+    head = Actor("head1", frozenset({"bureau_head"}), jurisdiction_id=ids["taiyuan"])
+    statements = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(container.engine, "before_cursor_execute", keep)
+    try:
+        dashboards.dashboard(container.uow(), actor=head)
+    finally:
+        event.remove(container.engine, "before_cursor_execute", keep)
+    assert len(statements) >= 5
+    scans, plans = [], set()
+    with container.engine.connect() as conn:
+        for statement, parameters in statements:
+            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters):
+                detail = row[-1]
+                plans.add(detail)
+                if detail.startswith("SCAN") and ("case_file" in detail or "engine_work_item" in detail):
+                    scans.append((detail, statement))
+    assert scans == []
+    used = " ".join(plans)
+    for index in ("ix_case_file_kind_status_opened", "ix_case_file_kind_status_closed",
+                  "ix_case_file_status_due", "ix_engine_work_item_jurisdiction_id"):
+        assert index in used
