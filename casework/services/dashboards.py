@@ -133,7 +133,7 @@ def _month_starts(months: int) -> list[date]:
     return [date((index + i) // 12, (index + i) % 12 + 1, 1) for i in range(months + 1)]
 
 
-def _rectification_outcomes(session: Session, actor: Actor, months: int) -> list[dict]:
+def _rectification_outcomes(session: Session, actor: Actor, months: int) -> dict:
     """Closed rectification cases by local month of closing and outcome, oldest month first."""
     starts = _month_starts(months)
     found = []
@@ -146,4 +146,4 @@ def _rectification_outcomes(session: Session, actor: Actor, months: int) -> list
                    actor.where(Case.unit_id, Case.jurisdiction_id))
             .group_by(Case.outcome).order_by(Case.outcome))
         found += [{"month": first.strftime("%Y-%m"), "outcome": outcome, "cases": n} for outcome, n in rows]
-    return found
+    return {"months": [first.strftime("%Y-%m") for first in starts[:-1]], "rows": found}

@@ -63,7 +63,7 @@ def test_staff_see_their_jurisdiction_only(world, container):
     board = dashboards.dashboard(container.uow(), actor=head)
     assert [j["code"] for j in board["jurisdictions"]] == ["taiyuan"]
     assert {r["jurisdiction_id"] for r in board["open_by_stage"]} == {ids["taiyuan"]}
-    assert board["rectification_outcomes"] == []  # the corrected case is 常州's
+    assert board["rectification_outcomes"]["rows"] == []  # the corrected case is 常州's
     everything = dashboards.dashboard(container.uow(), actor=ADMIN)
     assert {r["jurisdiction_id"] for r in everything["open_by_stage"]} >= {ids["taiyuan"], ids["changzhou"]}
 
@@ -114,7 +114,44 @@ def test_rectification_outcomes_by_month(world, container):
     driver, ids, refs = world
     month = driver.case(refs["corrected"]).closed_at
     board = dashboards.dashboard(container.uow(), actor=MANAGER)
-    assert board["rectification_outcomes"] == [
+    outcomes = board["rectification_outcomes"]
+    assert outcomes["rows"] == [
         {"month": clock.to_local(month).strftime("%Y-%m"), "outcome": "corrected", "cases": 1}]
+    assert len(outcomes["months"]) == 12 and outcomes["months"][-1] == clock.today_local().strftime("%Y-%m")
+    assert outcomes["months"] == sorted(outcomes["months"])
     driver.travel(days=400)  # out of the last twelve months
-    assert dashboards.dashboard(container.uow(), actor=MANAGER)["rectification_outcomes"] == []
+    assert dashboards.dashboard(container.uow(), actor=MANAGER)["rectification_outcomes"]["rows"] == []
+
+
+@pytest.mark.sqlite_only
+def test_every_query_reads_case_files_and_work_items_through_an_index(world, container):
+    """The plans of a scoped dashboard: no full scan of case_file or engine_work_item."""
+    from sqlalchemy import event, text
+
+    driver, ids, refs = world
+    head = Actor("head1", frozenset({"bureau_head"}), jurisdiction_id=ids["taiyuan"])
+    statements = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(container.engine, "before_cursor_execute", keep)
+    try:
+        dashboards.dashboard(container.uow(), actor=head)
+    finally:
+        event.remove(container.engine, "before_cursor_execute", keep)
+    assert len(statements) >= 5
+    scans, plans = [], set()
+    with container.engine.connect() as conn:
+        for statement, parameters in statements:
+            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters):
+                detail = row[-1]
+                plans.add(detail)
+                if detail.startswith("SCAN") and ("case_file" in detail or "engine_work_item" in detail):
+                    scans.append((detail, statement))
+    assert scans == []
+    used = " ".join(plans)
+    for index in ("ix_case_file_kind_status_opened", "ix_case_file_kind_status_closed",
+                  "ix_case_file_status_due", "ix_engine_work_item_jurisdiction_id"):
+        assert index in used
