@@ -16,15 +16,15 @@ from SpiffWorkflow.bpmn.specs.mixins import BoundaryEventMixin
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.util.task import TaskState
 
-from casework.engine.derive import all_tasks
-from casework.engine.runtime import get_instance, version_entry
-from casework.engine.serializer import load_workflow
+from casework.engine.run.derive import all_tasks
+from casework.engine.run.runtime import get_instance, version_entry
+from casework.engine.model.serializer import load_workflow
 from casework.models import ModelVersion
 
 if TYPE_CHECKING:
     from SpiffWorkflow.task import Task
 
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 NOW = TaskState.READY | TaskState.STARTED

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from casework.services.violations import report_violation
+from casework.services.cases.violations import report_violation
 from tests.integration.lifecycle_driver import CLERK, INSPECTOR, Driver
 from web.diagram import marks
 
