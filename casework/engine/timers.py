@@ -118,3 +118,15 @@ def _fire(workflow, due_task_ids: set[str], now: datetime) -> int:
             count += 1
     workflow.refresh_timers()
     return count
+
+
+def fire_instances(session_factory: sessionmaker[Session], instance_ids: list[int], *,
+                   now: datetime | None = None, resources: dict | None = None,
+                   actor: str = "scheduler") -> int:
+    """Fire the timers due by `now` of the given instances (one batch of a planned sweep).
+
+    Each instance is its own transaction under a skip-locked row lock, so a retried or
+    concurrent batch never fires a timer twice; returns how many timers fired.
+    """
+    now = clock.as_utc(now) if now else clock.now()
+    return sum(_fire_one(session_factory, iid, now, resources, actor) for iid in dict.fromkeys(instance_ids))
