@@ -1,6 +1,7 @@
 """`casework scheduler` and `casework run FLOW` (plugged in through `casework.commands`)."""
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import click
@@ -25,6 +26,7 @@ def scheduler(app: AppContext, port: int, prefect_database: str | None, work_poo
     """Start (or connect to, with PREFECT_API_URL) the Prefect server and serve the night's flows."""
     from workflows import serving
 
+    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: our Prefect server stops too
     server = prefect_server.connect_or_start(prefect_home(app), port=port or None,
                                              database_url=prefect_database)
     click.echo(f"Prefect API: {server.api_url}\nPrefect UI: {server.ui_url}", err=True)
@@ -34,8 +36,14 @@ def scheduler(app: AppContext, port: int, prefect_database: str | None, work_poo
                 click.echo(f"deployment {name} → work pool {work_pool}")
             return
         serving.serve_all(server.api_url, echo=lambda m: click.echo(m, err=True))
+    except KeyboardInterrupt:
+        click.echo("scheduler stopped; its deployments are paused until it serves again", err=True)
     finally:
         server.stop()
+
+
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
 
 
 @click.command("run")

@@ -109,7 +109,7 @@ def start_server(home: Path, *, port: int | None = None, database_url: str | Non
     out = open(log or home / "server.log", "ab")
     process = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
                                 "--port", str(port), "--analytics-off"],
-                               env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                               env=env, stdout=out, stderr=subprocess.STDOUT)
     out.close()
     server = Server(f"http://127.0.0.1:{port}/api", process)
     try:
