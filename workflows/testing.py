@@ -1,7 +1,7 @@
 """Helpers for tests and the benchmark: many due timers, and who fired them how often."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, insert, select
 
@@ -16,6 +16,9 @@ TIMER_MODEL = PROJECT_ROOT / "bpmn" / "test" / "engine_timer.bpmn"
 def make_due_timers(container, count: int, due: datetime) -> None:
     """`count` instances of the test timer model, each waiting on one timer due at `due`.
 
+    `due` must lie ahead of the casework clock (the engine would fire a past timer at once);
+    a sweep by a later clock (a worker on the real clock, a test that travels) finds them due.
+
     One instance is started through the engine; the rest are clones of its rows (as
     bench.engine does), which is what a sweep sees after a busy day.
     """
@@ -23,9 +26,8 @@ def make_due_timers(container, count: int, due: datetime) -> None:
         s = uow.session
         if s.scalar(select(ModelVersion.id).where(ModelVersion.key == "engine_timer")) is None:
             deploy(s, "engine_timer", TIMER_MODEL.read_bytes(), actor="test")
-        one = start(s, "engine_timer", data={"wake_at": (due - timedelta(hours=1)).isoformat()}, actor="test")
+        one = start(s, "engine_timer", data={"wake_at": due.isoformat()}, actor="test")
         timer = s.scalars(select(Timer).where(Timer.instance_id == one.id)).one()
-        timer.due_at = due
         row = {c: getattr(one, c) for c in ("model_version_id", "key", "status", "state", "data",
                                              "created_at", "updated_at")}
         task_id = timer.task_id
