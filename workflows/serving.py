@@ -10,8 +10,7 @@ from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectAlreadyExists
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from casework.errors import InvalidInput
-from workflows.deployments import DEPLOYMENT, deployments, ping_deployment
+from workflows.deployments import deployments, ping_deployment
 from workflows.flows import FLOWS
 
 
@@ -54,9 +53,3 @@ def run_in_process(flow: str, **parameters) -> dict:
     allowed = FLOWS[flow].parameters.properties
     return FLOWS[flow](**{k: v for k, v in parameters.items() if k in allowed and v is not None})
 
-
-def run_now(api_url: str, flow: str) -> str:
-    """The page's "run now": a run of the flow's deployment, picked up by the scheduler or a worker."""
-    if flow not in FLOWS:
-        raise InvalidInput(f"未知流程 / unknown flow {flow!r}")
-    return str(trigger(api_url, f"{flow}/{DEPLOYMENT}").id)

@@ -23,6 +23,8 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlalchemy import func, select
 
 from casework.models import NightBatch, Violation
+from casework.services.night.page import scheduler_page
+from casework.services.night.prefect_api import run_now
 from tests.conftest import PG_URL
 from tests.integration.lifecycle_driver import Driver
 from tests.integration.test_night_jobs import missed_filing
@@ -108,10 +110,14 @@ def test_scheduler_serves_deadline_sweep_and_a_deployment_run_opens_the_violatio
         api_url = wait_for_line(lines, "Prefect API:", scheduler)
         assert api_url.startswith("http://127.0.0.1:")
         wait_for_deployment(api_url, "deadline_sweep/nightly")
-        run = trigger(api_url, "deadline_sweep/nightly", {"run_key": "e2e"}, wait_s=TIMEOUT_S)
-        assert run.state.is_completed(), run.state
+        run_id = run_now(api_url, "deadline_sweep", {"run_key": "e2e"})  # the page's "run now"
+        state = wait_final(api_url, run_id)
+        assert state.is_completed(), state
     finally:
         stop(scheduler)
+    page = scheduler_page(container.uow(), prefect_ui=api_url.removesuffix("/api"))
+    [last] = [d for d in page["deployments"] if d["flow"] == "deadline_sweep"][0]["runs"]
+    assert last["run_key"] == "e2e" and last["state"] == "done" and last["prefect_run_id"] == run_id
     assert driver.case(filed["case_ref"]).outcome == "overdue"
     with container.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Violation).where(

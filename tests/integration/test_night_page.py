@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from workflows import jobs
-from workflows.page import scheduler_page
+from casework.services.night.page import scheduler_page
 
 
 def test_page_lists_every_deployment_with_its_last_runs(container, clock):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from casework import clock
 from casework.services.night import runs
-from workflows.deployments import DEPLOYMENT, PLANS, TIMEZONE
+from casework.services.night.schedule import DEPLOYMENT, PLANS, TIMEZONE
 
 if TYPE_CHECKING:
     from casework.unit_of_work import UnitOfWork
