@@ -1,7 +1,7 @@
 """case deadlines remember their basis and whether they are provisional
 
 Revision ID: fa0015281215
-Revises: 1496789977c7
+Revises: 63da52268a67
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
 revision = "fa0015281215"
-down_revision = "1496789977c7"
+down_revision = '63da52268a67'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """dashboards: case_file indexes for open cases by age and closed cases by month
 
 Revision ID: 384309776c35
-Revises: 554a941fd1dc (webcore_web; this branch already holds it, so the chain stays linear)
+Revises: 554a941fd1dc
 """
 from alembic import op
 

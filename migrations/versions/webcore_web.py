@@ -1,7 +1,7 @@
 """web: API tokens, sign-in attempts, saved queue filters
 
 Revision ID: 554a941fd1dc
-Revises: 1496789977c7
+Revises: fa0015281215
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
 revision = '554a941fd1dc'
-down_revision = '1496789977c7'
+down_revision = 'fa0015281215'
 branch_labels = None
 depends_on = None
 
