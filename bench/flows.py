@@ -36,7 +36,7 @@ from casework.bootstrap import bootstrap
 from casework.devtools import pg
 from casework.models import NightRun
 from casework.models.base import Base
-from migrations.metadata import load_all_models
+from casework.install.schema import load_all_models
 from workflows import server as prefect_server
 from workflows.serving import register, trigger
 from workflows.testing import fire_tally, make_due_timers
