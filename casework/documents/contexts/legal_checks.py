@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from casework.clock import SHANGHAI
-from casework.documents import kinds
+import casework.documents.kinds as kinds
 from casework.documents.contexts.schemas import (
     EvidenceRequest,
     Envelope,

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from casework.documents import kinds
+import casework.documents.kinds as kinds
 
 
 @dataclass(frozen=True)
