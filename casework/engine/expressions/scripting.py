@@ -94,4 +94,7 @@ class SafeScriptEngine(PythonScriptEngine):
         ctx = ActionContext(
             session=step.session, instance=step.instance, data=dict(task.data), actor=step.actor,
             now=step.now or clock.now(), resources=step.resources, task_id=task.task_spec.bpmn_id or "")
-        return run_action(name, ctx, params)
+        if step.budget is None:
+            return run_action(name, ctx, params)
+        with step.budget.paused():  # our own actions (a PDF render) do not spend the diagram's time
+            return run_action(name, ctx, params)
