@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,79}$")
 
 
+def _suggest(key: str | None) -> str:
+    """A valid key close to `key` (for the hint)."""
+    text = re.sub(r"[^a-z0-9_]+", "_", (key or "").lower()).strip("_") or "model"
+    return (text if text[0].isalpha() else f"m_{text}")[:80]
+
+
 def default_forms_dir() -> Path:
     return PROJECT_ROOT / "forms"
 
@@ -34,7 +40,8 @@ def deploy(session: Session, key: str, bpmn_xml: str | bytes, *, actor: str,
     """Validate fully and store a new version; identical XML and forms return the existing one."""
     if not KEY.match(key or ""):
         raise DiagramInvalid(f"流程键 {key!r} 不合法（小写字母、数字、下划线） / "
-                             f"model key {key!r} is invalid (lowercase letters, digits, underscore)")
+                             f"model key {key!r} is invalid (lowercase letters, digits, underscore; "
+                             f"from a file name, give the key with --key, e.g. --key {_suggest(key)})")
     raw = bpmn_xml.encode("utf-8") if isinstance(bpmn_xml, str) else bytes(bpmn_xml)
     try:
         text = raw.decode("utf-8")

@@ -33,6 +33,7 @@ from casework.engine.expressions.actions import check_parameters
 from casework.engine.expressions.evaluator import compile_expression, evaluate, parse_script
 from casework.engine.model.limits import check_instant, parse_cycle_text, parse_duration, parse_iso_instant
 from casework.engine.model.specs import is_iso_literal
+from casework.engine.model.xmlchecks import check_xml
 from casework.models.identity import ROLES
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -81,6 +82,7 @@ def parse_xml(bpmn_xml: str | bytes) -> etree._Element:
 def validate(key: str, bpmn_xml: str | bytes, forms_dir: Path) -> Validated:
     """Validate fully (fresh parser every time) or raise one DiagramInvalid naming the element."""
     root = parse_xml(bpmn_xml)
+    check_xml(root, refuse)
     _check_lanes(root)
     process_id = _pick_process(key, root)
     _check_calls(root, process_id)
@@ -223,8 +225,9 @@ def _script(element: str, script: str | None) -> None:
     try:
         parse_script(script)
     except ExpressionRejected as exc:
-        raise refuse(element, f"脚本只能是 `变量 = 表达式`：{exc}",
-                     f"scripts may only hold `name = expression` lines: {exc}") from None
+        detail = getattr(exc, "detail", str(exc))
+        raise refuse(element, f"脚本只能是 `变量 = 表达式`，且在安全范围内：{detail}",
+                     f"scripts may only hold safe `name = expression` lines: {detail}") from None
 
 
 def _check_gateway(task_spec: MultiChoice, element: str) -> None:

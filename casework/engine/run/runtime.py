@@ -161,9 +161,21 @@ def advance(step: Step, act: Callable[[BpmnWorkflow], Any]) -> Any:
     except SQLAlchemyError:
         raise
     except Exception as exc:  # anything else the library raises inside a step names the element too
-        element = budget.element or "?"
+        element = _element_of(exc) or budget.element or "?"
         raise StepFailed(f"流程在元素 {element} 处出错：{_short(exc)} / the process failed at element {element}: "
                          f"{_short(exc)}") from None
+
+
+def _element_of(exc: BaseException) -> str | None:
+    """The element whose task the library was handling when it raised (innermost frame first)."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        for name in ("my_task", "task"):
+            spec = getattr(tb.tb_frame.f_locals.get(name), "task_spec", None)
+            if spec is not None:
+                found = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None) or found
+        tb = tb.tb_next
+    return found
 
 
 def _short(exc: BaseException) -> str:
