@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from casework import clock as clock_module
 from casework.config import Settings
 from casework.db import make_engine, make_session_factory
+from casework.engine.expressions.functions import make_functions
 from casework.files import FileStore
-from casework.legal_calendar import use_table
+from casework.legal_calendar import deadline_iso, use_table
 from casework.legal_calendar.store import read_table
 from casework.services.process_models import register_actions
 from casework.unit_of_work import UnitOfWork
@@ -29,10 +30,11 @@ class Container:
     files: FileStore
     clock: clock_module.Clock
     extras: dict = field(default_factory=dict)
+    functions: Mapping = field(default_factory=make_functions)  # what diagram expressions may call
 
     def uow(self) -> UnitOfWork:
         # Actions of outer packages (the recorder's export) get the container itself.
-        return UnitOfWork(self.session_factory, self.files, {"container": self})
+        return UnitOfWork(self.session_factory, self.files, {"container": self, "functions": self.functions})
 
 
 def bootstrap(settings: Settings | None = None, *, database_url: str | None = None,
@@ -54,6 +56,7 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
         session_factory=make_session_factory(engine),
         files=FileStore(settings.data_dir / "files"),
         clock=clock_module.current(),
+        functions=make_functions(deadline_iso=deadline_iso),
     )
     # Diagram expressions (deadline_iso) read the holiday table; load it on first use.
     use_table(None, reload=lambda: read_table(container))

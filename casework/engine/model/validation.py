@@ -28,9 +28,9 @@ from SpiffWorkflow.specs.MultiChoice import MultiChoice
 
 from casework.engine.budget import LIMITS
 from casework.engine.errors import DiagramInvalid, ExpressionFailed, ExpressionRejected
-from casework.engine.expressions import functions  # noqa: F401  (date helpers are part of the allowed calls)
 from casework.engine.expressions.actions import check_parameters
 from casework.engine.expressions.evaluator import compile_expression, evaluate, parse_script
+from casework.engine.expressions.functions import DEFAULT_FUNCTIONS, NAMES
 from casework.engine.model.limits import check_instant, parse_cycle_text, parse_duration, parse_iso_instant
 from casework.engine.model.specs import is_iso_literal
 from casework.engine.model.xmlchecks import check_xml
@@ -155,7 +155,7 @@ def _expr(element_id: str, text: str | None, what: str) -> None:
     if text is None:
         return
     try:
-        compile_expression(text)
+        compile_expression(text, NAMES)
     except ExpressionRejected as exc:
         detail = getattr(exc, "detail", str(exc))
         raise refuse(element_id, f"{what}不安全或超出限制：{detail}",
@@ -223,7 +223,7 @@ def _script(element: str, script: str | None) -> None:
     if not script:
         return
     try:
-        parse_script(script)
+        parse_script(script, NAMES)
     except ExpressionRejected as exc:
         detail = getattr(exc, "detail", str(exc))
         raise refuse(element, f"脚本只能是 `变量 = 表达式`，且在安全范围内：{detail}",
@@ -303,7 +303,7 @@ def _check_cardinality(element: str, text: str | None) -> None:
     if not text:
         return
     try:
-        value = evaluate(text, {})
+        value = evaluate(text, {}, DEFAULT_FUNCTIONS)
     except (ExpressionFailed, ExpressionRejected):
         return  # depends on the data: bounded when it runs
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= LIMITS.instances:

@@ -17,6 +17,7 @@ from SpiffWorkflow.util.task import TaskState
 from casework import audit, clock
 from casework.engine.budget import LIMITS, StepBudget
 from casework.engine.errors import BudgetExceeded
+from casework.engine.expressions.functions import DEFAULT_FUNCTIONS
 from casework.engine.expressions.scripting import SafeScriptEngine, StepContext
 from casework.engine.model.forms import check_form_data
 from casework.engine.model.serializer import SPECS, Specs, VersionEntry, dump_state, load_workflow, new_workflow
@@ -90,8 +91,10 @@ def new_budget(resources: dict | None) -> StepBudget:
 
 
 def _engine(session, instance, actor, resources, now, budget) -> SafeScriptEngine:
-    return SafeScriptEngine(StepContext(session, instance, actor, resources if resources is not None else {},
-                                        now, budget))
+    """The script engine of one step; expressions call the container's helpers (`resources["functions"]`)."""
+    resources = resources if resources is not None else {}
+    return SafeScriptEngine(StepContext(session, instance, actor, resources, now, budget,
+                                        resources.get("functions") or DEFAULT_FUNCTIONS))
 
 
 _LOCKED = select(ProcessInstance).where(ProcessInstance.id == bindparam("iid")).with_for_update()
