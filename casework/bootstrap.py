@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Mapping
 from casework import clock as clock_module
 from casework.config import Settings
 from casework.db import make_engine, make_session_factory
+from casework.engine.expressions.actions import DECLARED, Actions
 from casework.engine.expressions.functions import make_functions
 from casework.files import FileStore
 from casework.legal_calendar import deadline_iso, use_table
@@ -31,10 +32,11 @@ class Container:
     clock: clock_module.Clock
     extras: dict = field(default_factory=dict)
     functions: Mapping = field(default_factory=make_functions)  # what diagram expressions may call
+    actions: Actions = field(default_factory=Actions)  # what diagram service tasks may call
 
     def uow(self) -> UnitOfWork:
         # Actions of outer packages (the recorder's export) get the container itself.
-        return UnitOfWork(self.session_factory, self.files, {"container": self, "functions": self.functions})
+        return UnitOfWork(self.session_factory, self.files, {"container": self, "functions": self.functions, "actions": self.actions})
 
 
 def bootstrap(settings: Settings | None = None, *, database_url: str | None = None,
@@ -57,6 +59,7 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
         files=FileStore(settings.data_dir / "files"),
         clock=clock_module.current(),
         functions=make_functions(deadline_iso=deadline_iso),
+        actions=DECLARED.copy(),  # the container's own set, taken once its action modules are loaded
     )
     # Diagram expressions (deadline_iso) read the holiday table; load it on first use.
     use_table(None, reload=lambda: read_table(container))

@@ -80,11 +80,11 @@ def test_export_needs_a_second_officer_and_sound_segments(container, recorded):
 def test_engine_actions_hold_and_export_in_the_step_transaction(container, recorded):
     from types import SimpleNamespace
 
-    from casework.engine.expressions.actions import ACTIONS, run_action
+    from casework.engine.expressions.actions import DECLARED, run_action
     from recorder import actions  # noqa: F401  (registers)
     from recorder.models import LegalHold
 
-    assert {"recorder.place_hold", "recorder.export"} <= set(ACTIONS)
+    assert {"recorder.place_hold", "recorder.export"} <= set(DECLARED.names())
     cam, start = recorded
     t0, t1 = start.isoformat(), (start + timedelta(seconds=4)).isoformat()
     with container.uow() as uow:

@@ -96,6 +96,6 @@ class SafeScriptEngine(PythonScriptEngine):
             session=step.session, instance=step.instance, data=dict(task.data), actor=step.actor,
             now=step.now or clock.now(), resources=step.resources, task_id=task.task_spec.bpmn_id or "")
         if step.budget is None:
-            return run_action(name, ctx, params)
+            return run_action(name, ctx, params, step.resources.get("actions"))
         with step.budget.paused():  # our own actions (a PDF render) do not spend the diagram's time
-            return run_action(name, ctx, params)
+            return run_action(name, ctx, params, step.resources.get("actions"))

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from casework import audit, clock
 from casework.config import PROJECT_ROOT
 from casework.engine.errors import DiagramInvalid
+from casework.engine.expressions.actions import Actions
 from casework.engine.model.serializer import spec_to_json
 from casework.engine.model.validation import validate
 from casework.models.engine import ModelVersion
@@ -36,7 +37,7 @@ def default_bpmn_dir() -> Path:
 
 
 def deploy(session: Session, key: str, bpmn_xml: str | bytes, *, actor: str,
-           forms_dir: Path | None = None) -> ModelVersion:
+           forms_dir: Path | None = None, actions: Actions | None = None) -> ModelVersion:
     """Validate fully and store a new version; identical XML and forms return the existing one."""
     if not KEY.match(key or ""):
         raise DiagramInvalid(f"流程键 {key!r} 不合法（小写字母、数字、下划线） / "
@@ -47,7 +48,7 @@ def deploy(session: Session, key: str, bpmn_xml: str | bytes, *, actor: str,
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise DiagramInvalid("BPMN 文件须为 UTF-8 编码 / the BPMN file must be UTF-8", "definitions") from None
-    validated = validate(key, raw, Path(forms_dir) if forms_dir else default_forms_dir())
+    validated = validate(key, raw, Path(forms_dir) if forms_dir else default_forms_dir(), actions)
     sha = hashlib.sha256(raw).hexdigest()
     for existing in session.scalars(select(ModelVersion).where(ModelVersion.key == key, ModelVersion.sha256 == sha)):
         if existing.forms == validated.forms:

@@ -28,7 +28,7 @@ from SpiffWorkflow.specs.MultiChoice import MultiChoice
 
 from casework.engine.budget import LIMITS
 from casework.engine.errors import DiagramInvalid, ExpressionFailed, ExpressionRejected
-from casework.engine.expressions.actions import check_parameters
+from casework.engine.expressions.actions import Actions, check_parameters
 from casework.engine.expressions.evaluator import compile_expression, evaluate, parse_script
 from casework.engine.expressions.functions import DEFAULT_FUNCTIONS, NAMES
 from casework.engine.model.limits import check_instant, parse_cycle_text, parse_duration, parse_iso_instant
@@ -79,7 +79,7 @@ def parse_xml(bpmn_xml: str | bytes) -> etree._Element:
     return root
 
 
-def validate(key: str, bpmn_xml: str | bytes, forms_dir: Path) -> Validated:
+def validate(key: str, bpmn_xml: str | bytes, forms_dir: Path, actions: Actions | None = None) -> Validated:
     """Validate fully (fresh parser every time) or raise one DiagramInvalid naming the element."""
     root = parse_xml(bpmn_xml)
     check_xml(root, refuse)
@@ -101,7 +101,7 @@ def validate(key: str, bpmn_xml: str | bytes, forms_dir: Path) -> Validated:
     forms: dict[str, Any] = {}
     for proc in [spec, *subs.values()]:
         for task_spec in proc.task_specs.values():
-            _check_task_spec(task_spec, forms_dir, forms)
+            _check_task_spec(task_spec, forms_dir, forms, actions)
     return Validated(process_id, spec, subs, forms)
 
 
@@ -162,7 +162,7 @@ def _expr(element_id: str, text: str | None, what: str) -> None:
                      f"{what}refused: {detail}") from None
 
 
-def _check_task_spec(task_spec: Any, forms_dir: Path, forms: dict[str, Any]) -> None:
+def _check_task_spec(task_spec: Any, forms_dir: Path, forms: dict[str, Any], actions: Actions | None) -> None:
     element = _bpmn_id(task_spec)
     if isinstance(task_spec, BusinessRuleTask):
         raise refuse(element, "不支持业务规则任务（DMN）", "business rule tasks (DMN) are not supported")
@@ -173,7 +173,7 @@ def _check_task_spec(task_spec: Any, forms_dir: Path, forms: dict[str, Any]) -> 
     if isinstance(task_spec, ScriptTask):
         _script(element, task_spec.script)
     if isinstance(task_spec, ServiceTask):
-        check_parameters(task_spec.operation_name, set(task_spec.operation_params), element)
+        check_parameters(task_spec.operation_name, set(task_spec.operation_params), element, actions)
         for name, param in task_spec.operation_params.items():
             _expr(element, param.get("value"), f"参数 {name} 的表达式 / parameter {name} expression ")
     if isinstance(task_spec, MultiChoice):
