@@ -3,18 +3,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from casework import clock as clock_module
 from casework.audit import ANCHOR_INFO
 from casework.config import Settings
-from casework.storage.db import make_engine, make_session_factory
-from casework.storage.files import FileStore
+from casework.engine.expressions.actions import DECLARED, Actions
+from casework.engine.expressions.functions import make_functions
 from casework.integrity import AnchorOpener
-from casework.legal_calendar import LegalCalendar, use_calendar
+from casework.legal_calendar import LegalCalendar
 from casework.legal_calendar.active import SESSION_KEY
 from casework.legal_calendar.store import calendar_for
 from casework.services.processes.shipped import register_actions
+from casework.storage.db import make_engine, make_session_factory
+from casework.storage.files import FileStore
 from casework.storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -33,10 +35,12 @@ class Container:
     clock: clock_module.Clock
     calendar: LegalCalendar
     extras: dict = field(default_factory=dict)
+    functions: Mapping = field(default_factory=make_functions)  # what diagram expressions may call
+    actions: Actions = field(default_factory=Actions)  # what diagram service tasks may call
 
     def uow(self) -> UnitOfWork:
         # Actions of outer packages (the recorder's export) get the container itself.
-        return UnitOfWork(self.session_factory, self.files, {"container": self})
+        return UnitOfWork(self.session_factory, self.files, {"container": self, "functions": self.functions, "actions": self.actions})
 
 
 def bootstrap(settings: Settings | None = None, *, database_url: str | None = None,
@@ -65,7 +69,8 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
         files=FileStore(settings.data_dir / "files"),
         clock=clock_module.current(),
         calendar=calendar,
+        # Diagram expressions read this container's own holiday table (deadline_iso).
+        functions=make_functions(deadline_iso=calendar.deadline_iso),
+        actions=DECLARED.copy(),  # the container's own set, taken once its action modules are loaded
     )
-    # Hand the calendar to the script engine (diagram expressions call deadline_iso).
-    use_calendar(calendar)
     return container

@@ -7,7 +7,9 @@ SQLite that also bounds how long a step holds the write lock.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from casework.engine.errors import BudgetExceeded
 
@@ -48,6 +50,15 @@ class StepBudget:
         self._ops += 1
         if not self._ops & 63 and time.monotonic() > self.deadline:
             raise self.exceeded(f"耗时超过 {self.limits.seconds:g} 秒", f"more than {self.limits.seconds:g} s", "seconds")
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Time spent inside (a registered action: trusted code) is not charged to the step."""
+        began = time.monotonic()
+        try:
+            yield
+        finally:
+            self.deadline += time.monotonic() - began
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:

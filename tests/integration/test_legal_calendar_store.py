@@ -150,7 +150,7 @@ def test_container_calendar_sees_a_year_added_and_expressions_use_it(seeded):
 
 def test_a_second_bootstrap_does_not_repoint_the_first_containers_calendar(seeded, tmp_path):
     from casework.bootstrap import bootstrap
-    from casework.db import make_engine
+    from casework.storage.db import make_engine
     from casework.legal_calendar.store import calendar_of
     from casework.models.base import Base
 

@@ -4,8 +4,20 @@ from __future__ import annotations
 import pytest
 
 from casework.engine.errors import ExpressionFailed, ExpressionRejected
-from casework.engine.expressions.evaluator import evaluate, parse_script, run_script
-import casework.engine.expressions.functions  # noqa: F401  (date helpers)
+from casework.engine.expressions import evaluator
+from casework.engine.expressions.functions import DEFAULT_FUNCTIONS, NAMES, make_functions
+
+
+def evaluate(text, names, functions=DEFAULT_FUNCTIONS):
+    return evaluator.evaluate(text, names, functions)
+
+
+def run_script(script, data):
+    return evaluator.run_script(script, data, DEFAULT_FUNCTIONS)
+
+
+def parse_script(script):
+    return evaluator.parse_script(script, NAMES)
 
 DATA = {"x": 3, "name": "abc", "items": [1, 2, 3], "d": {"k": 1, "_secret": 2},
         "approved": True, "deadline_at": "2026-03-05T01:00:00+00:00"}
@@ -135,3 +147,24 @@ def test_scripts_are_assignments_only():
                 "def f(): pass", "_x = 1", "y = __import__('os')", "print(x)", "while True: pass"]:
         with pytest.raises(ExpressionRejected):
             parse_script(bad)
+
+
+def test_functions_are_a_value_each_container_owns():
+    """Two sets side by side: each answers with its own calendar; nothing is registered globally."""
+    one = make_functions(deadline_iso=lambda start, period: f"one:{start}:{period}")
+    two = make_functions(deadline_iso=lambda start, period: f"two:{start}:{period}")
+    assert evaluate("deadline_iso('2026-01-01', '3d')", {}, one) == "one:2026-01-01:3d"
+    assert evaluate("deadline_iso('2026-01-01', '3d')", {}, two) == "two:2026-01-01:3d"
+    with pytest.raises(ExpressionFailed, match="legal calendar"):
+        evaluate("deadline_iso('2026-01-01', '3d')", {})
+    with pytest.raises(ExpressionRejected, match="call of now_iso"):
+        evaluate("now_iso()", {}, {"len": len})
+
+
+@pytest.mark.parametrize("expression", [
+    "round(1, -1000000000)", "round(1.5, 10**6)", "int('9' * 5000)", "float('1' * 1000)",
+    "str([0] * 99999)", "f'{[0] * 99999}'",
+])
+def test_allowed_functions_are_bounded_before_they_run(expression):
+    with pytest.raises(ExpressionRejected):
+        evaluate(expression, {})

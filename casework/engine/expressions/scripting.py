@@ -10,10 +10,10 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from casework import clock
-from casework.engine.expressions import functions  # noqa: F401  (registers the date helpers)
-from casework.engine.expressions.actions import ActionContext, run_action
 from casework.engine.errors import ExpressionFailed, ExpressionRejected
-from casework.engine.expressions.evaluator import compile_expression, evaluate, run_script
+from casework.engine.expressions.actions import ActionContext, run_action
+from casework.engine.expressions.evaluator import Functions, compile_expression, evaluate, run_script
+from casework.engine.expressions.functions import DEFAULT_FUNCTIONS
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -38,10 +38,10 @@ class SafeEnvironment(BasePythonScriptEngineEnvironment):
 
     def evaluate(self, expression, context, external_context=None):
         names = {**external_context, **context} if external_context else context
-        return evaluate(expression, names, self.step.budget)
+        return evaluate(expression, names, self.step.functions, self.step.budget)
 
     def execute(self, script, context, external_context=None):
-        run_script(script, context, self.step.budget)
+        run_script(script, context, self.step.functions, self.step.budget)
         return True
 
     def call_service(self, context, **kwargs):
@@ -58,6 +58,7 @@ class StepContext:
     resources: dict[str, Any] = field(default_factory=dict)
     now: datetime | None = None
     budget: StepBudget | None = None
+    functions: Functions = field(default_factory=lambda: DEFAULT_FUNCTIONS)  # the container's helpers (resources["functions"])
 
 
 class SafeScriptEngine(PythonScriptEngine):
@@ -68,7 +69,7 @@ class SafeScriptEngine(PythonScriptEngine):
         super().__init__(environment=SafeEnvironment(self.step))
 
     def validate(self, expression):
-        compile_expression(expression)
+        compile_expression(expression, frozenset(self.step.functions))
 
     def evaluate(self, task, expression, external_context=None):
         try:
@@ -94,4 +95,7 @@ class SafeScriptEngine(PythonScriptEngine):
         ctx = ActionContext(
             session=step.session, instance=step.instance, data=dict(task.data), actor=step.actor,
             now=step.now or clock.now(), resources=step.resources, task_id=task.task_spec.bpmn_id or "")
-        return run_action(name, ctx, params)
+        if step.budget is None:
+            return run_action(name, ctx, params, step.resources.get("actions"))
+        with step.budget.paused():  # our own actions (a PDF render) do not spend the diagram's time
+            return run_action(name, ctx, params, step.resources.get("actions"))

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from casework import audit, clock
 from casework.config import PROJECT_ROOT
 from casework.engine.errors import DiagramInvalid
+from casework.engine.expressions.actions import Actions
 from casework.engine.model.serializer import spec_to_json
 from casework.engine.model.validation import validate
 from casework.models.engine import ModelVersion
@@ -19,6 +20,12 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,79}$")
+
+
+def _suggest(key: str | None) -> str:
+    """A valid key close to `key` (for the hint)."""
+    text = re.sub(r"[^a-z0-9_]+", "_", (key or "").lower()).strip("_") or "model"
+    return (text if text[0].isalpha() else f"m_{text}")[:80]
 
 
 def default_forms_dir() -> Path:
@@ -30,17 +37,18 @@ def default_bpmn_dir() -> Path:
 
 
 def deploy(session: Session, key: str, bpmn_xml: str | bytes, *, actor: str,
-           forms_dir: Path | None = None) -> ModelVersion:
+           forms_dir: Path | None = None, actions: Actions | None = None) -> ModelVersion:
     """Validate fully and store a new version; identical XML and forms return the existing one."""
     if not KEY.match(key or ""):
         raise DiagramInvalid(f"流程键 {key!r} 不合法（小写字母、数字、下划线） / "
-                             f"model key {key!r} is invalid (lowercase letters, digits, underscore)")
+                             f"model key {key!r} is invalid (lowercase letters, digits, underscore; "
+                             f"from a file name, give the key with --key, e.g. --key {_suggest(key)})")
     raw = bpmn_xml.encode("utf-8") if isinstance(bpmn_xml, str) else bytes(bpmn_xml)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise DiagramInvalid("BPMN 文件须为 UTF-8 编码 / the BPMN file must be UTF-8", "definitions") from None
-    validated = validate(key, raw, Path(forms_dir) if forms_dir else default_forms_dir())
+    validated = validate(key, raw, Path(forms_dir) if forms_dir else default_forms_dir(), actions)
     sha = hashlib.sha256(raw).hexdigest()
     for existing in session.scalars(select(ModelVersion).where(ModelVersion.key == key, ModelVersion.sha256 == sha)):
         if existing.forms == validated.forms:

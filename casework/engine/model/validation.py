@@ -28,11 +28,12 @@ from SpiffWorkflow.specs.MultiChoice import MultiChoice
 
 from casework.engine.budget import LIMITS
 from casework.engine.errors import DiagramInvalid, ExpressionFailed, ExpressionRejected
-from casework.engine.expressions import functions  # noqa: F401  (date helpers are part of the allowed calls)
-from casework.engine.expressions.actions import check_parameters
+from casework.engine.expressions.actions import Actions, check_parameters
 from casework.engine.expressions.evaluator import compile_expression, evaluate, parse_script
+from casework.engine.expressions.functions import DEFAULT_FUNCTIONS, NAMES
 from casework.engine.model.limits import check_instant, parse_cycle_text, parse_duration, parse_iso_instant
 from casework.engine.model.specs import is_iso_literal
+from casework.engine.model.xmlchecks import check_xml
 from casework.models.identity import ROLES
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -78,9 +79,10 @@ def parse_xml(bpmn_xml: str | bytes) -> etree._Element:
     return root
 
 
-def validate(key: str, bpmn_xml: str | bytes, forms_dir: Path) -> Validated:
+def validate(key: str, bpmn_xml: str | bytes, forms_dir: Path, actions: Actions | None = None) -> Validated:
     """Validate fully (fresh parser every time) or raise one DiagramInvalid naming the element."""
     root = parse_xml(bpmn_xml)
+    check_xml(root, refuse)
     _check_lanes(root)
     process_id = _pick_process(key, root)
     _check_calls(root, process_id)
@@ -99,7 +101,7 @@ def validate(key: str, bpmn_xml: str | bytes, forms_dir: Path) -> Validated:
     forms: dict[str, Any] = {}
     for proc in [spec, *subs.values()]:
         for task_spec in proc.task_specs.values():
-            _check_task_spec(task_spec, forms_dir, forms)
+            _check_task_spec(task_spec, forms_dir, forms, actions)
     return Validated(process_id, spec, subs, forms)
 
 
@@ -153,14 +155,14 @@ def _expr(element_id: str, text: str | None, what: str) -> None:
     if text is None:
         return
     try:
-        compile_expression(text)
+        compile_expression(text, NAMES)
     except ExpressionRejected as exc:
         detail = getattr(exc, "detail", str(exc))
         raise refuse(element_id, f"{what}不安全或超出限制：{detail}",
                      f"{what}refused: {detail}") from None
 
 
-def _check_task_spec(task_spec: Any, forms_dir: Path, forms: dict[str, Any]) -> None:
+def _check_task_spec(task_spec: Any, forms_dir: Path, forms: dict[str, Any], actions: Actions | None) -> None:
     element = _bpmn_id(task_spec)
     if isinstance(task_spec, BusinessRuleTask):
         raise refuse(element, "不支持业务规则任务（DMN）", "business rule tasks (DMN) are not supported")
@@ -171,7 +173,7 @@ def _check_task_spec(task_spec: Any, forms_dir: Path, forms: dict[str, Any]) -> 
     if isinstance(task_spec, ScriptTask):
         _script(element, task_spec.script)
     if isinstance(task_spec, ServiceTask):
-        check_parameters(task_spec.operation_name, set(task_spec.operation_params), element)
+        check_parameters(task_spec.operation_name, set(task_spec.operation_params), element, actions)
         for name, param in task_spec.operation_params.items():
             _expr(element, param.get("value"), f"参数 {name} 的表达式 / parameter {name} expression ")
     if isinstance(task_spec, MultiChoice):
@@ -221,10 +223,11 @@ def _script(element: str, script: str | None) -> None:
     if not script:
         return
     try:
-        parse_script(script)
+        parse_script(script, NAMES)
     except ExpressionRejected as exc:
-        raise refuse(element, f"脚本只能是 `变量 = 表达式`：{exc}",
-                     f"scripts may only hold `name = expression` lines: {exc}") from None
+        detail = getattr(exc, "detail", str(exc))
+        raise refuse(element, f"脚本只能是 `变量 = 表达式`，且在安全范围内：{detail}",
+                     f"scripts may only hold safe `name = expression` lines: {detail}") from None
 
 
 def _check_gateway(task_spec: MultiChoice, element: str) -> None:
@@ -300,7 +303,7 @@ def _check_cardinality(element: str, text: str | None) -> None:
     if not text:
         return
     try:
-        value = evaluate(text, {})
+        value = evaluate(text, {}, DEFAULT_FUNCTIONS)
     except (ExpressionFailed, ExpressionRejected):
         return  # depends on the data: bounded when it runs
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= LIMITS.instances:

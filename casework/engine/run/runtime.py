@@ -17,6 +17,7 @@ from SpiffWorkflow.util.task import TaskState
 from casework import audit, clock
 from casework.engine.budget import LIMITS, StepBudget
 from casework.engine.errors import BudgetExceeded
+from casework.engine.expressions.functions import DEFAULT_FUNCTIONS
 from casework.engine.expressions.scripting import SafeScriptEngine, StepContext
 from casework.engine.model.forms import check_form_data
 from casework.engine.model.serializer import SPECS, Specs, VersionEntry, dump_state, load_workflow, new_workflow
@@ -90,8 +91,10 @@ def new_budget(resources: dict | None) -> StepBudget:
 
 
 def _engine(session, instance, actor, resources, now, budget) -> SafeScriptEngine:
-    return SafeScriptEngine(StepContext(session, instance, actor, resources if resources is not None else {},
-                                        now, budget))
+    """The script engine of one step; expressions call the container's helpers (`resources["functions"]`)."""
+    resources = resources if resources is not None else {}
+    return SafeScriptEngine(StepContext(session, instance, actor, resources, now, budget,
+                                        resources.get("functions") or DEFAULT_FUNCTIONS))
 
 
 _LOCKED = select(ProcessInstance).where(ProcessInstance.id == bindparam("iid")).with_for_update()
@@ -161,9 +164,21 @@ def advance(step: Step, act: Callable[[BpmnWorkflow], Any]) -> Any:
     except SQLAlchemyError:
         raise
     except Exception as exc:  # anything else the library raises inside a step names the element too
-        element = budget.element or "?"
+        element = _element_of(exc) or budget.element or "?"
         raise StepFailed(f"流程在元素 {element} 处出错：{_short(exc)} / the process failed at element {element}: "
                          f"{_short(exc)}") from None
+
+
+def _element_of(exc: BaseException) -> str | None:
+    """The element whose task the library was handling when it raised (innermost frame first)."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        for name in ("my_task", "task"):
+            spec = getattr(tb.tb_frame.f_locals.get(name), "task_spec", None)
+            if spec is not None:
+                found = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None) or found
+        tb = tb.tb_next
+    return found
 
 
 def _short(exc: BaseException) -> str:

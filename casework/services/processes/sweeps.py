@@ -19,7 +19,7 @@ def sweep_deadlines(container: Container, *, batch: int = 100, max_rounds: int =
     total = 0
     for _ in range(max_rounds):
         fired = engine.fire_due_timers(container.session_factory, batch=batch,
-                                       resources={"files": container.files})
+                                       resources=container.uow().resources)
         total += fired
         if progress and fired:
             progress(f"fired {total} timers")
