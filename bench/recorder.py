@@ -21,7 +21,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from casework.files import fsync_dir
+from casework.storage.files import fsync_dir
 
 BASE = datetime(2020, 1, 1, tzinfo=timezone.utc)
 SEGMENT_S = 60.0  # the production default (DESIGN §7)
@@ -54,7 +54,7 @@ def make_clip(path: Path, seconds: int, width: int = 1280, height: int = 720, fp
 def container_for(tmp: Path, url: str | None = None):
     from casework.bootstrap import bootstrap
     from casework.models.base import Base
-    from migrations.metadata import load_all_models
+    from casework.install.schema import load_all_models
 
     load_all_models()
     c = bootstrap(database_url=url or f"sqlite:///{tmp / 'bench.db'}", data_dir=tmp / "data")

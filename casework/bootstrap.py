@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from casework import clock as clock_module
 from casework.config import Settings
-from casework.db import make_engine, make_session_factory
-from casework.files import FileStore
+from casework.storage.db import make_engine, make_session_factory
+from casework.storage.files import FileStore
 from casework.legal_calendar import use_table
 from casework.legal_calendar.store import read_table
-from casework.services.process_models import register_actions
-from casework.unit_of_work import UnitOfWork
+from casework.services.processes.shipped import register_actions
+from casework.storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

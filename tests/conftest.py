@@ -9,9 +9,9 @@ from sqlalchemy import text
 
 from casework import clock as clock_module
 from casework.bootstrap import bootstrap
-from casework.db import make_engine
+from casework.storage.db import make_engine
 from casework.models.base import Base
-from migrations.metadata import load_all_models
+from casework.install.schema import load_all_models
 
 PG_URL = os.environ.get("CASEWORK_TEST_DATABASE_URL")
 START = datetime(2026, 3, 2, 1, 0, tzinfo=clock_module.UTC)  # Mon 09:00 Asia/Shanghai

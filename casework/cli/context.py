@@ -17,7 +17,7 @@ class AppContext:
         return self._container
 
     def migrate(self) -> None:
-        from casework.schema import upgrade
+        from casework.install.schema import upgrade
 
         upgrade(self.container.engine)
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any, Union
 
 from casework.clock import SHANGHAI
-from casework.documents import kinds
+import casework.documents.kinds as kinds
 from casework.documents.formatting import to_decimal
 from casework.errors import InvalidInput
 

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from casework import audit, clock
-from casework.documents import contexts, kinds, numbering
+import casework.documents.contexts as contexts
+import casework.documents.kinds as kinds
+import casework.documents.numbering as numbering
 from casework.documents.formatting import format_number, number_key
 from casework.documents.render import LANGS, TEMPLATE_VERSION, render
 from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound
@@ -25,7 +27,7 @@ from casework.models.registry import Jurisdiction, Unit
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.files import FileStore
+    from casework.storage.files import FileStore
 
 
 class DocumentIntegrityError(CaseworkError):
@@ -107,12 +109,13 @@ def store(session: Session, files: FileStore, prepared: Prepared, data: bytes,
     """Put the rendered bytes in the file store and insert the row and audit event."""
     request = prepared.request
     digest = hashlib.sha256(data).hexdigest()
-    # The hash in the key: a rolled-back issue may leave a file whose number is reused.
+    # The file appears only if this transaction commits (staged until then): a rolled-back
+    # issue leaves nothing, and its number may be reused; the hash in the key keeps them apart.
     key = f"documents/{prepared.year}/{number_key(prepared.number)}-{digest[:12]}.pdf"
     try:
-        files.put(key, data)
+        files.put_on_commit(session, key, data)
     except FileExistsError:
-        # Left by a rolled-back issue of the same number; rendering is deterministic,
+        # Left by an issue from before files were staged; rendering is deterministic,
         # so identical bytes are that orphan and may be adopted. Anything else is not.
         if files.get(key) != data:
             raise DocumentIntegrityError(

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from casework import clock, rulebooks
 from casework.errors import InvalidInput, NotFound, RuleViolation
 from casework.models import Camera
-from casework.services.cases import open_case
+from casework.services.cases.cases import open_case
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 MAX_SPAN = timedelta(days=7)  # access is limited to what the work needs
 

@@ -28,7 +28,7 @@ from recorder.capture.segments import SegmentWriter
 from recorder.catalogue.disk import camera_lock
 
 if TYPE_CHECKING:
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

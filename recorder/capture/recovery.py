@@ -14,7 +14,7 @@ import av
 from sqlalchemy import select
 
 from casework import clock
-from casework.files import fsync_dir
+from casework.storage.files import fsync_dir
 from recorder.quality.alarms import raise_alarm
 from recorder.capture.sealing import seal_segment
 from recorder.constants import QUARANTINE_DIRNAME, SEGMENT_EXT, WRITING
@@ -22,7 +22,7 @@ from recorder.catalogue.models import Segment
 from recorder.catalogue.disk import camera_lock, sha256_file
 
 if TYPE_CHECKING:
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 EMPTY_SHA = hashlib.sha256(b"").hexdigest()

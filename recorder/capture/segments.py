@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Callable
 
 import av
 
-from casework.files import fsync_dir
+from casework.storage.files import fsync_dir
 
 from recorder.capture.sealing import open_segment, seal_segment
 from recorder.catalogue.disk import HashingFile
 
 if TYPE_CHECKING:
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from recorder.catalogue.models import ChainHead, LegalHold, Segment
 from recorder.catalogue.disk import sha256_file
 
 if TYPE_CHECKING:
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 
 @dataclass

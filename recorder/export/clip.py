@@ -16,15 +16,15 @@ from sqlalchemy import select
 from casework import audit, clock
 from casework.clock import as_utc
 from casework.errors import InvalidInput, NotFound, RuleViolation
-from casework.files import fsync_dir
+from casework.storage.files import fsync_dir
 from recorder.catalogue import chain
 from recorder.constants import LIVE_STATES, WRITING
 from recorder.catalogue.models import ChainHead, Export, Segment
 from recorder.catalogue.disk import sha256_file
 
 if TYPE_CHECKING:
-    from casework.files import FileStore
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.files import FileStore
+    from casework.storage.unit_of_work import UnitOfWork
 
 CLIP_FORMAT, CLIP_EXT = "mp4", ".mp4"
 MANIFEST_VERSION = 2  # 2: segments carry retain_until (in the chain link)

@@ -19,8 +19,8 @@ from recorder.constants import FROZEN, GAP, GAP_TOLERANCE_S, LIVE_STATES
 from recorder.catalogue.models import Finding, QualityCursor, ReferenceView, Segment
 
 if TYPE_CHECKING:
-    from casework.files import FileStore
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.files import FileStore
+    from casework.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 MIN_RUN_KEYFRAMES = 2  # a defect must persist across this many keyframes

@@ -13,7 +13,7 @@ from recorder.constants import HOLD_RELEASE_ROLES
 from recorder.catalogue.models import LegalHold
 
 if TYPE_CHECKING:
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 
 def place_hold(uow: UnitOfWork, camera_id: int, t0: datetime, t1: datetime, placed_by: str,

@@ -20,13 +20,13 @@ from sqlalchemy.exc import DBAPIError
 
 from casework import audit, clock
 from casework.clock import UTC, as_utc
-from casework.files import fsync_dir
+from casework.storage.files import fsync_dir
 from recorder.catalogue import chain
 from recorder.constants import DELETED, DELETING, LIVE_STATES, SWEEP_BATCH
 from recorder.catalogue.models import LIVE_PREDICATE, LegalHold, Segment
 
 if TYPE_CHECKING:
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

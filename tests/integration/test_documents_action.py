@@ -20,7 +20,7 @@ class Instance:
 
 def test_issue_document_action(container, ids):  # noqa: F811
     from casework.documents.actions import register_actions
-    from casework.engine.actions import ActionContext, check_parameters, run_action
+    from casework.engine.expressions.actions import ActionContext, check_parameters, run_action
 
     register_actions()
     check_parameters("issue_document", {"kind", "context"}, "Task_issue")

@@ -6,7 +6,6 @@ import builtins
 import pytest
 from sqlalchemy import func, select
 
-from casework.config import PROJECT_ROOT
 from casework.engine import (
     action,
     claim,
@@ -20,11 +19,12 @@ from casework.engine import (
     start,
     unclaim,
 )
+from casework.engine.budget import Limits
 from casework.errors import Conflict, InvalidInput, PermissionDenied
 from casework.models.audit import AuditEvent
 from casework.models.engine import ModelVersion, Timer, WorkItem
+from tests.helpers import TEST_BPMN, TEST_FORMS
 
-TEST_BPMN = PROJECT_ROOT / "bpmn" / "test"
 
 
 @action("test_record", inputs={"label": str}, outputs={"recorded": str})
@@ -36,7 +36,7 @@ def _record(ctx, label):
 def _deploy(uow, *keys):
     with uow:
         for key in keys:
-            deploy(uow.session, key, (TEST_BPMN / f"{key}.bpmn").read_bytes(), actor="tester")
+            deploy(uow.session, key, (TEST_BPMN / f"{key}.bpmn").read_bytes(), forms_dir=TEST_FORMS, actor="tester")
         uow.commit()
 
 
@@ -161,7 +161,9 @@ def test_message_delivered_to_instance(container, clock):
 def test_two_thousand_round_loop_finishes(container, clock):
     _deploy(container.uow(), "engine_loop")
     with container.uow() as uow:
-        inst = start(uow.session, "engine_loop", data={"n": 0, "rounds": 2000}, actor="c")
+        # 6,000 engine tasks in one step: this test is about depth, so no wall-time budget.
+        inst = start(uow.session, "engine_loop", data={"n": 0, "rounds": 2000}, actor="c",
+                     resources={"limits": Limits(seconds=600)})
         assert inst.status == "completed"
         assert inst.data == {"n": 2000, "rounds": 2000}
         assert len(inst.state) < 40_000
@@ -193,9 +195,9 @@ def test_running_instance_keeps_its_version(container, clock):
     with container.uow() as uow:
         s = uow.session
         old = start(s, "engine_basic", data={"rounds": 0}, actor="c", case_ref="OLD")
-        v2 = deploy(s, "engine_basic", v2_xml, actor="manager")
+        v2 = deploy(s, "engine_basic", v2_xml, forms_dir=TEST_FORMS, actor="manager")
         assert v2.version == 2
-        assert deploy(s, "engine_basic", v2_xml, actor="manager").id == v2.id  # identical: same version
+        assert deploy(s, "engine_basic", v2_xml, forms_dir=TEST_FORMS, actor="manager").id == v2.id  # identical: same version
         new = start(s, "engine_basic", data={"rounds": 0}, actor="c", case_ref="NEW")
         for ref in ("OLD", "NEW"):
             [item] = _items(s, case_ref=ref)
@@ -228,7 +230,7 @@ def test_no_eval_or_exec_runs(container, clock, monkeypatch):
 
 
 def test_migration_preview_and_apply(container, clock):
-    from casework.engine.migrate import migrate, preview_migration
+    from casework.engine.run.migrate import migrate, preview_migration
     from casework.errors import RuleViolation
 
     _deploy(container.uow(), "engine_basic")
@@ -243,8 +245,8 @@ def test_migration_preview_and_apply(container, clock):
         inst = start(s, "engine_basic", data={"rounds": 0}, actor="c", unit_id=3)
         [item] = _items(s)
         complete(s, item.id, {"facts": "f", "days": 2}, actor="c", roles={"clerk"})
-        deploy(s, "engine_basic", retitled, actor="m")
-        deploy(s, "engine_basic", without_respond, actor="m")
+        deploy(s, "engine_basic", retitled, forms_dir=TEST_FORMS, actor="m")
+        deploy(s, "engine_basic", without_respond, forms_dir=TEST_FORMS, actor="m")
         preview = preview_migration(s, inst.id, 2)
         assert preview.safe and "respond" in preview.changed and preview.from_version == 1
         unsafe = preview_migration(s, inst.id, 3)

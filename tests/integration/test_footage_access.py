@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from casework import clock as clock_module
 from casework.errors import PermissionDenied, RuleViolation
-from casework.services import registration
+from casework.services.units import registration
 from casework.services.actor import Actor
 from casework.services.footage_access import request_access
 from recorder.catalogue.models import Export, LegalHold

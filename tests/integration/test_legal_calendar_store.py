@@ -22,7 +22,7 @@ from casework.legal_calendar.store import (
     set_year,
 )
 from casework.models import AuditEvent, CalendarYear, HolidayDay
-from casework.seed import REFERENCE_STEPS
+from casework.install.seed import REFERENCE_STEPS
 
 D = date.fromisoformat
 # The State Council notice for 2027 is not out yet; this is a plausible test arrangement.

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from casework.engine.errors import ExpressionFailed, ExpressionRejected
-from casework.engine.evaluator import evaluate, parse_script, run_script
-import casework.engine.functions  # noqa: F401  (date helpers)
+from casework.engine.expressions.evaluator import evaluate, parse_script, run_script
+import casework.engine.expressions.functions  # noqa: F401  (date helpers)
 
 DATA = {"x": 3, "name": "abc", "items": [1, 2, 3], "d": {"k": 1, "_secret": 2},
         "approved": True, "deadline_at": "2026-03-05T01:00:00+00:00"}
