@@ -1,22 +1,22 @@
 """recorder: a tombstone's deletion link; guards vouch for retain_until and refuse REPLACE
 
 Revision ID: 10b1b96e1e53
-Revises: 1496789977c7
+Revises: 6de1366a69ce
 """
 from alembic import op
 import sqlalchemy as sa
 
-from recorder.catalogue.models import install_recorder_triggers
+from casework.install.schema import install_guards
 
 revision = '10b1b96e1e53'
-down_revision = '1496789977c7'
+down_revision = '6de1366a69ce'  # chained after engine_incidents (merged from main)
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     op.add_column('recorder_segment', sa.Column('deletion_link', sa.String(length=64), nullable=True))
-    install_recorder_triggers(op.get_bind())
+    install_guards(op.get_bind())  # the recorder's through `casework.guards`
 
 
 def downgrade() -> None:
