@@ -16,7 +16,7 @@ from recorder.catalogue.disk import footage_root, sha256_file
 from recorder.constants import TRUNCATED, WRITING
 from recorder.dev.cameras import Pusher, free_port, listen_url
 from recorder.dev.synthetic import Scene
-from tests.recorder_helpers import new_camera, segment_rows as rows, synthetic_clip, wait_for
+from tests.recorder_helpers import WAIT_S, new_camera, segment_rows as rows, synthetic_clip, wait_for
 
 RUN = "from casework.cli import main; main()"
 SEGMENT_S = 2
@@ -63,7 +63,7 @@ def test_sigkill_ten_times_keeps_what_reached_the_disk(container, tmp_path, data
         n = len(rows(container))
         wait_for(lambda: len(rows(container)) > n or writing_size() > 0, "footage after the kills")
         proc.send_signal(signal.SIGTERM)  # a clean stop seals the open segment
-        assert proc.wait(timeout=60) == 0
+        assert proc.wait(timeout=WAIT_S) == 0
     finally:
         pusher.stop()
         if proc is not None and proc.poll() is None:
