@@ -6,11 +6,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casework import clock as clock_module
+from casework.audit import ANCHOR_INFO
 from casework.config import Settings
 from casework.storage.db import make_engine, make_session_factory
 from casework.storage.files import FileStore
-from casework.legal_calendar import use_table
-from casework.legal_calendar.store import read_table
+from casework.integrity import AnchorOpener
+from casework.legal_calendar import LegalCalendar, use_calendar
+from casework.legal_calendar.active import SESSION_KEY
+from casework.legal_calendar.store import calendar_for
 from casework.services.processes.shipped import register_actions
 from casework.storage.unit_of_work import UnitOfWork
 
@@ -28,6 +31,7 @@ class Container:
     session_factory: sessionmaker[Session]
     files: FileStore
     clock: clock_module.Clock
+    calendar: LegalCalendar
     extras: dict = field(default_factory=dict)
 
     def uow(self) -> UnitOfWork:
@@ -48,13 +52,20 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
     if clock is not None:
         clock_module.install(clock)
     register_actions()  # diagrams reach code only through registered actions
+    session_factory = make_session_factory(engine)
+    # Every session appends to the audit chain with the deployment's key (never in the db),
+    # and carries the container's own holiday table, loaded on first use.
+    calendar = calendar_for(session_factory)
+    session_factory.configure(info={ANCHOR_INFO: AnchorOpener(settings.data_dir),
+                                    SESSION_KEY: calendar})
     container = Container(
         settings=settings,
         engine=engine,
-        session_factory=make_session_factory(engine),
+        session_factory=session_factory,
         files=FileStore(settings.data_dir / "files"),
         clock=clock_module.current(),
+        calendar=calendar,
     )
-    # Diagram expressions (deadline_iso) read the holiday table; load it on first use.
-    use_table(None, reload=lambda: read_table(container))
+    # Hand the calendar to the script engine (diagram expressions call deadline_iso).
+    use_calendar(calendar)
     return container

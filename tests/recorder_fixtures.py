@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from casework import clock as clock_module
 from casework.cli import main
 from recorder.dev.synthetic import Scene
+from tests.integration.operators import add_user, sign_in
 from tests.recorder_helpers import record_clip
 
 
@@ -30,9 +31,15 @@ def record(container, tmp_path):
 
 
 @pytest.fixture
-def recorder_cli(container, database_url, monkeypatch):
-    """`recorder_cli(*args)`: `casework recorder ARGS` in-process on the test database."""
+def recorder_cli(container, database_url, monkeypatch, tmp_path):
+    """`recorder_cli(*args)`: `casework recorder ARGS` in-process on the test database,
+    signed in as `officer.li` (inspector and admin)."""
     monkeypatch.setenv("CASEWORK_DATABASE_URL", database_url)
     monkeypatch.setenv("CASEWORK_DATA_DIR", str(container.settings.data_dir))
+    add_user(container, "officer.li", ["inspector", "admin"])
     runner = CliRunner()
-    return lambda *args: runner.invoke(main, ["recorder", *args], catch_exceptions=False)
+
+    def run(*args):
+        sign_in(container, monkeypatch, tmp_path, "officer.li")  # sessions expire: the clock travels
+        return runner.invoke(main, ["recorder", *args], catch_exceptions=False)
+    return run

@@ -20,8 +20,10 @@ import casework.cli.demo as demo
 import casework.cli.law.calendar as calendar
 import casework.cli.law.deadline as deadline
 import casework.cli.law.rulebook as rulebook
-from casework.cli.context import AppContext, pass_app
+import casework.cli.login as login
+from casework.cli.context import AppContext, ensure_chain_key, pass_app
 from casework.errors import CaseworkError
+from casework.storage.db import is_sqlite
 
 
 class CaseworkGroup(click.Group):
@@ -69,20 +71,35 @@ def main(ctx: click.Context) -> None:
 
 
 @main.command("init")
+@click.option("--admin-url", envvar="CASEWORK_ADMIN_DATABASE_URL", default=None,
+              help="PostgreSQL superuser URL: create the owner and application roles.")
+@click.option("--admin", "admin_user", default=None, metavar="USERNAME",
+              help="Create this first admin account (asks for its password).")
+@click.option("--password-stdin", is_flag=True, help="Read the admin's password from stdin.")
 @pass_app
-def init_command(app: AppContext) -> None:
-    """Create or migrate the database and seed rulebooks and holidays."""
+def init_command(app: AppContext, admin_url: str | None, admin_user: str | None,
+                 password_stdin: bool) -> None:
+    """Create the chain key, the database roles (PostgreSQL), migrate, seed, add accounts."""
     from casework.install.seed import seed_reference_data
 
+    path, created = ensure_chain_key(app.container)
+    click.echo(f"chain key: {path} ({'created, mode 600' if created else 'kept'}) "
+               "— keep it secret and backed up apart from the database")
+    if admin_url and not is_sqlite(app.container.engine):
+        app.provision_roles(admin_url, click.echo)
     container = app.container
     click.echo(f"database: {container.engine.url.render_as_string(hide_password=True)}")
     app.migrate()
+    if admin_url and not is_sqlite(container.engine):
+        app.finish_roles(admin_url)
     summary = seed_reference_data(container, progress=click.echo)
+    login.ensure_accounts(app, admin_user, password_stdin, click.echo)
     click.echo(f"ready: {summary}")
 
 
 # Each core module defines a click command or group named `command`, or several as `commands`.
-CORE_COMMAND_MODULES = (demo, deadline, calendar, rulebook, lifecycle, audit, models, documents, footage)
+CORE_COMMAND_MODULES = (demo, deadline, calendar, rulebook, lifecycle, audit, models, documents, footage,
+                        login)
 
 for _module in CORE_COMMAND_MODULES:
     for _command in getattr(_module, "commands", None) or (_module.command,):

@@ -1,7 +1,7 @@
 """Demo data: staff and unit users, and units in several jurisdictions at different stages."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from sqlalchemy import select
 
@@ -15,7 +15,13 @@ from casework.services.units.credit_code import make
 from casework.services.cases.violations import report_violation
 
 if TYPE_CHECKING:
-    from casework.bootstrap import Container
+    from casework.storage.unit_of_work import UnitOfWork
+
+
+class Container(Protocol):
+    """What the demo uses of a container (no import of the composition root)."""
+
+    def uow(self) -> UnitOfWork: ...
 
 DEMO_PASSWORD = "casework-demo"
 STAFF = (

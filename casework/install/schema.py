@@ -46,6 +46,7 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision` (idempotent)."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the schema to `revision` (idempotent); by default every branch's head, so
+    parallel revisions not yet chained at a merge still all apply."""
     command.upgrade(alembic_config(engine), revision)

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Callable
 
 from casework.install.demo import seed_demo_data
 from casework.documents.demo import seed_demo_documents
-from casework.legal_calendar.store import seed_holidays
+from casework.services.deadlines.admin import seed_holidays
 from casework.services.processes.shipped import seed_process_models
 from casework.services.rulebooks import seed_rulebooks
 

@@ -45,6 +45,8 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
+        # REPLACE's implicit delete then fires the BEFORE DELETE guards of evidence tables.
+        cur.execute("PRAGMA recursive_triggers=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA recursive_triggers=ON")  # REPLACE must fire the DELETE guards
         cur.close()

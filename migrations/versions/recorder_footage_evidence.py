@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from casework.install.schema import install_guards
 
 revision = '10b1b96e1e53'
-down_revision = '6de1366a69ce'  # chained after engine_incidents (merged from main)
+down_revision = '6de1366a69ce'
 branch_labels = None
 depends_on = None
 

@@ -31,9 +31,7 @@ PENDING = {
     "one-root": "calendar, house: legal_calendar/store.py, the seed steps and sweeps take the Container",
     "acyclic": "calendar: legal_calendar.store -> bootstrap -> services -> legal_calendar.store",
 }
-PENDING_FACES = {
-    "casework.engine": "engine: validation.py and scripting.py import `functions` through the engine's face",
-}
+PENDING_FACES: dict[str, str] = {}
 
 
 def _present(names):
@@ -121,14 +119,6 @@ def _face_imports() -> dict[str, list[str]]:
     return found
 
 
-@pytest.mark.parametrize("face", [
-    pytest.param("casework.engine", marks=pytest.mark.xfail(reason=PENDING_FACES["casework.engine"], strict=True)),
-    "others",
-])
-def test_modules_import_siblings_not_their_package_face(face):
-    found = _face_imports()
-    if face == "others":
-        found = {k: v for k, v in found.items() if k not in PENDING_FACES}
-        assert found == {}
-    else:
-        assert face not in found, found[face]
+def test_modules_import_siblings_not_their_package_face():
+    found = {k: v for k, v in _face_imports().items() if k not in PENDING_FACES}
+    assert found == {}

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from casework.cli.context import AppContext, pass_app
-from casework.cli.operator import as_option, resolve_actor
+from casework.cli.operator import current_actor
 from casework.services.cases.downloads import download_document
 
 
@@ -18,10 +18,9 @@ def command() -> None:
 @command.command("get")
 @click.argument("document_id", type=int)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@as_option
 @pass_app
-def get(app: AppContext, document_id: int, out: Path, as_user) -> None:
-    actor = resolve_actor(app.container, as_user)
+def get(app: AppContext, document_id: int, out: Path) -> None:
+    actor = current_actor(app.container)
     number, data = download_document(app.container.uow(), actor=actor, document_id=document_id)
     out.write_bytes(data)
     click.echo(f"{number}: {len(data)} bytes -> {out}")

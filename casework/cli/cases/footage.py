@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from casework.cli.context import AppContext, pass_app
-from casework.cli.operator import as_option, resolve_actor
+from casework.cli.operator import current_actor
 from casework.errors import InvalidInput
 from casework.services.footage_access import request_access
 
@@ -28,11 +28,10 @@ def command() -> None:
 @click.option("--purpose", required=True)
 @click.option("--destination", required=True)
 @click.option("--officer", "officers", multiple=True, required=True, help="NAME:BADGE (at least two)")
-@as_option
 @pass_app
-def request(app: AppContext, camera_id, t0, t1, purpose, destination, officers, as_user) -> None:
+def request(app: AppContext, camera_id, t0, t1, purpose, destination, officers) -> None:
     """Open an access case; a bureau head approves it in the task queue."""
-    actor = resolve_actor(app.container, as_user)
+    actor = current_actor(app.container)
     click.echo(request_access(app.container.uow(), actor=actor, camera_id=camera_id, t0=t0, t1=t1,
                               purpose=purpose, destination=destination,
                               officers=[_officer(o) for o in officers]))

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from casework import audit, clock, engine
-from casework.errors import NotFound, PermissionDenied
+from casework.errors import NotFound
 from casework.models import Case, Document, Unit, VideoSystem, Violation
 from casework.services import rules
+from casework.services import scope
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -64,12 +65,11 @@ def open_case(session: Session, *, kind: str, unit: Unit, actor: str, data: dict
 
 def get_case(session: Session, ref: str, actor: Actor | None = None) -> Case:
     """The case by reference; a unit user sees only its own cases (else 404, not 403)."""
+    if actor is not None:
+        return scope.case(session, actor, ref)
     case = session.execute(select(Case).where(Case.ref == ref)).scalar_one_or_none()
-    if case is None or (actor is not None and not actor.may_see(case.unit_id,
-                                                                case.jurisdiction_id)):
+    if case is None:
         raise NotFound(f"案件不存在 / no such case: {ref}")
-    if actor is not None and actor.unit_id is None and not actor.roles - {"unit"}:
-        raise PermissionDenied("无权查看 / not allowed")
     return case
 
 
@@ -77,11 +77,8 @@ def list_cases(uow: UnitOfWork, *, actor: Actor, status: str | None = None,
                overdue: bool = False, kind: str | None = None, limit: int = 100) -> list[dict]:
     """Cases visible to `actor`, newest first; `overdue`: open and past their due time."""
     with uow:
-        query = select(Case).order_by(Case.id.desc()).limit(limit)
-        if actor.unit_id is not None:
-            query = query.where(Case.unit_id == actor.unit_id)
-        elif actor.jurisdiction_id is not None:
-            query = query.where(Case.jurisdiction_id == actor.jurisdiction_id)
+        query = (select(Case).where(actor.where(Case.unit_id, Case.jurisdiction_id))
+                 .order_by(Case.id.desc()).limit(limit))
         if status:
             query = query.where(Case.status == status)
         if kind:
@@ -125,4 +122,7 @@ def case_summary(case: Case) -> dict:
         "status": case.status, "outcome": case.outcome, "unit_id": case.unit_id,
         "opened_at": clock.format_local(case.opened_at),
         "due_at": clock.format_deadline(case.due_at), "closed_at": clock.format_local(case.closed_at),
+        # 暂定: the deadline reaches a year whose holiday notice is not out yet
+        "deadline_provisional": bool(case.deadline_provisional and case.due_at),
+        "deadline_rule": (case.deadline_basis or {}).get("rule", ""),
     }

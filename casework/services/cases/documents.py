@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from casework import audit, clock, documents
 from casework.models import Case, Document, Unit, Violation
-from casework.services import rules
+from casework.legal_calendar import PARTY
+from casework.services import deadlines
+from casework.services import wording
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -67,8 +69,8 @@ def _violation(session: Session, case: Case) -> Violation:
 
 def _provisions(session: Session, violation: Violation) -> tuple[list, list]:
     rule = violation.rule
-    violated = [rules.provision(rule.get("obligation") or rule)]
-    applied = [rules.provision(rule.get("penalty") or rule)]
+    violated = [wording.provision(rule.get("obligation") or rule)]
+    applied = [wording.provision(rule.get("penalty") or rule)]
     return violated, applied
 
 
@@ -86,7 +88,7 @@ def _rectification_order(session, case, unit, data):
         "applied": applied,
         "requirements": REQUIREMENTS.get(violation.code, "依法改正违法行为"),
         "deadline": data["deadline_date"],
-        "consequence": rules.consequence_text(violation.rule),
+        "consequence": wording.consequence_text(violation.rule),
     }
 
 
@@ -130,7 +132,7 @@ def _warning_decision(session, case, unit, data):
 
 
 def _filing_basis(data: dict) -> list[dict]:
-    return [rules.provision({"source": data["source"], "article": data["article"],
+    return [wording.provision({"source": data["source"], "article": data["article"],
                              "quote": data["quote"]})]
 
 
@@ -154,19 +156,19 @@ def _filing_returned(session, case, unit, data):
 
 def _acceptance_failed(session, case, unit, data):
     steps = data.get("acceptance_steps") or []
-    basis = [rules.provision(s) for s in steps[:2]]
+    basis = [wording.provision(s) for s in steps[:2]]
     return {
         "system": _system(session, case, data), "inspected_on": clock.today_local(),
         "findings": [data.get("reasons") or "系统检测或验收不合格"], "basis": basis,
         "requirements": "对不合格项目进行整改后重新检测、申请验收",
-        "deadline": rules.deadline(session, clock.today_local(), "30d")["date"],
+        "deadline": deadlines.deadline(session, clock.today_local(), "30d", PARTY)["date"],
         "consequence": "验收不合格的系统不得投入使用；擅自投入使用的，公安机关将依法处理。",
     }
 
 
 def _evidence_request(session, case, unit, data):
     local = lambda iso: clock.to_local(clock.parse_iso(iso)).strftime("%Y-%m-%dT%H:%M")  # noqa: E731
-    basis = [rules.provision({"source": data[f"{k}_source"], "article": data[f"{k}_article"],
+    basis = [wording.provision({"source": data[f"{k}_source"], "article": data[f"{k}_article"],
                               "quote": data[f"{k}_quote"]})
              for k in ("access", "approval") if data.get(f"{k}_article")]
     return {

@@ -10,6 +10,7 @@ from casework import audit, clock
 from casework.errors import Conflict, InvalidInput
 from casework.models import Case, Unit, VideoSystem, Violation
 from casework.services import rules
+from casework.services import scope
 from casework.services.cases.cases import open_case
 
 if TYPE_CHECKING:
@@ -76,10 +77,10 @@ def report_violation(uow: UnitOfWork, *, actor: Actor, unit_id: int, code: str, 
     if not facts.strip():
         raise InvalidInput("请填写违法事实 / facts are required")
     with uow:
-        unit = uow.session.get(Unit, unit_id)
-        if unit is None:
-            raise InvalidInput(f"no such unit: {unit_id}")
-        system = uow.session.get(VideoSystem, system_id) if system_id else None
+        unit = scope.unit(uow.session, actor, unit_id)
+        system = scope.system(uow.session, actor, system_id) if system_id else None
+        if system is not None and system.unit_id != unit.id:
+            raise InvalidInput(f"系统 {system_id} 不属于该单位 / system {system_id} is not this unit's")
         case = open_violation(uow.session, unit=unit, system=system, code=code, facts=facts,
                               origin="clerk", act_key=act_key, actor=actor.name,
                               resources=uow.resources)

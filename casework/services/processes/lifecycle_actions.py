@@ -9,6 +9,8 @@ from casework import audit, clock
 from casework.engine import action
 from casework.errors import InvalidInput
 from casework.models import Case, Violation
+from casework.legal_calendar import PARTY
+from casework.services import deadlines
 from casework.services import rules
 
 SYSTEM_STATUSES = ("accepted", "failed_acceptance", "in_use", "dismantled")
@@ -28,9 +30,14 @@ def _case(ctx) -> Case:
     return ctx.session.execute(select(Case).where(Case.ref == ctx.instance.case_ref)).scalar_one()
 
 
-@action("set_deadline", inputs={"period": str}, outputs={"deadline_at": str, "deadline_date": str})
-def set_deadline(ctx, period: str) -> dict:
-    """Compute a legal deadline from today (Asia/Shanghai) and make it the case's due time."""
+@action("set_deadline", inputs={"period": str, "owed_by": str},
+        outputs={"deadline_at": str, "deadline_date": str}, optional={"owed_by"})
+def set_deadline(ctx, period: str, owed_by: str = PARTY) -> dict:
+    """Compute a legal deadline from today (Asia/Shanghai) and make it the case's due time.
+
+    `owed_by`: "party" (the unit's act: its latest possible date while the year's holiday
+    notice is not out) or "bureau" (the bureau's act: its earliest possible date).
+    """
     data = ctx.data
     # Correction periods (whole days) must lie within the rulebook's bounds.
     if re.fullmatch(r"\d+d", period) and "correction_days_min" in data:
@@ -38,11 +45,12 @@ def set_deadline(ctx, period: str) -> dict:
         low, high = data["correction_days_min"], data["correction_days_max"]
         if not low <= days <= high:
             raise InvalidInput(f"改正期限应在 {low}–{high} 日之间 / the period must be {low}-{high} days")
-    deadline = rules.deadline(ctx.session, clock.today_local(), period)
+    deadline = deadlines.deadline(ctx.session, clock.today_local(), period, owed_by)
     case = _case(ctx)
-    case.due_at = deadline["end_utc"]
+    deadlines.record_on_case(case, deadline)
     audit.record(ctx.session, ctx.actor, "case.deadline_set", f"case:{case.ref}",
-                 {"period": period, "deadline": deadline["date"], "rule": deadline["rule"]})
+                 {"period": period, "deadline": deadline["date"], "rule": deadline["rule"],
+                  "owed_by": owed_by, "provisional": deadline["provisional"]})
     return {"deadline_at": deadline["end_utc"].isoformat(), "deadline_date": deadline["date"]}
 
 

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from casework import clock
-from casework.errors import NotFound
-from casework.models import Case, Unit, VideoSystem
+from casework.errors import InvalidInput
+from casework.models import Case, Unit
+from casework.services import scope
 from casework.services.cases.cases import open_case
 
 if TYPE_CHECKING:
@@ -25,10 +26,10 @@ def start_inspection(uow: UnitOfWork, *, actor: Actor, unit_id: int,
     """Open an inspection case for a unit; returns its reference."""
     actor.require("inspector", "clerk", "bureau_head", "scheduler")
     with uow:
-        unit = uow.session.get(Unit, unit_id)
-        if unit is None:
-            raise NotFound(f"no such unit: {unit_id}")
-        system = uow.session.get(VideoSystem, system_id) if system_id else None
+        unit = scope.unit(uow.session, actor, unit_id)
+        system = scope.system(uow.session, actor, system_id) if system_id else None
+        if system is not None and system.unit_id != unit.id:
+            raise InvalidInput(f"系统 {system_id} 不属于该单位 / system {system_id} is not this unit's")
         due = clock.end_of_local_day_utc(clock.today_local() + timedelta(days=due_days))
         case = open_case(uow.session, kind="inspection", unit=unit, system=system,
                          actor=actor.name, resources=uow.resources,

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from casework import audit, clock
 from casework.errors import InvalidInput, NotFound, RuleViolation
 from casework.models import Camera, Jurisdiction, Unit, VideoSystem
+from casework.services import deadlines
 from casework.services import rules
+from casework.services import scope
 from casework.services.units import credit_code
 from casework.services.cases.cases import open_case
 from casework.services.cases.violations import open_violation
@@ -37,7 +39,7 @@ def register_unit(uow: UnitOfWork, *, actor: Actor, credit_code_value: str, name
     with uow:
         session = uow.session
         jur = session.execute(select(Jurisdiction).where(Jurisdiction.code == jurisdiction)).scalar_one_or_none()
-        if jur is None or actor.jurisdiction_id not in (None, jur.id):
+        if jur is None or not actor.may_see(None, jur.id):
             raise NotFound(f"辖区不存在 / no such jurisdiction: {jurisdiction}")
         on = clock.today_local()
         mandatory = rules.mandatory_site(jurisdiction, site_category, on)
@@ -182,7 +184,7 @@ def open_filing_case(session, unit: Unit, system: VideoSystem, filing_kind: str,
                      resources: dict, start: date | None = None):
     """Open a filing case with its window's deadline, or None where no window applies."""
     on = start or clock.today_local()
-    window = rules.filing_deadline(session, unit.jurisdiction.code, filing_kind, on,
+    window = deadlines.filing_deadline(session, unit.jurisdiction.code, filing_kind, on,
                                    government_funded=system.government_funded)
     if window is None:
         return None
@@ -193,7 +195,7 @@ def open_filing_case(session, unit: Unit, system: VideoSystem, filing_kind: str,
                            "window_rule": window["rule"], "article": window["article"],
                            "quote": window["quote"],
                            "source": window["source"], "correction_days": 15})
-    case.due_at = clock.as_utc(clock.parse_iso(window["deadline_at"]))
+    deadlines.record_on_case(case, window["found"])
     return case
 
 
@@ -209,14 +211,9 @@ def _open_acceptance(uow: UnitOfWork, unit: Unit, system: VideoSystem, actor: st
 
 def _system_for(uow: UnitOfWork, actor: Actor, system_id: int) -> tuple[VideoSystem, Unit]:
     """The system and its unit, if `actor` may see them (else 404)."""
-    system = uow.session.get(VideoSystem, system_id)
-    if system is None:
-        raise NotFound(f"no such system: {system_id}")
-    return system, _unit_for(uow, actor, system.unit_id)
+    system = scope.system(uow.session, actor, system_id)
+    return system, system.unit
 
 
 def _unit_for(uow: UnitOfWork, actor: Actor, unit_id: int) -> Unit:
-    unit = uow.session.get(Unit, unit_id)
-    if unit is None or not actor.may_see(unit.id, unit.jurisdiction_id):
-        raise NotFound(f"单位不存在 / no such unit: {unit_id}")
-    return unit
+    return scope.unit(uow.session, actor, unit_id)
