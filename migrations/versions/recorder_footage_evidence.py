@@ -6,7 +6,7 @@ Revises: 6de1366a69ce
 from alembic import op
 import sqlalchemy as sa
 
-from casework.install.schema import install_guards
+from recorder.catalogue.models import install_recorder_triggers
 
 revision = '10b1b96e1e53'
 down_revision = '6de1366a69ce'
@@ -16,7 +16,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column('recorder_segment', sa.Column('deletion_link', sa.String(length=64), nullable=True))
-    install_guards(op.get_bind())  # the recorder's through `casework.guards`
+    install_recorder_triggers(op.get_bind())
 
 
 def downgrade() -> None:
