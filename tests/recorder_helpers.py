@@ -71,19 +71,24 @@ def record_clip(container, folder: Path, name: str = "cam", seconds: float = 10,
     return cam
 
 
+# Statements that drop every trigger on the recorder's tables, as each engine lists them.
+_DROP_RECORDER_TRIGGERS = {
+    "sqlite": "SELECT 'DROP TRIGGER ' || name FROM sqlite_master "
+              "WHERE type = 'trigger' AND tbl_name LIKE 'recorder!_%' ESCAPE '!'",
+    "postgresql": "SELECT format('DROP TRIGGER %%I ON %%I', tgname, tgrelid::regclass) "
+                  "FROM pg_trigger WHERE NOT tgisinternal "
+                  "AND tgrelid::regclass::text LIKE 'recorder!_%%' ESCAPE '!'",
+}
+
+
 @contextmanager
 def recorder_guards_lifted(engine):
     """Play an attacker with DDL rights: drop the footage guards, restore them after."""
     with engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            names = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                                         "AND tbl_name LIKE 'recorder_%'").scalars().all()
-            for name in names:
-                conn.exec_driver_sql(f"DROP TRIGGER {name}")
-        else:
-            for name, table in (("recorder_segment_guard", "recorder_segment"),
-                                ("recorder_legal_hold_guard", "recorder_legal_hold")):
-                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        drops = conn.exec_driver_sql(_DROP_RECORDER_TRIGGERS[conn.dialect.name]).scalars().all()
+        assert drops, "no recorder guards to lift"
+        for statement in drops:
+            conn.exec_driver_sql(statement)
     try:
         yield
     finally:
