@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casework import clock as clock_module
-from casework.audit import ANCHOR_INFO
+from casework.audit import bind_anchor
 from casework.config import Settings
 from casework.storage.db import make_engine, make_session_factory
 from casework.storage.files import FileStore
@@ -50,13 +50,12 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
     if clock is not None:
         clock_module.install(clock)
     register_actions()  # diagrams reach code only through registered actions
-    session_factory = make_session_factory(engine)
     # Every session appends to the audit chain with the deployment's key (never in the db).
-    session_factory.configure(info={ANCHOR_INFO: AnchorOpener(settings.data_dir)})
+    bind_anchor(engine, AnchorOpener(settings.data_dir))
     container = Container(
         settings=settings,
         engine=engine,
-        session_factory=session_factory,
+        session_factory=make_session_factory(engine),
         files=FileStore(settings.data_dir / "files"),
         clock=clock_module.current(),
     )

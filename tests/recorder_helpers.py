@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from recorder.catalogue.guards import install_recorder_triggers
+from tests.integration.tamper import as_owner
 from recorder.catalogue.models import Segment
 from recorder.dev.cameras import make_camera, record_file
 from recorder.dev.synthetic import Scene, make_h264
@@ -74,7 +75,7 @@ def record_clip(container, folder: Path, name: str = "cam", seconds: float = 10,
 @contextmanager
 def recorder_guards_lifted(engine):
     """Play an attacker with DDL rights: drop the footage guards, restore them after."""
-    with engine.begin() as conn:
+    with as_owner(engine) as conn:  # on PostgreSQL the tests run as the app role
         if conn.dialect.name == "sqlite":
             names = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' "
                                          "AND tbl_name LIKE 'recorder_%'").scalars().all()
@@ -87,5 +88,5 @@ def recorder_guards_lifted(engine):
     try:
         yield
     finally:
-        with engine.begin() as conn:
+        with as_owner(engine) as conn:
             install_recorder_triggers(conn)

@@ -16,6 +16,7 @@ from recorder.constants import TRUNCATED, WRITING
 from recorder.catalogue.disk import footage_root, sha256_file
 from recorder.dev.synthetic import Scene, make_h264
 from recorder.dev.cameras import Pusher, free_port, listen_url, make_camera
+from tests.integration.operators import add_user
 from tests.recorder_helpers import segment_rows as rows, wait_for
 
 RUN = "from casework.cli import main; main()"
@@ -29,8 +30,10 @@ def test_sigkill_ten_times_loses_at_most_a_second_each(container, tmp_path, data
         make_camera(uow.session, "RTSP", listen_url(port))
         uow.commit()
     root = footage_root(container)
+    add_user(container, "system.jobs", ["scheduler"], system=True)  # recording is a job
     env = dict(os.environ, CASEWORK_DATABASE_URL=database_url,
-               CASEWORK_DATA_DIR=str(container.settings.data_dir))
+               CASEWORK_DATA_DIR=str(container.settings.data_dir),
+               CASEWORK_SYSTEM_ACCOUNT="system.jobs")
     cmd = [sys.executable, "-c", RUN, "recorder", "run", "--segment-seconds", "2",
            "--check-every", "3600"]
     real = clock_module.Clock()
