@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 from casework import clock as clock_module
-from casework.audit import ANCHOR_INFO
+from casework.audit import bind_anchor
 from casework.config import Settings
 from casework.engine.expressions.actions import DECLARED, Actions
 from casework.engine.expressions.functions import make_functions
@@ -59,9 +59,9 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
     session_factory = make_session_factory(engine)
     # Every session appends to the audit chain with the deployment's key (never in the db),
     # and carries the container's own holiday table, loaded on first use.
+    bind_anchor(engine, AnchorOpener(settings.data_dir))
     calendar = calendar_for(session_factory)
-    session_factory.configure(info={ANCHOR_INFO: AnchorOpener(settings.data_dir),
-                                    SESSION_KEY: calendar})
+    session_factory.configure(info={SESSION_KEY: calendar})
     container = Container(
         settings=settings,
         engine=engine,

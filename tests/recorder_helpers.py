@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from recorder.catalogue.guards import install_recorder_triggers
+from tests.integration.tamper import as_owner
 from recorder.catalogue.models import Segment
 from recorder.dev.cameras import make_camera, record_file
 from recorder.dev.synthetic import Scene, make_h264
@@ -84,7 +85,7 @@ _DROP_RECORDER_TRIGGERS = {
 @contextmanager
 def recorder_guards_lifted(engine):
     """Play an attacker with DDL rights: drop the footage guards, restore them after."""
-    with engine.begin() as conn:
+    with as_owner(engine) as conn:  # on PostgreSQL the tests run as the app role
         drops = conn.exec_driver_sql(_DROP_RECORDER_TRIGGERS[conn.dialect.name]).scalars().all()
         assert drops, "no recorder guards to lift"
         for statement in drops:
@@ -92,5 +93,5 @@ def recorder_guards_lifted(engine):
     try:
         yield
     finally:
-        with engine.begin() as conn:
+        with as_owner(engine) as conn:
             install_recorder_triggers(conn)

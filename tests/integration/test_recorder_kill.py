@@ -17,6 +17,7 @@ from recorder.constants import TRUNCATED, WRITING
 from recorder.dev.cameras import Pusher, free_port, listen_url
 from recorder.dev.synthetic import Scene
 from tests.recorder_helpers import WAIT_S, new_camera, segment_rows as rows, synthetic_clip, wait_for
+from tests.integration.operators import add_user
 
 RUN = "from casework.cli import main; main()"
 SEGMENT_S = 2
@@ -29,8 +30,10 @@ def test_sigkill_ten_times_keeps_what_reached_the_disk(container, tmp_path, data
     port = free_port()
     new_camera(container, "RTSP", url=listen_url(port))
     root = footage_root(container)
+    add_user(container, "system.jobs", ["scheduler"], system=True)  # recording is a job
     env = dict(os.environ, CASEWORK_DATABASE_URL=database_url,
-               CASEWORK_DATA_DIR=str(container.settings.data_dir))
+               CASEWORK_DATA_DIR=str(container.settings.data_dir),
+               CASEWORK_SYSTEM_ACCOUNT="system.jobs")
     cmd = [sys.executable, "-c", RUN, "recorder", "run", "--segment-seconds", str(SEGMENT_S),
            "--check-every", "3600"]
     rng = random.Random(10)
