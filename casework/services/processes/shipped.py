@@ -17,9 +17,7 @@ def register_actions() -> None:
     entry-point group, so the core never imports them.
     """
     import casework.services.processes.lifecycle_actions  # noqa: F401
-    from casework.documents.actions import register_actions as register_document_actions
 
-    register_document_actions()
     for entry in entry_points(group="casework.actions"):
         entry.load()
 
