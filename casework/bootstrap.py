@@ -38,6 +38,17 @@ class Container:
 def bootstrap(settings: Settings | None = None, *, database_url: str | None = None,
               data_dir: str | Path | None = None,
               clock: clock_module.Clock | None = None) -> Container:
+    """Build a container on the process clock.
+
+    Code reads time through `casework.clock`, so a process runs on one clock, which its
+    entry point chooses (`casework.clock.install`, e.g. a test's TravelClock) before it
+    bootstraps. `bootstrap` never changes it: a `clock` that is not the installed one is
+    refused rather than silently re-pointing every other container's time.
+    """
+    process_clock = clock_module.current()
+    if clock is not None and clock is not process_clock:
+        raise ValueError("bootstrap(clock=...) is not the process clock: install it first "
+                         "with casework.clock.install(clock) at the entry point")
     settings = settings or Settings.from_env()
     if data_dir is not None:
         settings = replace(settings, data_dir=Path(data_dir))
@@ -45,15 +56,13 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
         settings = replace(settings, database_url=database_url)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
-    if clock is not None:
-        clock_module.install(clock)
     register_actions()  # diagrams reach code only through registered actions
     container = Container(
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
         files=FileStore(settings.data_dir / "files"),
-        clock=clock_module.current(),
+        clock=process_clock,
     )
     # Diagram expressions (deadline_iso) read the holiday table; load it on first use.
     use_table(None, reload=lambda: read_table(container))
