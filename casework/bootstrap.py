@@ -1,38 +1,20 @@
-"""The composition root: the one place that picks database, file store and clock."""
+"""The composition root: the one place that picks database, file store and clock.
+
+Only the entry points (CLI, web, flows, tests, benches) import it.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from casework import clock as clock_module
 from casework.config import Settings
+from casework.container import Container
 from casework.storage.db import make_engine, make_session_factory
 from casework.storage.files import FileStore
 from casework.legal_calendar import use_table
 from casework.legal_calendar.store import read_table
 from casework.services.processes.shipped import register_actions
-from casework.storage.unit_of_work import UnitOfWork
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-    from sqlalchemy.orm import Session, sessionmaker
-
-
-@dataclass
-class Container:
-    """Everything a door (web, CLI, flow) needs to call services."""
-
-    settings: Settings
-    engine: Engine
-    session_factory: sessionmaker[Session]
-    files: FileStore
-    clock: clock_module.Clock
-    extras: dict = field(default_factory=dict)
-
-    def uow(self) -> UnitOfWork:
-        # Actions of outer packages (the recorder's export) get the container itself.
-        return UnitOfWork(self.session_factory, self.files, {"container": self})
 
 
 def bootstrap(settings: Settings | None = None, *, database_url: str | None = None,

@@ -15,7 +15,7 @@ from casework.services.units.credit_code import make
 from casework.services.cases.violations import report_violation
 
 if TYPE_CHECKING:
-    from casework.bootstrap import Container
+    from casework.container import Container
 
 DEMO_PASSWORD = "casework-demo"
 STAFF = (

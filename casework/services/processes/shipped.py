@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Callable
 from casework import engine
 
 if TYPE_CHECKING:
-    from casework.bootstrap import Container
+    from casework.container import Container
 
 
 def register_actions() -> None:
