@@ -21,6 +21,7 @@ import casework.cli.law.calendar as calendar
 import casework.cli.law.deadline as deadline
 import casework.cli.law.rulebook as rulebook
 from casework.cli.context import AppContext, pass_app
+from casework.install.seed import seed_reference_data
 from casework.errors import CaseworkError
 
 
@@ -72,8 +73,6 @@ def main(ctx: click.Context) -> None:
 @pass_app
 def init_command(app: AppContext) -> None:
     """Create or migrate the database and seed rulebooks and holidays."""
-    from casework.install.seed import seed_reference_data
-
     container = app.container
     click.echo(f"database: {container.engine.url.render_as_string(hide_password=True)}")
     app.migrate()

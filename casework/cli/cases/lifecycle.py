@@ -5,12 +5,13 @@ import json
 
 import click
 
+from casework import clock
 from casework.cli.context import AppContext, pass_app
 from casework.cli.operator import as_option, resolve_actor
 from casework.errors import InvalidInput
-from casework.services.cases import cases
+from casework.services.cases import cases, violations
 from casework.services.processes import sweeps, tasks
-from casework.services.units import registration
+from casework.services.units import inspections, registration
 
 
 @click.group("unit")
@@ -104,11 +105,9 @@ def violation() -> None:
 @as_option
 @pass_app
 def report_violation(app: AppContext, unit_id, code, facts, act_key, as_user) -> None:
-    from casework.services.cases.violations import report_violation as report
-
     actor = resolve_actor(app.container, as_user)
-    click.echo(report(app.container.uow(), actor=actor, unit_id=unit_id, code=code,
-                      facts=facts, act_key=act_key))
+    click.echo(violations.report_violation(app.container.uow(), actor=actor, unit_id=unit_id,
+                                           code=code, facts=facts, act_key=act_key))
 
 
 @click.group("inspection")
@@ -121,10 +120,8 @@ def inspection() -> None:
 @as_option
 @pass_app
 def start_inspection(app: AppContext, unit_id, as_user) -> None:
-    from casework.services.units.inspections import start_inspection as start
-
     actor = resolve_actor(app.container, as_user)
-    click.echo(start(app.container.uow(), actor=actor, unit_id=unit_id))
+    click.echo(inspections.start_inspection(app.container.uow(), actor=actor, unit_id=unit_id))
 
 
 @inspection.command("due")
@@ -133,10 +130,7 @@ def start_inspection(app: AppContext, unit_id, as_user) -> None:
 @pass_app
 def due_inspections(app: AppContext, interval_days, random_share) -> None:
     """Units the cycle policy selects today (not inspected within the interval, plus 双随机)."""
-    from casework import clock
-    from casework.services.units.inspections import select_due_units
-
-    for unit_id in select_due_units(app.container.uow(), on=clock.today_local(),
+    for unit_id in inspections.select_due_units(app.container.uow(), on=clock.today_local(),
                                     interval_days=interval_days, random_share=random_share):
         click.echo(unit_id)
 

@@ -10,6 +10,9 @@ from casework.engine import action
 from casework.errors import InvalidInput
 from casework.models import Case, Violation
 from casework.services import rules
+from casework.services.cases.documents import issue_for_case
+from casework.services.cases.violations import open_violation
+from casework.services.units.registration import open_filing_case
 
 SYSTEM_STATUSES = ("accepted", "failed_acceptance", "in_use", "dismantled")
 INSPECTION_ITEMS = {  # checklist item -> violation code when it fails
@@ -50,8 +53,6 @@ def set_deadline(ctx, period: str) -> dict:
         outputs={"document_id": int, "document_number": str})
 def issue_case_document(ctx, kind: str) -> dict:
     """Render, store and serve the case's document of `kind` (in the unit's portal)."""
-    from casework.services.cases.documents import issue_for_case
-
     document = issue_for_case(ctx.session, ctx.resources["files"], _case(ctx), kind,
                               ctx.data, ctx.actor)
     return {"document_id": document.id, "document_number": document.number}
@@ -96,8 +97,6 @@ def set_system_status(ctx, status: str) -> dict:
 @action("open_filing", inputs={"filing_kind": str}, outputs={"filing_case_ref": str})
 def open_filing(ctx, filing_kind: str) -> dict:
     """After acceptance: open the filing whose window runs from acceptance (else wait for use)."""
-    from casework.services.units.registration import open_filing_case
-
     case = _case(ctx)
     unit = case.unit
     system = case.system
@@ -112,8 +111,6 @@ def open_filing(ctx, filing_kind: str) -> dict:
 @action("open_violation", inputs={"code": str}, outputs={"violation_case_ref": str})
 def open_violation_action(ctx, code: str) -> dict:
     """A missed window: open the violation for this case's act."""
-    from casework.services.cases.violations import open_violation
-
     case = _case(ctx)
     unit = case.unit
     system = case.system
@@ -131,8 +128,6 @@ def open_inspection_violations(ctx) -> dict:
 
     A failed item whose act no applicable text sanctions is listed, not dropped.
     """
-    from casework.services.cases.violations import open_violation
-
     case = _case(ctx)
     unit = case.unit
     system = case.system
