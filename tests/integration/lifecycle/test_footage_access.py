@@ -15,7 +15,7 @@ from casework.services.footage_access import request_access
 from recorder.models import Export, LegalHold
 from recorder.synthetic import Scene, make_h264
 from recorder.testing import record_file
-from tests.integration.lifecycle_driver import Driver
+from tests.integration.lifecycle.lifecycle_driver import Driver
 
 OFFICER = Actor("officer.li", frozenset({"inspector"}))
 HEAD = Actor("head.zhao", frozenset({"bureau_head"}))

@@ -9,7 +9,7 @@ from casework import clock as clock_module
 from casework.errors import Conflict, InvalidInput, RuleViolation
 from casework.rulebooks.model import RulebookExpired
 from casework.services.units import inspections, registration
-from tests.integration.lifecycle_driver import CLERK, INSPECTOR, LEGAL, Driver
+from tests.integration.lifecycle.lifecycle_driver import CLERK, INSPECTOR, LEGAL, Driver
 
 JURISDICTIONS = ["anyang", "taiyuan", "inner_mongolia", "changzhou"]
 
