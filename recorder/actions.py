@@ -46,7 +46,7 @@ def place_hold_action(ctx, camera_id: int, t0: str, t1: str, reason: str,
 def export_action(ctx, camera_id: int, t0: str, t1: str, access_request_ref: str,
                   requested_by: str, purpose: str, destination: str) -> dict:
     """Export a clip for an approved access request; the approver is the acting user."""
-    from recorder.export.clip import clip  # PyAV: only when exporting
+    from recorder.export import clip  # PyAV: only when exporting
 
     container = ctx.resources["container"]
     root = Path(ctx.resources.get("recorder_root") or footage_root(container))
