@@ -142,6 +142,8 @@ def test_english_pages_for_the_screenshots(new_page, facts):
     shot(page, "sign-in", "zh")
     page = new_page("clerk", "en")
     assert "Tasks" in page.inner_text("h1")
+    page.goto("/tasks?view=all")
+    page.wait_for_selector("#queue-rows tr[id^=task-]")
     shot(page, "queue", "en")
     page.goto(f"/tasks/{facts['unit_a_task']}")
     shot(page, "task-form", "en")
