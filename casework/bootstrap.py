@@ -15,7 +15,7 @@ from casework.engine.expressions.actions import DECLARED
 from casework.engine.expressions.functions import make_functions
 from casework.integrity import AnchorOpener
 from casework.legal_calendar.active import SESSION_KEY
-from casework.legal_calendar.store import calendar_for
+from casework.storage.holidays import calendar_for
 from casework.services.processes.shipped import register_actions
 from casework.storage.db import make_engine, make_session_factory
 from casework.storage.files import FileStore

@@ -10,7 +10,7 @@ from datetime import date
 from casework import clock
 from casework.documents.formatting import to_decimal
 from casework.documents.contexts.legal_checks import max_surcharge
-from casework.legal_calendar.store import calendar_of
+from casework.storage.holidays import calendar_of
 from casework.documents.batch import issue_batch
 from casework.documents.kinds import KINDS
 from casework.documents.samples import kind_context

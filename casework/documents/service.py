@@ -17,7 +17,7 @@ from casework import audit, clock
 import casework.documents.contexts as contexts
 import casework.documents.kinds as kinds
 import casework.documents.numbering as numbering
-from casework.legal_calendar.store import calendar_of
+from casework.storage.holidays import calendar_of
 from casework.documents.formatting import format_number, number_key
 from casework.documents.render import LANGS, TEMPLATE_VERSION, render
 from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound

@@ -29,7 +29,7 @@ class CalendarYearMissing(CaseworkError):
             f"或升级 chinesecalendar 后运行 `casework init`。"
             f" / No holiday data for {year}: deadlines there are refused rather than guessed. "
             f"Add the year from the State Council's holiday notice with "
-            f"`casework calendar set-year {year} ...` (service: legal_calendar.store.set_year), "
+            f"`casework calendar set-year {year} ...` (service: storage.holidays.set_year), "
             f"or upgrade chinesecalendar and run `casework init`."
         )
 

@@ -20,7 +20,7 @@ from recorder.catalogue.disk import footage_root
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.bootstrap import Container
+    from casework.container import Container
 
 ACTOR = "scheduler"
 

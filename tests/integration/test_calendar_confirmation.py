@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from casework import clock as clock_module
 from casework.cli import main
 from casework.install.demo import seed_demo_data
-from casework.legal_calendar.store import set_year
+from casework.storage.holidays import set_year
 from casework.models import AuditEvent, CalendarYear, Case, Document, HolidayDay
 from casework.models.engine import Timer, WorkItem
 from casework.install.seed import seed_reference_data

@@ -11,7 +11,7 @@ from casework.cli.context import AppContext, pass_app
 from casework.errors import InvalidInput
 from casework.legal_calendar import HolidayTable, is_default_working_day, parse_start
 from casework.legal_calendar.provisional import REST, UNCERTAIN
-from casework.legal_calendar.store import read_table
+from casework.storage.holidays import read_table
 from casework.models.registry import CalendarYear
 from casework.services.deadlines.admin import report_lines, set_notice_year
 from casework.services.deadlines.confirm import calendar_health

@@ -6,7 +6,7 @@ import click
 from casework import clock
 from casework.cli.context import AppContext, pass_app
 from casework.legal_calendar import OWED_BY, PARTY, LegalPeriod, parse_start
-from casework.legal_calendar.store import require_schema
+from casework.storage.holidays import require_schema
 
 
 @click.command("deadline")

@@ -5,8 +5,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Callable, Protocol
 
-from casework.legal_calendar.store import SEED_ACTOR, require_schema, set_year
-from casework.legal_calendar.store import seed_holidays as store_seed_holidays
+from casework.storage.holidays import SEED_ACTOR, require_schema, set_year
+from casework.storage.holidays import seed_holidays as store_seed_holidays
 from casework.services.deadlines.confirm import Moved, confirm_provisional
 
 if TYPE_CHECKING:

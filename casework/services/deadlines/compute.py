@@ -5,7 +5,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from casework.legal_calendar import PARTY
-from casework.legal_calendar.store import calendar_of
+from casework.storage.holidays import calendar_of
 from casework.services import rules
 
 if TYPE_CHECKING:

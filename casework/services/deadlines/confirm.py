@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from casework import audit, clock
 from casework.legal_calendar import PARTY, LegalCalendar
-from casework.legal_calendar.store import calendar_of, load_table
+from casework.storage.holidays import calendar_of, load_table
 from casework.models import Case, Document
 from casework.services.deadlines.steps import revise_instance_deadline
 

@@ -10,7 +10,7 @@ from casework import audit
 from casework.errors import InvalidInput
 from casework.legal_calendar import CalendarYearMissing, HolidayTable, add_period, deadline_iso
 from casework.legal_calendar.package import package_years
-from casework.legal_calendar.store import load_table, set_year
+from casework.storage.holidays import load_table, set_year
 from casework.services.deadlines.admin import seed_holidays
 from casework.models import AuditEvent, CalendarYear, HolidayDay
 from casework.install.seed import REFERENCE_STEPS
@@ -151,7 +151,7 @@ def test_container_calendar_sees_a_year_added_and_expressions_use_it(seeded):
 def test_a_second_bootstrap_does_not_repoint_the_first_containers_calendar(seeded, tmp_path):
     from casework.bootstrap import bootstrap
     from casework.storage.db import make_engine
-    from casework.legal_calendar.store import calendar_of
+    from casework.storage.holidays import calendar_of
     from casework.models.base import Base
 
     with seeded.uow() as uow:
