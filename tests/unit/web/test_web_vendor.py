@@ -9,7 +9,7 @@ from flask import Flask, render_template_string
 
 from web import vendor
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

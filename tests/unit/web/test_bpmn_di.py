@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
+BPMN_DIR = Path(__file__).resolve().parents[3] / "bpmn"
 SHIPPED = sorted(BPMN_DIR.glob("*.bpmn"))
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",

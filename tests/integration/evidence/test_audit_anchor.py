@@ -12,7 +12,7 @@ from casework.documents import DocumentIntegrityError, download
 from casework.models import AuditEvent, AuditHead, Document
 from casework.models.guards import drop_core_guards, install_core_guards
 from tests.integration.tamper import as_owner, guards_lifted
-from tests.integration.test_documents_issue import ids, issue_one  # noqa: F401
+from tests.helpers import issue_one
 
 
 def rehash_from(session, first_seq: int) -> None:
@@ -38,7 +38,7 @@ def record_n(container, n: int) -> None:
             uow.commit()
 
 
-def test_pdf_row_and_event_replaced_and_rehashed_are_detected(container, ids):  # noqa: F811
+def test_pdf_row_and_event_replaced_and_rehashed_are_detected(container, ids):
     record_n(container, 2)
     doc = issue_one(container, ids)
     record_n(container, 2)
@@ -95,7 +95,7 @@ def test_a_lost_key_is_not_silently_replaced(container, tmp_path):
         opener()
 
 
-def test_document_id_rewrite_is_refused(container, ids):  # noqa: F811
+def test_document_id_rewrite_is_refused(container, ids):
     doc = issue_one(container, ids)
     with pytest.raises(Exception, match="cannot be changed"):
         with container.uow() as uow:
@@ -104,7 +104,7 @@ def test_document_id_rewrite_is_refused(container, ids):  # noqa: F811
 
 
 @pytest.mark.sqlite_only
-def test_insert_or_replace_is_refused_on_evidence(container, ids):  # noqa: F811
+def test_insert_or_replace_is_refused_on_evidence(container, ids):
     doc = issue_one(container, ids)
     with pytest.raises(Exception, match="append-only"):
         with container.uow() as uow:
@@ -122,7 +122,7 @@ def test_insert_or_replace_is_refused_on_evidence(container, ids):  # noqa: F811
 
 
 @pytest.mark.postgres_only
-def test_upsert_is_refused_on_evidence(container, ids):  # noqa: F811
+def test_upsert_is_refused_on_evidence(container, ids):
     issue_one(container, ids)
     with pytest.raises(Exception, match="append-only"):
         with container.uow() as uow:
