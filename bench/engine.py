@@ -43,11 +43,13 @@ from casework.engine.model.serializer import dump_state, load_workflow
 from casework.engine.run.timers import due_batch
 from casework.models.base import Base
 from casework.models.engine import ProcessInstance, Timer
-from migrations.metadata import load_all_models
+from casework.install.schema import load_all_models
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=clock.UTC)
-LOOP = PROJECT_ROOT / "bpmn" / "test" / "engine_user_loop.bpmn"
-TIMER = PROJECT_ROOT / "bpmn" / "test" / "engine_timer.bpmn"
+TEST_DATA = PROJECT_ROOT / "tests" / "data"  # the engine's test diagrams and their forms
+TEST_FORMS = TEST_DATA / "forms"
+LOOP = TEST_DATA / "bpmn" / "engine_user_loop.bpmn"
+TIMER = TEST_DATA / "bpmn" / "engine_timer.bpmn"
 
 
 def make_app(url: str, data_dir: Path):
@@ -56,8 +58,8 @@ def make_app(url: str, data_dir: Path):
     Base.metadata.drop_all(app.engine)
     Base.metadata.create_all(app.engine)
     with app.uow() as uow:
-        deploy(uow.session, "engine_user_loop", LOOP.read_bytes(), actor="bench")
-        deploy(uow.session, "engine_timer", TIMER.read_bytes(), actor="bench")
+        deploy(uow.session, "engine_user_loop", LOOP.read_bytes(), forms_dir=TEST_FORMS, actor="bench")
+        deploy(uow.session, "engine_timer", TIMER.read_bytes(), forms_dir=TEST_FORMS, actor="bench")
         uow.commit()
     return app
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from casework.files import fsync_dir
+from casework.storage.files import fsync_dir
 
 BASE = datetime(2020, 1, 1, tzinfo=timezone.utc)
 SEGMENT_S = 60.0  # the production default (DESIGN §7)
@@ -54,7 +54,7 @@ def make_clip(path: Path, seconds: int, width: int = 1280, height: int = 720, fp
 def container_for(tmp: Path, url: str | None = None):
     from casework.bootstrap import bootstrap
     from casework.models.base import Base
-    from migrations.metadata import load_all_models
+    from casework.install.schema import load_all_models
 
     load_all_models()
     c = bootstrap(database_url=url or f"sqlite:///{tmp / 'bench.db'}", data_dir=tmp / "data")
@@ -63,7 +63,7 @@ def container_for(tmp: Path, url: str | None = None):
 
 
 def camera(c, n: int = 1) -> list[int]:
-    from recorder.testing import make_camera
+    from recorder.dev.cameras import make_camera
 
     with c.uow() as uow:
         ids = [make_camera(uow.session, f"bench-{i}", jurisdiction_code="national") for i in range(n)]
@@ -72,7 +72,7 @@ def camera(c, n: int = 1) -> list[int]:
 
 
 def bench_remux(tmp: Path, clip: Path, repeats: int) -> float:
-    from recorder.testing import record_file
+    from recorder.dev.cameras import record_file
 
     ours, theirs, synced = [], [], []
     for r in range(repeats):
@@ -100,9 +100,9 @@ def bench_remux(tmp: Path, clip: Path, repeats: int) -> float:
 
 
 def bench_ingest(tmp: Path, clip: Path, seconds: float) -> float:
-    from recorder.ingest import CameraRecorder
-    from recorder.store import footage_root
-    from recorder.testing import Pusher, free_port, listen_url
+    from recorder.capture.ingest import CameraRecorder
+    from recorder.catalogue.disk import footage_root
+    from recorder.dev.cameras import Pusher, free_port, listen_url
 
     c = container_for(tmp / "ingest")
     [cam] = camera(c)
@@ -158,7 +158,7 @@ def fill_catalogue(c, cameras: int, rows: int) -> None:
 
 def bench_select(tmp: Path, rows: int, url: str | None) -> tuple[float, float]:
     from casework.clock import UTC
-    from recorder.retention import active_holds, judge_batch, naive_utc, select_due
+    from recorder.retention.sweeper import active_holds, judge_batch, naive_utc, select_due
 
     c = container_for(tmp / "select", url)
     cameras = 500
@@ -185,8 +185,8 @@ def bench_select(tmp: Path, rows: int, url: str | None) -> tuple[float, float]:
 
 def bench_deletes(tmp: Path, n: int) -> float:
     from casework import clock
-    from recorder import retention
-    from recorder.store import footage_root
+    from recorder.retention import sweeper
+    from recorder.catalogue.disk import footage_root
 
     c = container_for(tmp / "deletes")
     camera(c, 10)
@@ -201,7 +201,7 @@ def bench_deletes(tmp: Path, n: int) -> float:
         p.write_bytes(blob)
     clock.install(clock.Clock())
     t = time.perf_counter()
-    report = retention.sweep(c.uow(), root, batch=500)
+    report = sweeper.sweep(c.uow(), root, batch=500)
     elapsed = time.perf_counter() - t
     assert report.deleted == n, report.line()
     return n / elapsed

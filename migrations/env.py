@@ -1,12 +1,11 @@
-"""Alembic environment: all models of casework and recorder share one metadata."""
+"""Alembic environment: every installed package's models share one metadata (`casework.models` entry points)."""
 from __future__ import annotations
 
 from alembic import context
 
-import casework.models  # noqa: F401
-from casework.db import make_engine
+from casework.install.schema import load_all_models
 from casework.models.base import Base
-from migrations.metadata import load_all_models
+from casework.storage.db import make_engine
 
 load_all_models()
 config = context.config

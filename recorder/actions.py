@@ -39,7 +39,7 @@ def _moment(value: str) -> datetime:
 def place_hold_action(ctx, camera_id: int, t0: str, t1: str, reason: str,
                       case_ref: str | None = None, access_request_ref: str | None = None) -> dict:
     """Hold a camera's footage for a case or access request in the step's transaction."""
-    from recorder import holds
+    from recorder.retention import holds
 
     hold_id = holds.place_hold(SessionUnit(ctx.session), camera_id, _moment(t0), _moment(t1),
                                ctx.actor, reason, case_ref=case_ref,
@@ -50,12 +50,12 @@ def place_hold_action(ctx, camera_id: int, t0: str, t1: str, reason: str,
 def export_action(ctx, camera_id: int, t0: str, t1: str, access_request_ref: str,
                   requested_by: str, purpose: str, destination: str) -> dict:
     """Export a clip for an approved access request; the approver is the acting user."""
-    from recorder import export
-    from recorder.store import footage_root
+    from recorder.export import clip
+    from recorder.catalogue.disk import footage_root
 
     container = ctx.resources["container"]
     root = Path(ctx.resources.get("recorder_root") or footage_root(container))
-    out = export.export_clip(SessionUnit(ctx.session), container.files, root, camera_id,
+    out = clip.export_clip(SessionUnit(ctx.session), container.files, root, camera_id,
                              _moment(t0), _moment(t1), access_request_ref=access_request_ref,
                              requested_by=requested_by, approved_by=ctx.actor, purpose=purpose,
                              destination=destination)

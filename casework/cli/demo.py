@@ -13,7 +13,7 @@ from casework.cli.context import AppContext, pass_app
 @pass_app
 def command(app: AppContext, no_serve: bool) -> None:
     """Seed demo data and start the parts of the system (web, recorder, scheduler)."""
-    from casework.seed import seed_demo, seed_reference_data
+    from casework.install.seed import seed_demo, seed_reference_data
 
     container = app.container
     app.migrate()

@@ -14,18 +14,20 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from casework import audit, clock
-from casework.documents import contexts, kinds, numbering
+import casework.documents.contexts as contexts
+import casework.documents.kinds as kinds
+import casework.documents.numbering as numbering
+from casework.legal_calendar.store import calendar_of
 from casework.documents.formatting import format_number, number_key
 from casework.documents.render import LANGS, TEMPLATE_VERSION, render
 from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound
-from casework.models.audit import AuditEvent
 from casework.models.documents import Document
 from casework.models.registry import Jurisdiction, Unit
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.files import FileStore
+    from casework.storage.files import FileStore
 
 
 class DocumentIntegrityError(CaseworkError):
@@ -94,12 +96,18 @@ def prepare(session: Session, request: IssueRequest) -> Prepared:
         "supersedes_number": superseded.number if superseded else None,
     }
     contexts.check_with_envelope(request.kind, own, contexts.parse_envelope(
-        {**envelope, "number": "-"}))
+        {**envelope, "number": "-"}), _holiday_table(session))
     seq = numbering.allocate(session, jurisdiction_id=jurisdiction.id, kind=request.kind,
                              year=today.year)
     envelope["number"] = format_number(jurisdiction.doc_prefix, spec.code, today.year, seq)
     full = {**envelope, **contexts.to_json(own)}
     return Prepared(request, envelope["number"], today.year, seq, full)
+
+
+def _holiday_table(session: Session):
+    """The legal calendar for period checks; None (calendar-day floor) before any year is seeded."""
+    table = calendar_of(session).table()
+    return table if table.years else None
 
 
 def store(session: Session, files: FileStore, prepared: Prepared, data: bytes,
@@ -196,12 +204,8 @@ def issue_service_receipt(session: Session, files: FileStore, *, document_id: in
 
 
 def _issued_hash(session: Session, document_id: int) -> str | None:
-    """The SHA-256 the `document.issued` audit event recorded (hash-chained, append-only)."""
-    data = session.execute(
-        select(AuditEvent.data).where(AuditEvent.subject == f"document:{document_id}",
-                                      AuditEvent.action == "document.issued")
-        .order_by(AuditEvent.seq).limit(1)
-    ).scalar_one_or_none()
+    """The SHA-256 the `document.issued` audit event recorded (keyed chain, append-only)."""
+    data = audit.first_authentic(session, f"document:{document_id}", "document.issued")
     return (data or {}).get("sha256")
 
 

@@ -1,114 +1,72 @@
-"""Database side of the legal calendar: seed from chinesecalendar, load, and set a year."""
+"""Database side of the legal calendar: seed, load and set years; takes sessions, not a container."""
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Callable
 
-import chinese_calendar
-from chinese_calendar import constants as cc_constants
 from sqlalchemy import delete, inspect, select
 from sqlalchemy.exc import OperationalError
 
 from casework import audit, clock
 from casework.errors import CaseworkError, InvalidInput
-from casework.legal_calendar.active import CalendarNotLoaded, use_table
+from casework.legal_calendar.active import SESSION_KEY, CalendarNotLoaded, LegalCalendar
+from casework.legal_calendar.package import SEED_SOURCE, YearData, package_version, package_years
 from casework.legal_calendar.table import HolidayTable, is_default_working_day
 from casework.models.registry import CalendarYear, HolidayDay
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
-    from casework.bootstrap import Container
+    Factory = sessionmaker[Session]
 
-SEED_SOURCE = "chinesecalendar"
 SEED_ACTOR = "system:seed"
-_ZH_NAMES = {h.value: h.chinese for h in cc_constants.Holiday}
 
 
-@dataclass(frozen=True)
-class YearData:
-    """One year's exceptions to the default week, as the database stores them."""
+def seed_holidays(session: Session, progress: Callable[[str], None] = print
+                  ) -> tuple[list[int], str]:
+    """Load chinesecalendar's years (the caller commits): (years changed, summary).
 
-    year: int
-    holidays: tuple[date, ...]  # weekday rest days (法定节假日 on Mon-Fri)
-    workdays: tuple[date, ...]  # weekend working days (调休上班)
-    names: Mapping[date, str]
-
-    @property
-    def digest(self) -> str:
-        body = json.dumps([[d.isoformat() for d in self.holidays],
-                           [d.isoformat() for d in self.workdays]])
-        return hashlib.sha256(body.encode()).hexdigest()
-
-
-def package_years() -> dict[int, YearData]:
-    """The years chinesecalendar covers, keeping only days that differ from Mon-Fri/Sat-Sun."""
-    years: dict[int, dict[str, list]] = {}
-    names: dict[date, str] = {}
-    for day, english in cc_constants.holidays.items():
-        years.setdefault(day.year, {"h": [], "w": []})
-        if is_default_working_day(day):
-            years[day.year]["h"].append(day)
-            names[day] = _ZH_NAMES.get(english, english)
-    for day, english in cc_constants.workdays.items():
-        years.setdefault(day.year, {"h": [], "w": []})
-        if not is_default_working_day(day):
-            years[day.year]["w"].append(day)
-            names[day] = f"{_ZH_NAMES.get(english, english)}调休上班"
-    return {
-        year: YearData(year, tuple(sorted(v["h"])), tuple(sorted(v["w"])),
-                       {d: names[d] for d in v["h"] + v["w"]})
-        for year, v in sorted(years.items())
-    }
-
-
-def seed_holidays(container: Container, progress: Callable[[str], None] = print) -> str:
-    """Idempotently load chinesecalendar's years; a year an administrator set is left alone."""
+    Idempotent; a year an administrator set is left alone.
+    """
     data = package_years()
-    version = getattr(chinese_calendar, "__version__", "?")
-    with container.uow() as uow:
-        session = uow.session
-        existing = {row.year: row for row in session.scalars(select(CalendarYear))}
-        changed = []
-        for year, year_data in data.items():
-            row = existing.get(year)
-            if row is not None and row.source != SEED_SOURCE:
-                continue  # set by an administrator: theirs wins
-            if row is not None and (row.details or {}).get("digest") == year_data.digest:
-                continue
-            _replace_year(session, year_data, SEED_SOURCE,
-                          {"package": f"chinesecalendar {version}"})
-            changed.append(year)
-        if changed:
-            audit.record(session, SEED_ACTOR, "calendar.seeded", "calendar",
-                         {"years": changed, "package": f"chinesecalendar {version}"})
-        uow.commit()
+    version = package_version()
+    existing = {row.year: row for row in session.scalars(select(CalendarYear))}
+    changed = []
+    for year, year_data in data.items():
+        row = existing.get(year)
+        if row is not None and row.source != SEED_SOURCE:
+            continue  # set by an administrator: theirs wins
+        if row is not None and (row.details or {}).get("digest") == year_data.digest:
+            continue
+        _replace_year(session, year_data, SEED_SOURCE, {"package": version})
+        changed.append(year)
+    if changed:
+        audit.record(session, SEED_ACTOR, "calendar.seeded", "calendar",
+                     {"years": changed, "package": version})
     span = f"{min(data)}–{max(data)}" if data else "none"
     if changed:
-        progress(f"holidays: loaded {len(changed)} year(s) from chinesecalendar {version}")
-        return f"holidays {span} ({len(changed)} loaded)"
-    return f"holidays {span} (up to date)"
+        progress(f"holidays: loaded {len(changed)} year(s) from {version}")
+        return changed, f"holidays {span} ({len(changed)} loaded)"
+    return changed, f"holidays {span} (up to date)"
 
 
 def load_table(session: Session) -> HolidayTable:
-    """The holiday table as stored: overrides and the years marked complete."""
+    """The holiday table as stored, provisional after the last year published."""
     years = frozenset(session.scalars(select(CalendarYear.year)))
     overrides, names = {}, {}
     for row in session.scalars(select(HolidayDay)):
         overrides[row.day] = row.is_working_day
         if row.name:
             names[row.day] = row.name
-    return HolidayTable(overrides=overrides, years=years, names=names)
+    return HolidayTable(overrides=overrides, years=years, names=names, provisional=True)
 
 
-def require_schema(container: Container) -> None:
+def require_schema(bind: Engine) -> None:
     """CalendarNotLoaded (run `casework init`) when the holiday tables do not exist yet."""
     try:
-        if not inspect(container.engine).has_table(CalendarYear.__tablename__):
+        if not inspect(bind).has_table(CalendarYear.__tablename__):
             raise CalendarNotLoaded()
     except OperationalError as exc:
         raise _unreadable(exc) from exc
@@ -119,12 +77,12 @@ def _unreadable(exc: OperationalError) -> CaseworkError:
     return CaseworkError(f"无法读取数据库 / cannot read the database: {first}")
 
 
-def read_table(container: Container) -> HolidayTable:
-    """`load_table` in its own unit of work; CalendarNotLoaded if the database has no years."""
-    require_schema(container)
+def read_table(session_factory: Factory) -> HolidayTable:
+    """`load_table` in its own session; CalendarNotLoaded if the database has no years."""
+    require_schema(session_factory.kw["bind"])
     try:
-        with container.uow() as uow:
-            table = load_table(uow.session)
+        with session_factory() as session:
+            table = load_table(session)
     except OperationalError as exc:
         raise _unreadable(exc) from exc
     if not table.years:
@@ -132,16 +90,24 @@ def read_table(container: Container) -> HolidayTable:
     return table
 
 
-def load_active_table(container: Container) -> HolidayTable:
-    """Load the table and install it for this process, reloading when a year is missing."""
+def calendar_for(session_factory: Factory) -> LegalCalendar:
+    """A calendar loading from this database on first use (what a container owns)."""
+    return LegalCalendar(lambda: read_table(session_factory))
 
-    def reload() -> HolidayTable:
-        with container.uow() as uow:
-            return load_table(uow.session)
 
-    table = reload()
-    use_table(table, reload=reload)
-    return table
+def calendar_of(session: Session) -> LegalCalendar:
+    """The calendar of the container that made `session`, else one over this session's table.
+
+    A calendar not loaded yet (or stale) loads through `session` itself: no second
+    connection while the caller's transaction may hold a write lock.
+    """
+    found = session.info.get(SESSION_KEY)
+    if found is None:
+        found = LegalCalendar(table=load_table(session))
+        session.info[SESSION_KEY] = found
+    elif found.needs_load():
+        found.install(load_table(session))
+    return found
 
 
 def set_year(session: Session, year: int, holidays: Iterable[date], workdays: Iterable[date],
@@ -150,7 +116,7 @@ def set_year(session: Session, year: int, holidays: Iterable[date], workdays: It
 
     `holidays`: the rest days of the notice (weekend days among them are accepted and not
     stored, being rest days anyway); `workdays`: the 调休 weekend days worked. The caller's
-    unit of work commits; afterwards reinstall the active table (`load_active_table`).
+    unit of work commits; afterwards `LegalCalendar.refresh()` the container's calendar.
     """
     holidays, workdays = sorted(set(holidays)), sorted(set(workdays))
     source = (source or "").strip()

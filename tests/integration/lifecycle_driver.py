@@ -7,10 +7,12 @@ from sqlalchemy import select
 
 from casework import engine
 from casework.models import Case, Document, Violation
-from casework.seed import seed_reference_data
-from casework.services import cases, registration, sweeps, tasks
+from casework.install.seed import seed_reference_data
+from casework.services.cases import cases
+from casework.services.processes import sweeps, tasks
+from casework.services.units import registration
 from casework.services.actor import Actor
-from casework.services.credit_code import make
+from casework.services.units.credit_code import make
 
 CLERK = Actor("clerk1", frozenset({"clerk"}))
 LEGAL = Actor("legal1", frozenset({"legal_reviewer"}))

@@ -227,7 +227,7 @@ def test_complex_and_non_finite_results_are_refused(container, expr, error):
 
 
 def test_manager_lists_incidents(container):
-    from casework.services import process_admin
+    from casework.services.processes import admin as process_admin
     from casework.services.actor import Actor
 
     _deploy(container.uow(), diagram(LOOP))

@@ -11,14 +11,13 @@ from sqlalchemy import func, select
 
 from casework import clock as clock_module
 from casework.bootstrap import bootstrap
-from casework.config import PROJECT_ROOT
 from casework.engine import action, complete, deploy, fire_due_timers, get_instance, list_work_items, start
 from casework.errors import Conflict
 from casework.models.audit import AuditEvent
 from casework.models.engine import ProcessInstance, Timer
 from tests.conftest import PG_URL, START
+from tests.helpers import TEST_BPMN, TEST_FORMS
 
-TEST_BPMN = PROJECT_ROOT / "bpmn" / "test"
 
 
 @action("test_pause", inputs={"label": str}, outputs={"paused": str})
@@ -29,7 +28,7 @@ def _pause(ctx, label):
 
 def _setup(container, key: str) -> None:
     with container.uow() as uow:
-        deploy(uow.session, key, (TEST_BPMN / f"{key}.bpmn").read_bytes(), actor="tester")
+        deploy(uow.session, key, (TEST_BPMN / f"{key}.bpmn").read_bytes(), forms_dir=TEST_FORMS, actor="tester")
         uow.commit()
 
 

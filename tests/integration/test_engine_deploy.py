@@ -4,13 +4,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from casework.config import PROJECT_ROOT
 from casework.engine import DiagramInvalid, action, deploy, deploy_shipped
 from casework.engine.expressions.actions import get_action
 from casework.engine.model.deploy import list_versions
 from casework.models.engine import ModelVersion
+from tests.helpers import TEST_BPMN, TEST_FORMS
 
-TEST_BPMN = PROJECT_ROOT / "bpmn" / "test"
 BASIC = (TEST_BPMN / "engine_basic.bpmn").read_text(encoding="utf-8")
 SERVICE = '<spiffworkflow:serviceTaskOperator id="test_record" resultVariable="record">'
 PARAM = '<spiffworkflow:parameter id="label" type="str" value="\'late:\' + facts"/>'
@@ -73,7 +72,7 @@ def test_bad_diagram_refused_naming_the_element(container, kind):
     with container.uow() as uow:
         for _attempt in range(2):  # a fresh parser each time: the second attempt fails the same way
             with pytest.raises(DiagramInvalid) as caught:
-                deploy(uow.session, "engine_basic", xml, actor="manager")
+                deploy(uow.session, "engine_basic", xml, forms_dir=TEST_FORMS, actor="manager")
             assert caught.value.element_id == element, str(caught.value)
             assert element in str(caught.value)
             assert "<Element" not in str(caught.value)
@@ -83,9 +82,9 @@ def test_bad_diagram_refused_naming_the_element(container, kind):
 def test_versions_are_immutable_and_identical_xml_is_not_redeployed(container):
     with container.uow() as uow:
         s = uow.session
-        v1 = deploy(s, "engine_basic", BASIC, actor="manager")
-        assert deploy(s, "engine_basic", BASIC.encode(), actor="manager").id == v1.id
-        v2 = deploy(s, "engine_basic", BASIC.replace("拟稿", "起草"), actor="manager")
+        v1 = deploy(s, "engine_basic", BASIC, forms_dir=TEST_FORMS, actor="manager")
+        assert deploy(s, "engine_basic", BASIC.encode(), forms_dir=TEST_FORMS, actor="manager").id == v1.id
+        v2 = deploy(s, "engine_basic", BASIC.replace("拟稿", "起草"), forms_dir=TEST_FORMS, actor="manager")
         assert [v.version for v in list_versions(s, "engine_basic")] == [1, 2]
         assert v1.sha256 != v2.sha256 and v1.forms == v2.forms
         assert set(v1.forms) == {"test_draft", "test_respond"}
@@ -95,7 +94,7 @@ def test_versions_are_immutable_and_identical_xml_is_not_redeployed(container):
 
 def test_bad_key_refused(container):
     with container.uow() as uow, pytest.raises(DiagramInvalid):
-        deploy(uow.session, "../etc", BASIC, actor="manager")
+        deploy(uow.session, "../etc", BASIC, forms_dir=TEST_FORMS, actor="manager")
 
 
 def test_deploy_shipped_is_idempotent_and_ignores_subfolders(container, tmp_path):
@@ -103,8 +102,8 @@ def test_deploy_shipped_is_idempotent_and_ignores_subfolders(container, tmp_path
     (tmp_path / "engine_loop.bpmn").write_bytes((TEST_BPMN / "engine_loop.bpmn").read_bytes())
     (tmp_path / "test" / "engine_timer.bpmn").write_bytes((TEST_BPMN / "engine_timer.bpmn").read_bytes())
     with container.uow() as uow:
-        first = deploy_shipped(uow.session, bpmn_dir=tmp_path)
-        again = deploy_shipped(uow.session, bpmn_dir=tmp_path)
+        first = deploy_shipped(uow.session, bpmn_dir=tmp_path, forms_dir=TEST_FORMS)
+        again = deploy_shipped(uow.session, bpmn_dir=tmp_path, forms_dir=TEST_FORMS)
         assert [(v.key, v.version) for v in first] == [("engine_loop", 1)]
         assert again == []
         assert uow.session.scalars(select(ModelVersion.key)).all() == ["engine_loop"]

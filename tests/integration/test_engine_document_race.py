@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from casework import clock as clock_module
 from casework.errors import Conflict
-from casework.files import STAGING
+from casework.storage.files import STAGING
 from casework.models import Document
 from casework.services import inspections, tasks
 from casework.services.actor import Actor

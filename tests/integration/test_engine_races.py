@@ -7,13 +7,12 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from casework.config import PROJECT_ROOT
 from casework.engine import action, complete, deploy, list_work_items, start
 from casework.errors import Conflict
-from casework.files import STAGING
+from casework.storage.files import STAGING
 from casework.models.engine import ProcessInstance
+from tests.helpers import TEST_BPMN, TEST_FORMS
 
-TEST_BPMN = PROJECT_ROOT / "bpmn" / "test"
 RAN: list[int] = []  # instance ids the action ran for, across threads
 
 
@@ -28,7 +27,7 @@ def _effect(ctx, label):
 def _race(container, pairs: int) -> list[str]:
     with container.uow() as uow:
         xml = (TEST_BPMN / "engine_slow.bpmn").read_text().replace("test_pause", "test_race_effect")
-        deploy(uow.session, "engine_slow", xml, actor="t")
+        deploy(uow.session, "engine_slow", xml, forms_dir=TEST_FORMS, actor="t")
         for i in range(pairs):
             start(uow.session, "engine_slow", data={}, actor="clerk", case_ref=f"R{i}")
         uow.commit()

@@ -6,7 +6,6 @@ import builtins
 import pytest
 from sqlalchemy import func, select
 
-from casework.config import PROJECT_ROOT
 from casework.engine import (
     action,
     claim,
@@ -24,8 +23,8 @@ from casework.engine.budget import Limits
 from casework.errors import Conflict, InvalidInput, PermissionDenied
 from casework.models.audit import AuditEvent
 from casework.models.engine import ModelVersion, Timer, WorkItem
+from tests.helpers import TEST_BPMN, TEST_FORMS
 
-TEST_BPMN = PROJECT_ROOT / "bpmn" / "test"
 
 
 @action("test_record", inputs={"label": str}, outputs={"recorded": str})
@@ -37,7 +36,7 @@ def _record(ctx, label):
 def _deploy(uow, *keys):
     with uow:
         for key in keys:
-            deploy(uow.session, key, (TEST_BPMN / f"{key}.bpmn").read_bytes(), actor="tester")
+            deploy(uow.session, key, (TEST_BPMN / f"{key}.bpmn").read_bytes(), forms_dir=TEST_FORMS, actor="tester")
         uow.commit()
 
 
@@ -196,9 +195,9 @@ def test_running_instance_keeps_its_version(container, clock):
     with container.uow() as uow:
         s = uow.session
         old = start(s, "engine_basic", data={"rounds": 0}, actor="c", case_ref="OLD")
-        v2 = deploy(s, "engine_basic", v2_xml, actor="manager")
+        v2 = deploy(s, "engine_basic", v2_xml, forms_dir=TEST_FORMS, actor="manager")
         assert v2.version == 2
-        assert deploy(s, "engine_basic", v2_xml, actor="manager").id == v2.id  # identical: same version
+        assert deploy(s, "engine_basic", v2_xml, forms_dir=TEST_FORMS, actor="manager").id == v2.id  # identical: same version
         new = start(s, "engine_basic", data={"rounds": 0}, actor="c", case_ref="NEW")
         for ref in ("OLD", "NEW"):
             [item] = _items(s, case_ref=ref)
@@ -246,8 +245,8 @@ def test_migration_preview_and_apply(container, clock):
         inst = start(s, "engine_basic", data={"rounds": 0}, actor="c", unit_id=3)
         [item] = _items(s)
         complete(s, item.id, {"facts": "f", "days": 2}, actor="c", roles={"clerk"})
-        deploy(s, "engine_basic", retitled, actor="m")
-        deploy(s, "engine_basic", without_respond, actor="m")
+        deploy(s, "engine_basic", retitled, forms_dir=TEST_FORMS, actor="m")
+        deploy(s, "engine_basic", without_respond, forms_dir=TEST_FORMS, actor="m")
         preview = preview_migration(s, inst.id, 2)
         assert preview.safe and "respond" in preview.changed and preview.from_version == 1
         unsafe = preview_migration(s, inst.id, 3)

@@ -4,17 +4,17 @@ from __future__ import annotations
 from sqlalchemy import event, select
 
 from casework import audit
-from casework.config import PROJECT_ROOT
 from casework.engine import complete, deploy, fire_due_timers, get_instance, list_work_items, start
 from casework.models.audit import AuditHead
 from casework.models.engine import Timer
+from tests.helpers import TEST_BPMN, TEST_FORMS
 
-LOOP = PROJECT_ROOT / "bpmn" / "test" / "engine_user_loop.bpmn"
+LOOP = TEST_BPMN / "engine_user_loop.bpmn"
 
 
 def _start_loop(container) -> int:
     with container.uow() as uow:
-        deploy(uow.session, "engine_user_loop", LOOP.read_bytes(), actor="tester")
+        deploy(uow.session, "engine_user_loop", LOOP.read_bytes(), forms_dir=TEST_FORMS, actor="tester")
         inst = start(uow.session, "engine_user_loop", data={"n": 0}, actor="c")
         uow.commit()
         return inst.id

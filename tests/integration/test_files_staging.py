@@ -1,7 +1,7 @@
 """Files written inside a transaction appear only if it commits (issue 11 §3)."""
 from __future__ import annotations
 
-from casework.files import STAGING, FileStore
+from casework.storage.files import STAGING, FileStore
 
 
 def _staged(store: FileStore) -> list[str]:

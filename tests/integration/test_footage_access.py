@@ -9,13 +9,13 @@ from sqlalchemy import select
 
 from casework import clock as clock_module
 from casework.errors import PermissionDenied, RuleViolation
-from casework.services import registration
+from casework.services.units import registration
 from casework.services.actor import Actor
 from casework.services.footage_access import request_access
-from recorder.models import Export, LegalHold
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import record_file
+from recorder.catalogue.models import Export, LegalHold
+from recorder.catalogue.disk import footage_root
 from tests.integration.lifecycle_driver import Driver
+from tests.recorder_helpers import record_clip, segment_rows
 
 OFFICER = Actor("officer.li", frozenset({"inspector"}))
 HEAD = Actor("head.zhao", frozenset({"bureau_head"}))
@@ -34,8 +34,7 @@ def recorded(driver, tmp_path):
                                              system_id=reg["system_id"], name="1号摄像机",
                                              location="一层东侧出入口", place_kind="public_area")
     start = clock_module.now()
-    record_file(driver.container, camera_id, str(make_h264(tmp_path / "c.ts", 8, Scene())),
-                segment_seconds=2.0)
+    record_clip(driver.container, tmp_path, camera_id=camera_id, seconds=8)
     driver.travel(minutes=5)
     return reg, camera_id, start
 
@@ -81,3 +80,27 @@ def test_one_officer_is_not_enough_and_units_cannot_ask(driver, recorded):
         request_access(driver.uow(), actor=reg["unit"], camera_id=camera_id, t0=start,
                        t1=start + timedelta(seconds=6), purpose="取证", destination="案件室",
                        officers=TWO)
+
+
+def test_hold_and_export_run_in_the_approval_step_transaction(driver, recorded):
+    """The approval step runs recorder.place_hold then recorder.export in the engine: when the
+    export fails, the hold placed in the same step is rolled back with it."""
+    reg, camera_id, start = recorded
+    ref = request_access(driver.uow(), actor=OFFICER, camera_id=camera_id, t0=start,
+                         t1=start + timedelta(seconds=6), purpose="治安案件取证",
+                         destination="派出所案件室", officers=TWO)
+    seg = footage_root(driver.container) / segment_rows(driver.container, camera_id)[0].path
+    body = seg.read_bytes()
+    seg.write_bytes(body[:-188])  # the export refuses a segment that fails its hash
+    with pytest.raises(RuleViolation, match="segment 1"):
+        driver.complete(ref, "access_approval", {"approved": True, "comment": "同意"}, HEAD)
+    with driver.uow() as uow:
+        assert uow.session.execute(select(LegalHold)).first() is None
+        assert uow.session.execute(select(Export)).first() is None
+    assert driver.open_forms(ref) == ["access_approval"]
+    seg.write_bytes(body)
+    driver.complete(ref, "access_approval", {"approved": True, "comment": "同意"}, HEAD)
+    with driver.uow() as uow:
+        [hold] = uow.session.execute(select(LegalHold)).scalars().all()
+        [export] = uow.session.execute(select(Export)).scalars().all()
+    assert hold.access_request_ref == export.access_request_ref == ref

@@ -8,21 +8,12 @@ from sqlalchemy import func, select
 
 from casework import audit
 from casework.errors import InvalidInput
-from casework.legal_calendar import (
-    CalendarYearMissing,
-    add_period,
-    deadline_iso,
-    use_table,
-)
-from casework.legal_calendar.store import (
-    load_active_table,
-    load_table,
-    package_years,
-    seed_holidays,
-    set_year,
-)
+from casework.legal_calendar import CalendarYearMissing, HolidayTable, add_period, deadline_iso
+from casework.legal_calendar.package import package_years
+from casework.legal_calendar.store import load_table, set_year
+from casework.services.deadlines.admin import seed_holidays
 from casework.models import AuditEvent, CalendarYear, HolidayDay
-from casework.seed import REFERENCE_STEPS
+from casework.install.seed import REFERENCE_STEPS
 
 D = date.fromisoformat
 # The State Council notice for 2027 is not out yet; this is a plausible test arrangement.
@@ -75,8 +66,12 @@ def test_loaded_table_gives_the_worked_examples(seeded):
     assert add_period(D("2026-02-01"), "15d", table).day == D("2026-02-24")
     assert add_period(D("2026-09-29"), "5wd", table).day == D("2026-10-12")
     assert add_period(D("2026-01-31"), "1m", table).day == D("2026-02-28")
+    later = add_period(D("2026-12-20"), "30d", table)  # 2027's notice is not out
+    assert later.provisional and later.provisional_years == (2027,)
+    assert "【暂定】2027" in later.rule
+    strict = HolidayTable(table.overrides, table.years, table.names)
     with pytest.raises(CalendarYearMissing):
-        add_period(D("2026-12-20"), "30d", table)
+        add_period(D("2026-12-20"), "30d", strict)
 
 
 def test_reseed_refreshes_a_changed_package_year(seeded):
@@ -142,16 +137,12 @@ def test_set_year_rejects_bad_input(seeded, holidays, workdays, source, fragment
             set_year(uow.session, 2027, holidays, workdays, source, "admin1")
 
 
-def test_active_table_reloads_when_a_year_is_added(seeded):
-    previous = use_table(None)
-    try:
-        load_active_table(seeded)
-        assert deadline_iso("2026-09-05", "30d") == "2026-10-08T16:00:00+00:00"
-        with pytest.raises(CalendarYearMissing):
-            deadline_iso("2026-12-20", "30d")
-        with seeded.uow() as uow:
-            set_year(uow.session, 2027, HOLIDAYS_2027, WORKDAYS_2027, "test", "admin1")
-            uow.commit()
-        assert deadline_iso("2026-12-20", "30d") == "2027-01-19T16:00:00+00:00"
-    finally:
-        use_table(previous)
+def test_container_calendar_sees_a_year_added_and_expressions_use_it(seeded):
+    assert seeded.calendar.deadline(D("2027-09-01"), "30d").provisional
+    assert deadline_iso("2026-09-05", "30d") == "2026-10-08T16:00:00+00:00"
+    with seeded.uow() as uow:
+        set_year(uow.session, 2027, HOLIDAYS_2027, WORKDAYS_2027, "test", "admin1")
+        uow.commit()
+    seeded.calendar.refresh()
+    found = seeded.calendar.deadline(D("2027-09-01"), "30d")
+    assert found.day == D("2027-10-08") and not found.provisional

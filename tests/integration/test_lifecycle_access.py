@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from casework.errors import NotFound, PermissionDenied
-from casework.services import cases, inspections, tasks
+from casework.services.cases import cases
+from casework.services.processes import tasks
+from casework.services.units import inspections
 from tests.integration.lifecycle_driver import CLERK, INSPECTOR, Driver
 
 
@@ -22,7 +24,7 @@ def test_a_unit_sees_only_its_own_cases_and_tasks(driver):
     [task] = tasks.list_tasks(driver.uow(), actor=one["unit"])
     assert task["case_ref"] == one["case_ref"]
     other = driver.task(two["case_ref"], "acceptance_complete")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # another unit's task does not exist for this unit
         tasks.complete_task(driver.uow(), actor=one["unit"], work_item_id=other.id,
                             data={"completed_on": "2026-03-02", "camera_count": 1, "builder": "x"})
     assert driver.open_forms(two["case_ref"]) == ["acceptance_complete"]
@@ -65,7 +67,7 @@ def test_bureau_staff_see_and_work_only_their_jurisdiction(driver):
     with pytest.raises(NotFound):
         cases.show_case(driver.uow(), changzhou_unit["case_ref"], actor=clerk)
     with pytest.raises(NotFound):
-        from casework.services import registration
+        from casework.services.units import registration
         registration.register_unit(driver.uow(), actor=clerk, credit_code_value="91350100M000100Y43",
                                    name="x", address="y", legal_representative="z",
                                    site_category="commercial", party_type="business",
@@ -90,7 +92,7 @@ def test_diagram_date_helpers_load_the_holiday_table_on_first_use(driver):
 ])
 def test_hostile_form_values_are_refused_by_field_and_change_nothing(driver, data, field):
     from casework.errors import InvalidInput
-    from casework.services.violations import report_violation
+    from casework.services.cases.violations import report_violation
 
     reg = driver.register("taiyuan")
     ref = report_violation(driver.uow(), actor=CLERK, unit_id=reg["unit_id"], code="no_signage",
@@ -103,8 +105,8 @@ def test_hostile_form_values_are_refused_by_field_and_change_nothing(driver, dat
 
 
 def test_a_unit_downloads_its_own_documents_only(driver):
-    from casework.services.case_files import download_document
-    from casework.services.violations import report_violation
+    from casework.services.cases.downloads import download_document
+    from casework.services.cases.violations import report_violation
 
     mine, other = driver.register("taiyuan"), driver.register("taiyuan")
     ref = report_violation(driver.uow(), actor=CLERK, unit_id=mine["unit_id"], code="no_signage",
@@ -124,7 +126,7 @@ def test_a_unit_downloads_its_own_documents_only(driver):
 def test_a_claimed_task_is_worked_only_by_its_claimant(driver):
     from casework.errors import Conflict
     from casework.services.actor import Actor
-    from casework.services.violations import report_violation
+    from casework.services.cases.violations import report_violation
 
     reg = driver.register("taiyuan")
     ref = report_violation(driver.uow(), actor=CLERK, unit_id=reg["unit_id"], code="no_signage",

@@ -8,7 +8,7 @@ import pytest
 from casework import clock as clock_module
 from casework.errors import Conflict, InvalidInput, RuleViolation
 from casework.rulebooks.model import RulebookExpired
-from casework.services import inspections, registration
+from casework.services.units import inspections, registration
 from tests.integration.lifecycle_driver import CLERK, INSPECTOR, LEGAL, Driver
 
 JURISDICTIONS = ["anyang", "taiyuan", "inner_mongolia", "changzhou"]
@@ -133,7 +133,7 @@ def test_corrected_violation_closes(driver):
 
 
 def test_same_act_is_not_opened_twice(driver):
-    from casework.services.violations import report_violation
+    from casework.services.cases.violations import report_violation
 
     reg = driver.register("taiyuan")
     args = dict(actor=CLERK, unit_id=reg["unit_id"], code="no_signage",
@@ -144,7 +144,7 @@ def test_same_act_is_not_opened_twice(driver):
 
 
 def test_order_deadline_outside_bounds_is_refused_and_nothing_changes(driver):
-    from casework.services.violations import report_violation
+    from casework.services.cases.violations import report_violation
 
     reg = driver.register("taiyuan")
     ref = report_violation(driver.uow(), actor=CLERK, unit_id=reg["unit_id"], code="no_signage",
@@ -270,7 +270,7 @@ def test_every_served_document_has_its_proof_of_service(driver, clock):
 
 
 def test_without_consent_documents_go_by_post(driver):
-    from casework.services.violations import report_violation
+    from casework.services.cases.violations import report_violation
 
     reg = driver.register("taiyuan", consent=False)
     ref = report_violation(driver.uow(), actor=CLERK, unit_id=reg["unit_id"], code="no_signage",

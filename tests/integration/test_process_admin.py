@@ -6,7 +6,7 @@ import pytest
 from casework.config import PROJECT_ROOT
 from casework.engine import DiagramInvalid
 from casework.errors import PermissionDenied
-from casework.services import process_admin
+from casework.services.processes import admin as process_admin
 from casework.services.actor import Actor
 from tests.integration.lifecycle_driver import CLERK, Driver
 
@@ -20,7 +20,7 @@ def driver(container, clock):
 
 
 def test_new_version_previewed_and_migrated_only_on_request(driver):
-    from casework.services.violations import report_violation
+    from casework.services.cases.violations import report_violation
 
     reg = driver.register("taiyuan")
     ref = report_violation(driver.uow(), actor=CLERK, unit_id=reg["unit_id"], code="no_signage",

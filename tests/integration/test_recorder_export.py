@@ -11,28 +11,21 @@ from sqlalchemy import select
 
 from casework.errors import RuleViolation
 from casework.models import AuditEvent
-from recorder import export
-from recorder.models import Export
-from recorder.store import footage_root
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import make_camera, record_file
-
+from recorder.catalogue.disk import footage_root
+from recorder.catalogue.models import Export
+from recorder.export.clip import export_clip, verify_export
+from tests.recorder_helpers import record_clip
 
 @pytest.fixture
 def recorded(container, tmp_path, clock):
-    clip = make_h264(tmp_path / "c.ts", 12, Scene())
-    with container.uow() as uow:
-        cam = make_camera(uow.session, "收银台")
-        uow.commit()
-    record_file(container, cam, str(clip), segment_seconds=2.0)
-    return cam, clock.now()
+    return record_clip(container, tmp_path, "收银台", seconds=12), clock.now()
 
 
 def do_export(container, cam, t0, t1, **kw):
     args = dict(access_request_ref="AR-2026-7", requested_by="officer.li", approved_by="head.zhao",
                 purpose="治安案件取证", destination="派出所案件室")
     args.update(kw)
-    return export.export_clip(container.uow(), container.files, footage_root(container), cam,
+    return export_clip(container.uow(), container.files, footage_root(container), cam,
                               t0, t1, **args)
 
 
@@ -46,7 +39,7 @@ def test_export_verifies_and_is_registered(container, recorded):
         frames = list(box.decode(video=0))
         assert frames[0].key_frame
         assert 40 <= len(frames) <= 43
-    assert export.verify_export(Path(out["manifest"]), container.uow()) == []
+    assert verify_export(Path(out["manifest"]), container.uow()) == []
     with container.uow() as uow:
         row = uow.session.execute(select(Export)).scalar_one()
         assert (row.approved_by, row.destination) == ("head.zhao", "派出所案件室")
@@ -57,12 +50,12 @@ def test_export_verifies_and_is_registered(container, recorded):
     data = bytearray(clip.read_bytes())
     data[-100] ^= 0xFF
     clip.write_bytes(bytes(data))
-    assert "SHA-256" in export.verify_export(Path(out["manifest"]))[0]
+    assert "SHA-256" in verify_export(Path(out["manifest"]))[0]
     data[-100] ^= 0xFF
     clip.write_bytes(bytes(data))
     manifest["segments"][1]["sha256"] = "0" * 64
     Path(out["manifest"]).write_text(json.dumps(manifest))
-    problems = export.verify_export(Path(out["manifest"]), container.uow())
+    problems = verify_export(Path(out["manifest"]), container.uow())
     assert any("breaks the chain" in p for p in problems)
     assert any("access register" in p for p in problems)
 
@@ -75,27 +68,3 @@ def test_export_needs_a_second_officer_and_sound_segments(container, recorded):
     seg.write_bytes(seg.read_bytes()[:-188])
     with pytest.raises(RuleViolation, match="segment 1"):
         do_export(container, cam, start, start + timedelta(seconds=2))
-
-
-def test_engine_actions_hold_and_export_in_the_step_transaction(container, recorded):
-    from types import SimpleNamespace
-
-    from casework.engine.expressions.actions import DECLARED, run_action
-    from recorder import actions  # noqa: F401  (registers)
-    from recorder.models import LegalHold
-
-    assert {"recorder.place_hold", "recorder.export"} <= set(DECLARED.names())
-    cam, start = recorded
-    t0, t1 = start.isoformat(), (start + timedelta(seconds=4)).isoformat()
-    with container.uow() as uow:
-        ctx = SimpleNamespace(session=uow.session, actor="head.zhao", task_id="t",
-                              resources={"container": container})
-        out = run_action("recorder.place_hold", ctx, {"camera_id": cam, "t0": t0, "t1": t1,
-                                                      "reason": "调取保全", "access_request_ref": "AR-9"})
-        exp = run_action("recorder.export", ctx, {
-            "camera_id": cam, "t0": t0, "t1": t1, "access_request_ref": "AR-9",
-            "requested_by": "officer.li", "purpose": "取证", "destination": "案件室"})
-        uow.commit()
-    with container.uow() as uow:
-        assert uow.session.get(LegalHold, out["hold_id"]).access_request_ref == "AR-9"
-        assert uow.session.get(Export, exp["export_id"]).approved_by == "head.zhao"

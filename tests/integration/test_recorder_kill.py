@@ -9,33 +9,16 @@ import sys
 import time
 
 import pytest
-from sqlalchemy import select
 
 from casework import clock as clock_module
-from recorder import verify
+from recorder.catalogue import verify
 from recorder.constants import TRUNCATED, WRITING
-from recorder.models import Segment
-from recorder.store import footage_root, sha256_file
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import Pusher, free_port, listen_url, make_camera
+from recorder.catalogue.disk import footage_root, sha256_file
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.dev.cameras import Pusher, free_port, listen_url, make_camera
+from tests.recorder_helpers import segment_rows as rows, wait_for
 
 RUN = "from casework.cli import main; main()"
-
-
-def rows(container):
-    with container.uow() as uow:
-        out = uow.session.execute(select(Segment).order_by(Segment.seq)).scalars().all()
-        uow.session.expunge_all()
-        return out
-
-
-def wait_for(predicate, timeout=20.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 @pytest.mark.slow

@@ -6,20 +6,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from recorder import quality
-from recorder.models import Finding, ReferenceView
-from recorder.store import footage_root
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import make_camera, record_file
+from recorder.quality import checks
+from recorder.catalogue.models import Finding, ReferenceView
+from recorder.catalogue.disk import footage_root
+from recorder.dev.synthetic import Scene
+from tests.recorder_helpers import record_clip
 
 
 def run_check(container, tmp_path, scene, seconds=14, name="cam"):
-    clip = make_h264(tmp_path / f"{name}.ts", seconds, scene)
-    with container.uow() as uow:
-        cam = make_camera(uow.session, name)
-        uow.commit()
-    record_file(container, cam, str(clip), segment_seconds=2.0)
-    quality.check_camera(container.uow(), container.files, footage_root(container), cam)
+    cam = record_clip(container, tmp_path, name, seconds, scene)
+    checks.check_camera(container.uow(), container.files, footage_root(container), cam)
     with container.uow() as uow:
         found = uow.session.execute(select(Finding).where(Finding.camera_id == cam)
                                     .order_by(Finding.start_at)).scalars().all()
@@ -48,16 +44,12 @@ def test_each_defect_is_found_with_evidence(container, tmp_path, clock, kind):
 
 
 def test_gap_between_recordings_and_cursor(container, tmp_path, clock):
-    clip = make_h264(tmp_path / "g.ts", 6, Scene())
-    with container.uow() as uow:
-        cam = make_camera(uow.session, "gap")
-        uow.commit()
-    record_file(container, cam, str(clip), segment_seconds=2.0)
+    cam = record_clip(container, tmp_path, "gap", 6)
     root = footage_root(container)
-    assert quality.check_camera(container.uow(), container.files, root, cam) == []
+    assert checks.check_camera(container.uow(), container.files, root, cam) == []
     clock.advance(seconds=20)  # the stream was down for 14 s
-    record_file(container, cam, str(clip), segment_seconds=2.0)
-    [gap] = quality.check_camera(container.uow(), container.files, root, cam)
+    record_clip(container, tmp_path, "gap", 6, camera_id=cam)
+    [gap] = checks.check_camera(container.uow(), container.files, root, cam)
     assert gap["kind"] == "gap" and gap["details"]["seconds"] == 14.0
     assert gap["start"] == clock.now() - timedelta(seconds=14)
-    assert quality.check_camera(container.uow(), container.files, root, cam) == []
+    assert checks.check_camera(container.uow(), container.files, root, cam) == []

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from sqlalchemy import select
 
-from recorder import recovery, verify
+from recorder.capture import recovery
+from recorder.catalogue import verify
 from recorder.constants import SEALED, WRITING
-from recorder.ingest import CameraRecorder
-from recorder.models import RecorderAlarm, Segment
-from recorder.store import footage_root
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import make_camera
+from recorder.capture.ingest import CameraRecorder
+from recorder.catalogue.models import RecorderAlarm, Segment
+from recorder.catalogue.disk import footage_root
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.dev.cameras import make_camera
+from tests.recorder_helpers import segment_rows, wait_for
 
 
 def _states(container, camera_id):
@@ -31,10 +32,9 @@ def test_recovery_leaves_a_camera_another_recorder_is_writing(container, tmp_pat
                          segment_seconds=60.0)
     rec.start()
     try:
-        deadline = time.monotonic() + 20
-        while WRITING not in _states(container, cam) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.5)  # some bytes are in the file
+        wait_for(lambda: WRITING in _states(container, cam), "a writing segment")
+        writing = segment_rows(container, cam)[0]
+        wait_for(lambda: (root / writing.path).stat().st_size > 0, "bytes in its file")
         report = recovery.recover(container.uow(), root)  # e.g. a second `recorder run`
         assert report.sealed_truncated == []
         assert _states(container, cam) == [WRITING]

@@ -3,25 +3,16 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 
 from sqlalchemy import select
 
-from recorder.ingest import CameraRecorder
-from recorder.models import RecorderAlarm, Segment
-from recorder.runner import Recorder
-from recorder.store import footage_root
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import make_camera
-
-
-def wait_for(predicate, timeout=20.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+from recorder.capture.ingest import CameraRecorder
+from recorder.catalogue.models import RecorderAlarm, Segment
+from recorder.capture.runner import Recorder
+from recorder.catalogue.disk import footage_root
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.dev.cameras import make_camera
+from tests.recorder_helpers import wait_for
 
 
 def alarms(container):
@@ -45,9 +36,9 @@ def test_hostile_stream_does_not_disturb_other_cameras(container, tmp_path):
     rec.recover()
     rec.reconcile()
     try:
-        assert wait_for(lambda: (ok, "stream_lost") not in alarms(container)
+        wait_for(lambda: (ok, "stream_lost") not in alarms(container)
                         and not rec.threads[ok].is_alive())
-        assert wait_for(lambda: (missing, "stream_lost") in alarms(container))
+        wait_for(lambda: (missing, "stream_lost") in alarms(container))
         assert rec.threads[missing].is_alive()  # still retrying with back-off
     finally:
         rec.shutdown()
@@ -69,7 +60,7 @@ def test_full_disk_stops_recording_and_raises_an_alarm(container, tmp_path):
                          threading.Event(), segment_seconds=2.0, min_free_bytes=1 << 62)
     rec.start()
     try:
-        assert wait_for(lambda: (cam, "disk_full") in alarms(container))
+        wait_for(lambda: (cam, "disk_full") in alarms(container))
         assert rec.status == "disk_full"
     finally:
         rec.stop.set()

@@ -10,17 +10,18 @@ from sqlalchemy.exc import DBAPIError
 from casework import clock as clock_module
 from casework.errors import PermissionDenied
 from casework.models import AuditEvent, User
-from recorder import holds, retention, verify
+from recorder.retention import holds
+from recorder.retention import sweeper
+from recorder.catalogue import verify
 from recorder.constants import DELETED, SEALED
-from recorder.models import Segment
-from recorder.store import footage_root
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import make_camera, record_file
+from recorder.catalogue.disk import footage_root
+from recorder.dev.cameras import make_camera, record_file
+from tests.recorder_helpers import segment_rows as rows, synthetic_clip
 
 
 @pytest.fixture
 def clip(tmp_path):
-    return make_h264(tmp_path / "src" / "clip.ts", 10, Scene())
+    return synthetic_clip(tmp_path, 10)
 
 
 def make_user(container, username, roles):
@@ -28,14 +29,6 @@ def make_user(container, username, roles):
         uow.session.add(User(username=username, display_name=username, password_hash="x",
                              roles=roles, created_at=clock_module.now()))
         uow.commit()
-
-
-def rows(container, camera_id):
-    with container.uow() as uow:
-        out = uow.session.execute(select(Segment).where(Segment.camera_id == camera_id)
-                                  .order_by(Segment.seq)).scalars().all()
-        uow.session.expunge_all()
-        return out
 
 
 def test_sweep_deletes_only_past_retention_and_unheld(container, clip, clock):
@@ -53,12 +46,12 @@ def test_sweep_deletes_only_past_retention_and_unheld(container, clip, clock):
                                "案件取证", case_ref="CASE-2026-1")
 
     clock.advance(days=29)
-    assert retention.sweep(container.uow(), root).deleted == 0  # still in retention
+    assert sweeper.sweep(container.uow(), root).deleted == 0  # still in retention
     clock.advance(days=2)
-    dry = retention.sweep(container.uow(), root, dry_run=True)
+    dry = sweeper.sweep(container.uow(), root, dry_run=True)
     assert (dry.deleted, dry.held, dry.examined) == (3, 2, 5)
     assert all(r.state == SEALED for r in rows(container, a))
-    done = retention.sweep(container.uow(), root, batch=2)
+    done = sweeper.sweep(container.uow(), root, batch=2)
     assert (done.deleted, done.held, done.refused) == (3, 2, 0)
     after = rows(container, a)
     assert [r.state for r in after] == [DELETED, SEALED, SEALED, DELETED, DELETED]
@@ -75,9 +68,9 @@ def test_sweep_deletes_only_past_retention_and_unheld(container, clip, clock):
     with pytest.raises(PermissionDenied):
         holds.release_hold(container.uow(), hold_id, "clerk.wang", "结案")
     holds.release_hold(container.uow(), hold_id, "head.zhao", "案件已结，证据已移送")
-    assert retention.sweep(container.uow(), root).deleted == 2
+    assert sweeper.sweep(container.uow(), root).deleted == 2
     clock.advance(days=60)
-    assert retention.sweep(container.uow(), root).deleted == 5
+    assert sweeper.sweep(container.uow(), root).deleted == 5
     assert all(v.ok for v in verify.verify(container.uow(), root))
     with container.uow() as uow:
         actions = uow.session.execute(select(AuditEvent.action).order_by(AuditEvent.seq)).scalars().all()
@@ -109,7 +102,7 @@ def test_database_refuses_deleting_footage_in_retention(container, clip, clock):
     # An application whose clock runs ahead still cannot delete: the guard reads the
     # database's clock too.
     clock.advance(days=31)
-    report = retention.sweep(container.uow(), footage_root(container))
+    report = sweeper.sweep(container.uow(), footage_root(container))
     assert (report.deleted, report.held, report.refused) == (0, 1, 4)
     assert all(r.state == SEALED for r in rows(container, cam))
     assert all((footage_root(container) / r.path).exists() for r in rows(container, cam))

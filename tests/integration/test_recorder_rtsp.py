@@ -2,34 +2,20 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from sqlalchemy import select
 
-from casework import clock as clock_module
-from recorder import quality, verify
-from recorder.ingest import CameraRecorder
-from recorder.models import RecorderAlarm, Segment
-from recorder.store import footage_root
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import Pusher, free_port, listen_url, make_camera
+from recorder.quality import checks
+from recorder.catalogue import verify
+from recorder.capture.ingest import CameraRecorder
+from recorder.catalogue.models import RecorderAlarm, Segment
+from recorder.catalogue.disk import footage_root
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.dev.cameras import Pusher, free_port, listen_url, make_camera
+from tests.recorder_helpers import wait_for
 
-
-@pytest.fixture
-def real_clock(clock):
-    previous = clock_module.install(clock_module.Clock())  # live streams run on real time
-    yield
-    clock_module.install(previous)
-
-
-def wait_for(predicate, timeout=20.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
+pytest_plugins = ["tests.recorder_fixtures"]
 
 
 @pytest.mark.slow
@@ -45,11 +31,11 @@ def test_rtsp_records_and_reconnects_after_restart(container, tmp_path, real_clo
     rec.start()
     pusher = Pusher(src, port).start()
     try:
-        assert wait_for(lambda: rec.segments_sealed >= 3)
+        wait_for(lambda: rec.segments_sealed >= 3)
         pusher.kill(pause_s=2.0)  # the camera goes away for ~2 s
-        assert wait_for(lambda: rec.connections >= 2 and rec.status == "recording")
+        wait_for(lambda: rec.connections >= 2 and rec.status == "recording")
         sealed = rec.segments_sealed
-        assert wait_for(lambda: rec.segments_sealed >= sealed + 3)
+        wait_for(lambda: rec.segments_sealed >= sealed + 3)
     finally:
         rec.stop.set()
         pusher.stop()
@@ -65,5 +51,5 @@ def test_rtsp_records_and_reconnects_after_restart(container, tmp_path, real_clo
     assert all(v.ok for v in verify.verify(container.uow(), root))
     holes = [(b[0] - a[1]).total_seconds() for a, b in zip(spans, spans[1:])]
     assert max(holes) > 1.5  # the outage is visible in the catalogue ...
-    found = quality.check_camera(container.uow(), container.files, root, cam)
+    found = checks.check_camera(container.uow(), container.files, root, cam)
     assert [f["kind"] for f in found] == ["gap"]  # ... and as a gap finding

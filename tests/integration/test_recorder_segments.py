@@ -8,34 +8,25 @@ import av
 import pytest
 from sqlalchemy import select
 
-from recorder import recovery, verify
+from recorder.capture import recovery
+from recorder.catalogue import verify
 from recorder.constants import SEALED, TRUNCATED, WRITING
-from recorder.models import ChainHead, RecorderAlarm, Segment
-from recorder.segments import SegmentWriter
-from recorder.store import footage_root, sha256_file
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import make_camera, record_file
+from recorder.catalogue.models import ChainHead, RecorderAlarm
+from recorder.capture.segments import SegmentWriter
+from recorder.catalogue.disk import footage_root, sha256_file
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.dev.cameras import record_file
+from tests.recorder_helpers import new_camera, segment_rows as segments, synthetic_clip
 
 
 @pytest.fixture
 def camera(container):
-    with container.uow() as uow:
-        cid = make_camera(uow.session, "门口")
-        uow.commit()
-    return cid
+    return new_camera(container, "门口")
 
 
 @pytest.fixture
 def clip(tmp_path):
-    return make_h264(tmp_path / "src" / "clip.ts", 10, Scene())
-
-
-def segments(container, camera_id):
-    with container.uow() as uow:
-        rows = uow.session.execute(select(Segment).where(Segment.camera_id == camera_id)
-                                   .order_by(Segment.seq)).scalars().all()
-        uow.session.expunge_all()
-        return rows
+    return synthetic_clip(tmp_path, 10)
 
 
 def test_records_keyframe_aligned_segments_on_a_chain(container, camera, clip, clock):

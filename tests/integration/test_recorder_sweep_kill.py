@@ -2,50 +2,51 @@
 from __future__ import annotations
 
 import os
-import random
 import signal
 import subprocess
 import sys
-import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
-from recorder import holds, verify
+from casework import clock as clock_module
+from recorder.retention import holds
+from recorder.catalogue import verify
 from recorder.constants import DELETED, DELETING, LIVE_STATES
-from recorder.models import Segment
-from recorder.store import footage_root, sha256_file
-from recorder.synthetic import Scene, make_h264
-from recorder.testing import make_camera, record_file
+from recorder.catalogue.disk import footage_root, sha256_file
+from tests.recorder_helpers import disk_files, record_clip, segment_rows as all_rows
 
-SWEEP = ("from casework.bootstrap import bootstrap\n"
-         "from recorder import retention\n"
-         "from recorder.store import footage_root\n"
+# The sweep reports each batch on stdout and waits for a line on stdin, so the test kills
+# it at a point it chose (after the Nth deletion), never on a wall-clock guess.
+SWEEP = ("import sys\n"
+         "from casework.bootstrap import bootstrap\n"
+         "from recorder.retention import sweeper\n"
+         "from recorder.catalogue.disk import footage_root\n"
+         "def report(r):\n"
+         "    print('deleted', r.deleted, flush=True)\n"
+         "    sys.stdin.readline()\n"
          "c = bootstrap()\n"
-         "print(retention.sweep(c.uow(), footage_root(c), batch=1, throttle_s=0.08).line())\n")
+         "print(sweeper.sweep(c.uow(), footage_root(c), batch=1, progress=report).line())\n")
 
 
-def all_rows(container):
-    with container.uow() as uow:
-        out = uow.session.execute(select(Segment).order_by(Segment.camera_id, Segment.seq)).scalars().all()
-        uow.session.expunge_all()
-        return out
-
-
-def disk_files(root):
-    return {p.relative_to(root).as_posix() for p in root.rglob("*.ts")}
+def sweep_until(env, deletions: int) -> subprocess.Popen:
+    """Start a sweep and let it run until it reports `deletions` deletions; it then waits."""
+    proc = subprocess.Popen([sys.executable, "-c", SWEEP], env=env, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    while True:
+        line = proc.stdout.readline()
+        assert line.startswith("deleted "), (line, proc.stderr.read() if not line else "")
+        if int(line.split()[1]) >= deletions:
+            return proc
+        proc.stdin.write("\n")
+        proc.stdin.flush()
 
 
 @pytest.mark.slow
-def test_kill_during_sweep(container, tmp_path, database_url):
-    clip = make_h264(tmp_path / "clip.ts", 20, Scene())
-    with container.uow() as uow:
-        a = make_camera(uow.session, "A")
-        b = make_camera(uow.session, "B", retention_days=3650)  # in retention by any clock
-        uow.commit()
-    for cam in (a, b):
-        record_file(container, cam, str(clip), segment_seconds=1.0)
+def test_kill_during_sweep(container, tmp_path, database_url, clock):
+    a = record_clip(container, tmp_path, "A", seconds=20, segment_seconds=1.0)
+    b = record_clip(container, tmp_path, "B", seconds=20, segment_seconds=1.0,
+                    retention_days=3650)  # in retention by any clock
     root = footage_root(container)
     first = all_rows(container)[0].start_at
     holds.place_hold(container.uow(), a, first + timedelta(seconds=5), first + timedelta(seconds=9),
@@ -55,14 +56,16 @@ def test_kill_during_sweep(container, tmp_path, database_url):
     assert len(keep) == 24
     env = dict(os.environ, CASEWORK_DATABASE_URL=database_url,
                CASEWORK_DATA_DIR=str(container.settings.data_dir))
-    rng = random.Random(6)
     seen = []
-    for _ in range(5):
-        proc = subprocess.Popen([sys.executable, "-c", SWEEP], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(rng.uniform(0.4, 1.2))
+    for round_ in range(5):
+        proc = sweep_until(env, deletions=1 + round_ % 2)
+        if round_ % 2:  # let it go on, and kill it wherever it is (mark, unlink or tombstone)
+            proc.stdin.write("\n")
+            proc.stdin.flush()
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            pipe.close()
         for r in all_rows(container):  # after every kill: nothing in retention is touched
             if r.path in keep:
                 assert r.state in LIVE_STATES and sha256_file(root / r.path)[0] == keep[r.path]
@@ -71,11 +74,14 @@ def test_kill_during_sweep(container, tmp_path, database_url):
         live = {r.path for r in all_rows(container) if r.state != DELETED}
         assert disk_files(root) <= live
         seen.append(sum(r.state in (DELETED, DELETING) for r in all_rows(container)))
-    assert any(0 < n < 16 for n in seen), seen  # at least one kill landed mid-sweep
+    assert seen[0] == 1 and all(0 < n < 16 for n in seen), seen  # every kill landed mid-sweep
+    assert seen == sorted(seen)
     out = subprocess.run([sys.executable, "-c", SWEEP], env=env, capture_output=True, text=True,
-                         check=True)
+                         input="\n" * 40, check=True)
     assert "held 4" in out.stdout
     rows = all_rows(container)
     assert not [r for r in rows if r.state == DELETING]
     assert disk_files(root) == {r.path for r in rows if r.state in LIVE_STATES} == set(keep)
-    assert all(v.ok and v.checked == 20 for v in verify.verify(container.uow(), root))
+    clock.travel_to(clock_module.Clock().now())  # the sweeps ran on the real clock
+    verdicts = verify.verify(container.uow(), root)
+    assert all(v.ok and v.checked == 20 for v in verdicts), [v.reason for v in verdicts]

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from casework.models.registry import Jurisdiction, RulebookVersion
 from casework.rulebooks import list_codes, load_rulebook
-from casework.seed import REFERENCE_STEPS
+from casework.install.seed import REFERENCE_STEPS
 from casework.services.rulebooks import current_version, seed_rulebooks
 
 

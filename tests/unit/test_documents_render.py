@@ -177,7 +177,7 @@ def test_rules_of_law_are_checked():
         render("payment_reminder", ctx)
     ctx = full_context("hearing_notice")
     ctx["hearing_at"] = "2026-03-06T09:00"  # fewer than 7 days: APL art. 64(2)
-    with pytest.raises(InvalidInput, match="7 days"):
+    with pytest.raises(InvalidInput, match="7 working days"):
         render("hearing_notice", ctx)
     ctx = full_context("penalty_decision")
     ctx["fine_amount"] = 800.0  # floats are refused

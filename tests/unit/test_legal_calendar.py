@@ -9,7 +9,7 @@ from casework.errors import CaseworkError, InvalidInput
 from casework.legal_calendar import (
     CalendarYearMissing,
     HolidayTable,
-    Period,
+    LegalPeriod,
     add_months,
     add_period,
     add_working_days,
@@ -164,7 +164,7 @@ def test_every_calendar_deadline_is_the_first_working_day_on_or_after_nominal(ta
     for offset in range(0, 300, 3):
         start = D("2026-01-01") + timedelta(days=offset)
         for amount in (1, 2, 3, 5, 7, 10, 15, 30, 60):
-            deadline = add_period(start, Period(amount, "d"), table)
+            deadline = add_period(start, LegalPeriod(amount, "d"), table)
             assert deadline.nominal == start + timedelta(days=amount)
             assert table.is_working_day(deadline.day)
             day = deadline.nominal
@@ -206,15 +206,15 @@ def test_is_working_day_fails_closed(table):
     ("2年", 2, "y"),
 ])
 def test_period_parse(text, amount, unit):
-    period = Period.parse(text)
+    period = LegalPeriod.parse(text)
     assert (period.amount, period.unit) == (amount, unit)
-    assert Period.parse(str(period)) == period
+    assert LegalPeriod.parse(str(period)) == period
 
 
 @pytest.mark.parametrize("text", ["30", "d", "5x", "0d", "-1d", "abc", "99999d", "1.5m", ""])
 def test_period_parse_rejects(text):
     with pytest.raises(InvalidInput):
-        Period.parse(text)
+        LegalPeriod.parse(text)
 
 
 def test_deadline_end_is_shanghai_midnight_in_utc(table):

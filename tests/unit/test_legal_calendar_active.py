@@ -1,4 +1,4 @@
-"""The active table used by BPMN expressions: deadline_iso, fail closed, reload once."""
+"""A LegalCalendar (what a container owns) and the one handed to BPMN expressions."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,9 +10,9 @@ from casework.legal_calendar import (
     CalendarNotLoaded,
     CalendarYearMissing,
     HolidayTable,
-    active_table,
+    LegalCalendar,
     deadline_iso,
-    is_working_day,
+    expression_calendar,
     parse_start,
     use_table,
 )
@@ -46,7 +46,7 @@ def test_without_a_table_it_refuses(no_active_table):
     with pytest.raises(CalendarNotLoaded, match="casework init"):
         deadline_iso("2026-09-05", "30d")
     with pytest.raises(CalendarNotLoaded):
-        active_table()
+        expression_calendar()
 
 
 def test_bad_input_is_invalid(no_active_table):
@@ -67,11 +67,20 @@ def test_missing_year_reloads_once_then_fails_closed(no_active_table):
     use_table(TABLE_2026, reload=reload)
     assert deadline_iso("2026-12-20", "30d") == "2027-01-19T16:00:00+00:00"
     assert calls == [1]
-    assert active_table().covers(2027)
-    assert is_working_day(date(2027, 1, 4))
+    calendar = expression_calendar()
+    assert calendar.table().covers(2027)
+    assert calendar.is_working_day(date(2027, 1, 4))
     with pytest.raises(CalendarYearMissing):
-        is_working_day(date(2028, 1, 3))
+        calendar.is_working_day(date(2028, 1, 3))
     assert len(calls) == 2
+
+
+def test_two_calendars_do_not_share_a_table():
+    first = LegalCalendar(table=TABLE_2026)
+    second = LegalCalendar(table=TABLE_2026.with_year(2027, [date(2027, 1, 1)], []))
+    assert second.deadline(date(2026, 12, 20), "30d").day == date(2027, 1, 19)
+    with pytest.raises(CalendarYearMissing):
+        first.deadline(date(2026, 12, 20), "30d")
 
 
 def test_missing_year_without_reload_fails_closed(no_active_table):

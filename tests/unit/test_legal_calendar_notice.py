@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from casework.legal_calendar import CalendarYearMissing, HolidayTable, add_period
-from casework.legal_calendar.store import package_years
+from casework.legal_calendar.package import package_years
 
 
 def _span(first: str, last: str) -> list[date]:

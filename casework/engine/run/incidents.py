@@ -14,7 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from casework import audit, clock
 from casework.engine.errors import BudgetExceeded
 from casework.models.engine import Incident
-from casework.unit_of_work import UnitOfWork
+from casework.storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -13,7 +13,7 @@ from casework.engine.run.incidents import add_incident
 from casework.engine.run.runtime import advance, fail_instance, open_step, save
 from casework.errors import CaseworkError, Conflict
 from casework.models.engine import ProcessInstance, Timer
-from casework.unit_of_work import UnitOfWork
+from casework.storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -110,3 +110,28 @@ def _fire_one(session_factory, instance_id: int, now: datetime, resources, actor
             fail_instance(uow.session, instance, str(error), actor=actor)
             uow.commit()
     return 0
+
+
+def _fire(workflow, due_task_ids: set[str], now: datetime) -> int:
+    """Mark the due timers fired (they may be due by `now` ahead of the clock), then refresh."""
+    count = 0
+    waiting = waiting_timers(workflow)
+    for task in list(workflow.event_manager.tasks.values()):
+        if str(task.id) in due_task_ids and str(task.id) in waiting and waiting[str(task.id)].due_at <= now:
+            if not isinstance(task.task_spec.event_definition, ClockCycle):  # cycles count themselves
+                task._set_internal_data(event_fired=True)
+            count += 1
+    workflow.refresh_timers()
+    return count
+
+
+def fire_instances(session_factory: sessionmaker[Session], instance_ids: list[int], *,
+                   now: datetime | None = None, resources: dict | None = None,
+                   actor: str = "scheduler") -> int:
+    """Fire the timers due by `now` of the given instances (one batch of a planned sweep).
+
+    Each instance is its own transaction under a skip-locked row lock, so a retried or
+    concurrent batch never fires a timer twice; returns how many timers fired.
+    """
+    now = clock.as_utc(now) if now else clock.now()
+    return sum(_fire_one(session_factory, iid, now, resources, actor) for iid in dict.fromkeys(instance_ids))

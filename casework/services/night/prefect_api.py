@@ -1,0 +1,42 @@
+"""The scheduler page's "run now": ask the Prefect server (REST) for a run of a deployment.
+
+Plain HTTP to PREFECT_API_URL, so doors that must not import Prefect (web) can offer it.
+"""
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from casework.errors import CaseworkError, InvalidInput
+from casework.services.night.schedule import DEPLOYMENT, PLANS
+
+TIMEOUT_S = 10
+
+
+class PrefectUnavailable(CaseworkError):
+    status = 503
+
+
+def _call(url: str, body: dict | None = None) -> dict:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method="GET" if body is None else "POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as resp:
+            return json.loads(resp.read())
+    except (OSError, urllib.error.URLError, ValueError) as exc:
+        raise PrefectUnavailable(f"调度服务不可用 / the Prefect server did not answer: {exc}") from None
+
+
+def run_now(api_url: str, flow: str, parameters: dict | None = None) -> str:
+    """Create a run of `<flow>/nightly` now; the scheduler or a worker picks it up. Returns its id."""
+    if flow not in {p.flow for p in PLANS}:
+        raise InvalidInput(f"未知流程 / unknown flow {flow!r}")
+    base = api_url.rstrip("/")
+    name = "/".join(urllib.parse.quote(part, safe="") for part in (flow, DEPLOYMENT))
+    deployment = _call(f"{base}/deployments/name/{name}")
+    run = _call(f"{base}/deployments/{deployment['id']}/create_flow_run",
+                {"parameters": parameters or {}, "tags": ["run-now"]})
+    return run["id"]
