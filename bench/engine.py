@@ -54,7 +54,8 @@ TIMER = TEST_DATA / "bpmn" / "engine_timer.bpmn"
 
 def make_app(url: str, data_dir: Path):
     load_all_models()
-    app = bootstrap(database_url=url, data_dir=data_dir, clock=clock.TravelClock(T0))
+    clock.install(clock.TravelClock(T0))  # the bench's process runs on a travelling clock
+    app = bootstrap(database_url=url, data_dir=data_dir)
     Base.metadata.drop_all(app.engine)
     Base.metadata.create_all(app.engine)
     with app.uow() as uow:
@@ -178,7 +179,8 @@ def interleaved(app, steps: int, rounds: int = 7) -> tuple[float, float, float]:
 def timer_select(path: Path, rows: int, runs: int = 30) -> tuple[float, float]:
     """Median ms to select a due batch of 1000 from `rows` timer rows by index, through the
     engine's query, and (the floor) the same SELECT text run on a bare sqlite3 connection."""
-    app = bootstrap(database_url=f"sqlite:///{path}", data_dir=path.parent, clock=clock.TravelClock(T0))
+    clock.install(clock.TravelClock(T0))
+    app = bootstrap(database_url=f"sqlite:///{path}", data_dir=path.parent)
     load_all_models()
     Base.metadata.create_all(app.engine)
     app.engine.dispose()

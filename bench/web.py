@@ -8,6 +8,8 @@ queue_*      the queue page, filtered (process, unclaimed) and sorted by deadlin
              and a deep keyset page (after the 90th percentile of the filtered rows), alternately
 minimal_*    /healthz of the same app, same clients, measured in a second phase of the same run
 queue_vs_minimal_p95   queue_p95_ms / minimal_p95_ms (goal <= 4); goals: p95 < 50 ms, 0 errors
+*_server_cpu_ms        CPU time of the gunicorn workers per request (from /proc): what a request
+                       costs, independent of how busy the machine is
 """
 from __future__ import annotations
 
@@ -149,6 +151,22 @@ def run(clients: list[httpx.Client], paths: list[str], seconds: float) -> tuple[
     return times, errors
 
 
+def server_cpu_s(master: int) -> float:
+    """User + system CPU seconds of gunicorn's workers so far (robust on a busy box)."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return float("nan")
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
@@ -175,10 +193,16 @@ def main() -> None:
             query = "/tasks?view=group&process=rectification&status=unclaimed"
             queue_paths = [query, f"{query}&after={loaded['deep']}"]
             run(clients, queue_paths + ["/healthz"], 1.0)  # warm up both workers
+            cpu0 = server_cpu_s(proc.pid)
             queue, queue_errors = run(clients, queue_paths, seconds)
+            cpu1 = server_cpu_s(proc.pid)
             minimal, minimal_errors = run(clients, ["/healthz"], seconds)
+            cpu2 = server_cpu_s(proc.pid)
+            cpu = {"queue": (cpu1 - cpu0) / max(1, len(queue)), "minimal": (cpu2 - cpu1) / max(1, len(minimal))}
+            print(f"load_average: {os.getloadavg()[0]:.1f} (other work on this machine inflates latencies)")
             for label, times, errors in (("queue", queue, queue_errors), ("minimal", minimal, minimal_errors)):
                 print(f"{label}_requests: {len(times)} requests")
+                print(f"{label}_server_cpu_ms: {cpu[label] * 1000:.1f} ms per request")
                 for q in (50, 95, 99):
                     print(f"{label}_p{q}_ms: {pct(times, q):.1f} ms")
                 print(f"{label}_errors: {errors} errors")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 CHAIN = "audit"
 ANCHOR_INFO = "casework.anchor"  # session.info key: a zero-argument callable -> Anchor
 _PENDING = "casework.audit_head"
-OS_USER_INFO = "casework.os_user"  # set for a system account's acts: recorded in each event
 log = logging.getLogger(__name__)
 
 
@@ -43,9 +43,31 @@ def _legacy_digest(prev_hash: str, seq: int, at: str, actor: str, action: str, s
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+# The anchor of each database engine (bound by casework.bootstrap): every session on the
+# engine, whatever factory made it, appends and checkpoints with the deployment's key.
+_ANCHORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+# The OS user behind a system account's process, recorded in each event it writes.
+_OS_USERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def bind_anchor(engine, opener) -> None:
+    """Bind a zero-argument callable returning the Anchor to a database engine."""
+    _ANCHORS[engine] = opener
+
+
+def bind_os_user(engine, os_user: str) -> None:
+    """From now on every event written through `engine` records `os_user` (system accounts)."""
+    _OS_USERS[engine] = os_user
+
+
 def anchor_of(session: Session) -> Anchor:
-    """The key and checkpoint log the container bound to this session's factory."""
+    """The key and checkpoint log bound to this session (or to its engine)."""
     opener = session.info.get(ANCHOR_INFO)
+    if opener is None:
+        bind = session.get_bind()
+        opener = _ANCHORS.get(getattr(bind, "engine", bind))
     if opener is None:
         raise IntegrityError("会话未绑定链密钥 / this session has no chain key: build it "
                              "through casework.bootstrap")
@@ -81,8 +103,9 @@ def record(session: Session, actor: str, action: str, subject: str,
     key = anchor_of(session).key
     conn = session.connection()
     payload = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
-    if OS_USER_INFO in session.info:
-        payload["os_user"] = session.info[OS_USER_INFO]
+    os_user = _OS_USERS.get(conn.engine)
+    if os_user is not None:
+        payload["os_user"] = os_user
     database = str(conn.engine.url)
     guess = _last_head.get(database)  # read before the time is taken: `at` never goes back
     at = clock.now().replace(microsecond=0)

@@ -1,52 +1,40 @@
-"""The composition root: the one place that picks database, file store and clock."""
+"""The composition root: the one place that picks database, file store and clock.
+
+Only the entry points (CLI, web, flows, tests, benches) import it.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
 
 from casework import clock as clock_module
-from casework.audit import ANCHOR_INFO
+from casework.audit import bind_anchor
 from casework.config import Settings
-from casework.engine.expressions.actions import DECLARED, Actions
+from casework.container import Container
+from casework.engine.expressions.actions import DECLARED
 from casework.engine.expressions.functions import make_functions
-from casework.storage.db import make_engine, make_session_factory
-from casework.storage.files import FileStore
 from casework.integrity import AnchorOpener
-from casework.legal_calendar import LegalCalendar, use_calendar
 from casework.legal_calendar.active import SESSION_KEY
 from casework.legal_calendar.store import calendar_for
 from casework.services.processes.shipped import register_actions
-from casework.storage.unit_of_work import UnitOfWork
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-    from sqlalchemy.orm import Session, sessionmaker
-
-
-@dataclass
-class Container:
-    """Everything a door (web, CLI, flow) needs to call services."""
-
-    settings: Settings
-    engine: Engine
-    session_factory: sessionmaker[Session]
-    files: FileStore
-    clock: clock_module.Clock
-    calendar: LegalCalendar
-    extras: dict = field(default_factory=dict)
-    functions: Mapping = field(default_factory=make_functions)  # what diagram expressions may call
-    actions: Actions = field(default_factory=Actions)  # what diagram service tasks may call
-
-    def uow(self) -> UnitOfWork:
-        # Actions of outer packages (the recorder's export) get the container itself.
-        return UnitOfWork(self.session_factory, self.files,
-                          {"container": self, "functions": self.functions, "actions": self.actions})
+from casework.storage.db import make_engine, make_session_factory
+from casework.storage.files import FileStore
 
 
 def bootstrap(settings: Settings | None = None, *, database_url: str | None = None,
               data_dir: str | Path | None = None,
               clock: clock_module.Clock | None = None) -> Container:
+    """Build a container on the process clock.
+
+    Code reads time through `casework.clock`, so a process runs on one clock, which its
+    entry point chooses (`casework.clock.install`, e.g. a test's TravelClock) before it
+    bootstraps. `bootstrap` never changes it: a `clock` that is not the installed one is
+    refused rather than silently re-pointing every other container's time.
+    """
+    process_clock = clock_module.current()
+    if clock is not None and clock is not process_clock:
+        raise ValueError("bootstrap(clock=...) is not the process clock: install it first "
+                         "with casework.clock.install(clock) at the entry point")
     settings = settings or Settings.from_env()
     if data_dir is not None:
         settings = replace(settings, data_dir=Path(data_dir))
@@ -54,27 +42,21 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
         settings = replace(settings, database_url=database_url)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
-    if clock is not None:
-        clock_module.install(clock)
     register_actions()  # diagrams reach code only through registered actions
     session_factory = make_session_factory(engine)
     # Every session appends to the audit chain with the deployment's key (never in the db),
     # and carries the container's own holiday table, loaded on first use.
+    bind_anchor(engine, AnchorOpener(settings.data_dir))
     calendar = calendar_for(session_factory)
-    session_factory.configure(info={ANCHOR_INFO: AnchorOpener(settings.data_dir),
-                                    SESSION_KEY: calendar})
-    container = Container(
+    session_factory.configure(info={SESSION_KEY: calendar})
+    return Container(
         settings=settings,
         engine=engine,
         session_factory=session_factory,
         files=FileStore(settings.data_dir / "files"),
-        clock=clock_module.current(),
+        clock=process_clock,
         calendar=calendar,
-        # Diagram expressions call this container's calendar; service tasks its own action set,
-        # taken once its action modules are loaded.
+        # Diagram expressions read this container's own holiday table (deadline_iso).
         functions=make_functions(deadline_iso=calendar.deadline_iso),
-        actions=DECLARED.copy(),
+        actions=DECLARED.copy(),  # the container's own set, taken once its action modules are loaded
     )
-    # Hand the calendar to the script engine (diagram expressions call deadline_iso).
-    use_calendar(calendar)
-    return container

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from casework.config import Settings
 from casework.install.schema import load_all_models
 from casework.models.base import Base
 from casework.storage.db import make_engine
@@ -15,8 +16,6 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
-        from casework.config import Settings
-
         engine = make_engine(Settings.from_env().database_url)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from casework import clock as clock_module
 from casework.bootstrap import bootstrap
 from casework.storage.db import make_engine
+from casework.models import Jurisdiction, Unit
 from casework.models.base import Base
 from casework.models.roles import provision
 from casework.install.schema import load_all_models
@@ -84,3 +85,19 @@ def container(database_url, tmp_path, clock):
 @pytest.fixture
 def uow(container):
     return container.uow()
+
+
+@pytest.fixture
+def ids(container):
+    """(jurisdiction id, unit id): a Taiyuan jurisdiction and one unit in it."""
+    with container.uow() as uow:
+        j = Jurisdiction(code="taiyuan", name="太原市", organ_name="太原市公安局", doc_prefix="太公(视)")
+        uow.session.add(j)
+        uow.session.flush()
+        u = Unit(credit_code="91140106MA0KX1234Q", name="太原市迎泽区晋阳商贸有限公司",
+                 address="山西省太原市迎泽区迎泽大街100号", legal_representative="王建国",
+                 site_category="商场", party_type="business", jurisdiction_id=j.id,
+                 created_at=clock_module.now())
+        uow.session.add(u)
+        uow.commit()
+        return j.id, u.id

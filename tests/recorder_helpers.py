@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from recorder.catalogue.guards import install_recorder_triggers
+from tests.integration.tamper import as_owner
 from recorder.catalogue.models import Segment
 from recorder.dev.cameras import make_camera, record_file
 from recorder.dev.synthetic import Scene, make_h264
@@ -71,21 +72,26 @@ def record_clip(container, folder: Path, name: str = "cam", seconds: float = 10,
     return cam
 
 
+# Statements that drop every trigger on the recorder's tables, as each engine lists them.
+_DROP_RECORDER_TRIGGERS = {
+    "sqlite": "SELECT 'DROP TRIGGER ' || name FROM sqlite_master "
+              "WHERE type = 'trigger' AND tbl_name LIKE 'recorder!_%' ESCAPE '!'",
+    "postgresql": "SELECT format('DROP TRIGGER %%I ON %%I', tgname, tgrelid::regclass) "
+                  "FROM pg_trigger WHERE NOT tgisinternal "
+                  "AND tgrelid::regclass::text LIKE 'recorder!_%%' ESCAPE '!'",
+}
+
+
 @contextmanager
 def recorder_guards_lifted(engine):
     """Play an attacker with DDL rights: drop the footage guards, restore them after."""
-    with engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            names = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                                         "AND tbl_name LIKE 'recorder_%'").scalars().all()
-            for name in names:
-                conn.exec_driver_sql(f"DROP TRIGGER {name}")
-        else:
-            for name, table in (("recorder_segment_guard", "recorder_segment"),
-                                ("recorder_legal_hold_guard", "recorder_legal_hold")):
-                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+    with as_owner(engine) as conn:  # on PostgreSQL the tests run as the app role
+        drops = conn.exec_driver_sql(_DROP_RECORDER_TRIGGERS[conn.dialect.name]).scalars().all()
+        assert drops, "no recorder guards to lift"
+        for statement in drops:
+            conn.exec_driver_sql(statement)
     try:
         yield
     finally:
-        with engine.begin() as conn:
+        with as_owner(engine) as conn:
             install_recorder_triggers(conn)

@@ -16,7 +16,18 @@ def container() -> Container:
 
 
 def uow():
-    return container().uow()
+    """One unit of work per request: the services' `with uow:` blocks nest in it and share
+    its session (fewer round trips); each service still commits its own changes."""
+    if "uow" not in g:
+        g.uow = container().uow()
+        g.uow.__enter__()
+    return g.uow
+
+
+def close_uow(_exc: BaseException | None = None) -> None:
+    shared = g.pop("uow", None)
+    if shared is not None:
+        shared.__exit__(None, None, None)
 
 
 def current_actor() -> Actor | None:

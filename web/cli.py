@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import click
 
-from casework.bootstrap import bootstrap
-from casework.services import accounts
-from casework.services.actor import Actor
 from web.app import create_app
 from web.serving import Gunicorn
 
@@ -29,17 +26,3 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         "timeout": 60, "graceful_timeout": 10,
     }).run()
 
-
-@command.command("add-user")
-@click.argument("username")
-@click.option("--name", "display_name", default="", help="Display name (Chinese).")
-@click.option("--role", "roles", multiple=True, required=True, help="clerk, inspector, legal_reviewer, bureau_head, manager, scheduler, auditor, admin or unit")
-@click.option("--jurisdiction", default=None, help="Staff: the jurisdiction code they work in (none: all).")
-@click.option("--unit-id", type=int, default=None, help="Unit users: their unit.")
-@click.password_option("--password", envvar="CASEWORK_NEW_PASSWORD")
-def add_user(username, display_name, roles, jurisdiction, unit_id, password) -> None:
-    """Add a staff account or a unit user (as the system administrator)."""
-    ident = accounts.create_account(bootstrap().uow(), actor=Actor("system-admin", frozenset({"admin"})),
-                                    username=username, display_name=display_name, password=password,
-                                    roles=list(roles), jurisdiction=jurisdiction, unit_id=unit_id)
-    click.echo(f"user {username} (id {ident})")

@@ -22,6 +22,7 @@ from casework.errors import CaseworkError
 
 QUIET = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
 START_TIMEOUT_S = float(os.environ.get("CASEWORK_PREFECT_START_TIMEOUT_S", "180"))
+CONNECT_TIMEOUT_S = float(os.environ.get("CASEWORK_PREFECT_CONNECT_TIMEOUT_S", "30"))
 
 
 class ServerUnavailable(CaseworkError):
@@ -125,7 +126,7 @@ def connect_or_start(home: Path, *, port: int | None = None, database_url: str |
     quiet_environment()
     url = os.environ.get("PREFECT_API_URL")
     if url:
-        wait_healthy(url.rstrip("/"), timeout=30)
+        wait_healthy(url.rstrip("/"), timeout=CONNECT_TIMEOUT_S)
         return Server(url.rstrip("/"))
     server = start_server(home, port=port, database_url=database_url)
     os.environ["PREFECT_API_URL"] = server.api_url  # our flow-run subprocesses inherit it

@@ -22,6 +22,7 @@ import casework.cli.law.deadline as deadline
 import casework.cli.law.rulebook as rulebook
 import casework.cli.login as login
 from casework.cli.context import AppContext, ensure_chain_key, pass_app
+from casework.install.seed import seed_reference_data
 from casework.errors import CaseworkError
 from casework.storage.db import is_sqlite
 
@@ -80,8 +81,6 @@ def main(ctx: click.Context) -> None:
 def init_command(app: AppContext, admin_url: str | None, admin_user: str | None,
                  password_stdin: bool) -> None:
     """Create the chain key, the database roles (PostgreSQL), migrate, seed, add accounts."""
-    from casework.install.seed import seed_reference_data
-
     path, created = ensure_chain_key(app.container)
     click.echo(f"chain key: {path} ({'created, mode 600' if created else 'kept'}) "
                "— keep it secret and backed up apart from the database")

@@ -159,7 +159,7 @@ def system_actor(container, account: str) -> Actor:
                 or user.password_hash != NO_PASSWORD):
             raise PermissionDenied(f"没有此系统账户 / no such system account: {account}")
         actor = _actor(user)
-    container.session_factory.kw.setdefault("info", {})[audit.OS_USER_INFO] = os_user()
+    audit.bind_os_user(container.engine, os_user())
     return actor
 
 

@@ -19,7 +19,7 @@ from casework.models.documents import Document
 from casework.models.registry import Unit
 
 if TYPE_CHECKING:
-    from casework.bootstrap import Container
+    from casework.container import Container
 
 SERVED_ON_THE_SPOT = ("rectification_order", "warning_decision", "penalty_notice",
                       "hearing_notice", "penalty_decision", "payment_reminder",

@@ -1,7 +1,7 @@
 """Demo data: staff and unit users, and units in several jurisdictions at different stages."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import select
 
@@ -15,13 +15,7 @@ from casework.services.units.credit_code import make
 from casework.services.cases.violations import report_violation
 
 if TYPE_CHECKING:
-    from casework.storage.unit_of_work import UnitOfWork
-
-
-class Container(Protocol):
-    """What the demo uses of a container (no import of the composition root)."""
-
-    def uow(self) -> UnitOfWork: ...
+    from casework.container import Container
 
 DEMO_PASSWORD = "casework-demo"
 STAFF = (

@@ -10,7 +10,7 @@ from casework.services.processes.shipped import seed_process_models
 from casework.services.rulebooks import seed_rulebooks
 
 if TYPE_CHECKING:
-    from casework.bootstrap import Container
+    from casework.container import Container
 
 Echo = Callable[[str], None]
 

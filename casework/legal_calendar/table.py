@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from casework.errors import CaseworkError
-from casework.legal_calendar import provisional
 from casework.legal_calendar.provisional import BUREAU, PARTY, REST, UNCERTAIN, WORK, DayState
+from casework.legal_calendar.provisional import covered as law_covers
+from casework.legal_calendar.provisional import state as law_state
 
 PROVISIONAL_YEARS = 5  # how far past the last published notice the law alone may bound
 WEEKDAY_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
@@ -88,7 +89,7 @@ class HolidayTable:
         if year in self.years:
             return False
         if (self.provisional and self.last_year < year <= self.last_year + PROVISIONAL_YEARS
-                and provisional.covered(year)):
+                and law_covers(year)):
             return True
         raise CalendarYearMissing(year)
 
@@ -99,7 +100,7 @@ class HolidayTable:
     def state(self, day: date) -> DayState:
         """REST, WORK or UNCERTAIN (only in a provisional year), with the festival named."""
         if self.is_provisional(day):
-            return provisional.state(day)
+            return law_state(day)
         override = self.overrides.get(day)
         working = is_default_working_day(day) if override is None else override
         return DayState(WORK if working else REST, self.names.get(day, ""))
@@ -128,7 +129,7 @@ class HolidayTable:
         """Why `day` is a rest day, as (Chinese, English)."""
         name = self.names.get(day, "")
         if self.is_provisional(day):
-            found = provisional.state(day)
+            found = law_state(day)
             if found.kind == UNCERTAIN and is_default_working_day(day):
                 return (f"{day.isoformat()} 可能因{found.festival}放假（{self.notice_year(day)} 年"
                         "放假安排尚未公布，按可能的休息日计）",

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select, tuple_
 
 from casework import audit, clock, engine
 from casework.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from casework.models import ProcessInstance, SavedFilter, User, WorkItem
+from casework.models import Case, ProcessInstance, SavedFilter, User, WorkItem
 from casework.models.engine import NO_DUE
 from casework.rulebooks import UnknownRulebook, load_rulebook
 from casework.services import scope
@@ -27,6 +27,13 @@ FILTERS = ("process", "task", "jurisdiction", "unit", "case", "status", "provisi
 SUPERVISORS = frozenset({"bureau_head", "admin"})  # may hand over others' tasks
 # Process-data keys a deadline's legal basis is read from (the calendar's, else the rule's).
 PROVISIONAL_KEY = "deadline_provisional"
+# Whether a deadline is provisional (its year's holiday notice not yet out): the calendar's
+# Case.deadline_provisional column where the schema has it, else the process-data flag.
+CASE_PROVISIONAL = getattr(Case, "deadline_provisional", None)
+
+
+def _provisional_flag():
+    return CASE_PROVISIONAL if CASE_PROVISIONAL is not None else ProcessInstance.data[PROVISIONAL_KEY].as_boolean()
 
 
 def clean_filters(raw: dict[str, Any]) -> dict[str, Any]:
@@ -92,8 +99,9 @@ def queue(uow: UnitOfWork, *, actor: Actor, view: str = "group", filters: dict |
     elif status == "overdue":
         query = query.where(WorkItem.sort_at < now)
     if "provisional" in f:
-        flag = ProcessInstance.data[PROVISIONAL_KEY].as_boolean()
-        query = query.join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id)
+        flag = _provisional_flag()
+        query = (query.join(Case, Case.ref == WorkItem.case_ref) if CASE_PROVISIONAL is not None
+                 else query.join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id))
         query = query.where(flag.is_(True) if f["provisional"] else or_(flag.is_(None), flag.is_(False)))
     if after:
         sort_at, last_id = decode_cursor(after)
@@ -115,8 +123,8 @@ def deadline_bases(uow: UnitOfWork, instance_ids: list[int]) -> dict[int, dict]:
     data = ProcessInstance.data
     result = uow.session.execute(select(
         ProcessInstance.id, data["deadline_article"].as_string(), data["deadline_source"].as_string(),
-        data["article"].as_string(), data["source"].as_string(), data[PROVISIONAL_KEY].as_boolean(),
-    ).where(ProcessInstance.id.in_(instance_ids)))
+        data["article"].as_string(), data["source"].as_string(), _provisional_flag(),
+    ).outerjoin(Case, Case.instance_id == ProcessInstance.id).where(ProcessInstance.id.in_(instance_ids)))
     out = {}
     for ident, d_article, d_source, article, source, provisional in result:
         out[ident] = {"article": d_article or article or "", "source": d_source or source or "",

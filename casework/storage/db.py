@@ -36,7 +36,7 @@ def make_engine(url: str, *, echo: bool = False, sqlite_synchronous: str = "FULL
 
 def _configure_sqlite(engine: Engine, synchronous: str) -> None:
     """WAL; FULL syncs every commit so an acknowledged act survives a power cut
-    (NORMAL, by configuration, trades the last commits for ~1 ms per commit)."""
+    (NORMAL, by configuration, trades the last commits for the fsync of each commit)."""
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         # Let SQLAlchemy emit BEGIN itself (below) instead of pysqlite's implicit one.

@@ -95,8 +95,10 @@ def _sq(name: str, when_clause: str, message: str) -> tuple[str, str]:
 # recursive_triggers is on (casework.db turns it on): refuse an insert onto an existing row
 # outright, so no connection setting can replace a segment or a hold.
 _SQ_TAKEN = {
-    "recorder_segment": "EXISTS (SELECT 1 FROM recorder_segment s WHERE s.id = NEW.id "
-                        "OR (s.camera_id = NEW.camera_id AND s.seq = NEW.seq))",
+    # Two lookups, each by an index (an OR in one WHERE would scan the table per insert).
+    "recorder_segment": "EXISTS (SELECT 1 FROM recorder_segment s WHERE s.id = NEW.id) "
+                        "OR EXISTS (SELECT 1 FROM recorder_segment s "
+                        "WHERE s.camera_id = NEW.camera_id AND s.seq = NEW.seq)",
     "recorder_legal_hold": "EXISTS (SELECT 1 FROM recorder_legal_hold h WHERE h.id = NEW.id)",
 }
 

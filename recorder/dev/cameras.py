@@ -1,6 +1,8 @@
-"""Helpers for tests, the demo and the benchmark: a camera row, a one-shot recording."""
+"""Stand-in cameras for the demo, tests and benches: a camera row, a one-shot recording, an RTSP pusher."""
 from __future__ import annotations
 
+import socket
+import subprocess
 import threading
 from typing import TYPE_CHECKING
 
@@ -76,8 +78,6 @@ class Pusher:
         return self
 
     def _loop(self) -> None:
-        import subprocess
-
         while not self._stop.is_set():
             if self._pause.is_set():
                 self._stop.wait(0.1)
@@ -107,8 +107,6 @@ class Pusher:
 
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import av
 import numpy as np
@@ -85,23 +86,37 @@ def frame_at(scene: Scene, i: int, cache: dict) -> np.ndarray:
     return img
 
 
-def make_h264(path: str | Path, seconds: float, scene: Scene | None = None,
-              fmt: str = "mpegts") -> Path:
-    """Encode `seconds` of the scene with libx264 (no B-frames, fixed GOP) to `path`."""
-    scene = scene or Scene()
+def encode_h264(path: str | Path, frames: Iterable[np.ndarray], fps: int, gop: int,
+                options: dict[str, str | None] | None = None, fmt: str = "mpegts") -> Path:
+    """Encode RGB frames with libx264 (no B-frames, fixed GOP) to `path`; the one encoder loop.
+
+    `options` add to or override the defaults; an option set to None is left out."""
+    settings = {"preset": "ultrafast", "tune": "zerolatency", "g": str(gop), "keyint_min": str(gop),
+                "sc_threshold": "0", "bf": "0", **(options or {})}
+    settings = {k: v for k, v in settings.items() if v is not None}
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    cache: dict = {}
     with av.open(str(path), "w", format=fmt) as out:
-        stream = out.add_stream("libx264", rate=scene.fps, options={
-            "preset": "ultrafast", "tune": "zerolatency", "g": str(scene.gop),
-            "keyint_min": str(scene.gop), "sc_threshold": "0", "bf": "0"})
-        stream.width, stream.height, stream.pix_fmt = scene.width, scene.height, "yuv420p"
-        for i in range(int(seconds * scene.fps)):
-            frame = av.VideoFrame.from_ndarray(frame_at(scene, i, cache), format="rgb24")
+        stream = None
+        for i, img in enumerate(frames):
+            if stream is None:
+                stream = out.add_stream("libx264", rate=fps, options=settings)
+                stream.height, stream.width = img.shape[:2]
+                stream.pix_fmt = "yuv420p"
+            frame = av.VideoFrame.from_ndarray(img, format="rgb24")
             frame.pts = i
             for packet in stream.encode(frame):
                 out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
+        if stream is not None:
+            for packet in stream.encode():
+                out.mux(packet)
     return path
+
+
+def make_h264(path: str | Path, seconds: float, scene: Scene | None = None,
+              fmt: str = "mpegts") -> Path:
+    """Encode `seconds` of the scene to `path`."""
+    scene = scene or Scene()
+    cache: dict = {}
+    frames = (frame_at(scene, i, cache) for i in range(int(seconds * scene.fps)))
+    return encode_h264(path, frames, scene.fps, scene.gop, fmt=fmt)

@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from casework.clock import to_local
-from casework.models import Camera, Unit, VideoSystem
+from casework.models import Camera, Jurisdiction, Unit, VideoSystem
+from casework.rulebooks import retention_days
 from recorder.constants import NATIONAL_MIN_DAYS, NATIONAL_SOURCE
 
 if TYPE_CHECKING:
@@ -44,11 +45,7 @@ def rule_for(jurisdiction_code: str | None, on: date):
     """The rulebook's retention rule, or the national baseline when none answers.
 
     Cached per (jurisdiction, day): rulebooks are immutable data and the day decides."""
-    try:
-        from casework.rulebooks import retention_days  # written in parallel; may be absent
-    except ImportError:
-        retention_days = None
-    if retention_days is not None and jurisdiction_code:
+    if jurisdiction_code:
         try:
             return retention_days(jurisdiction_code, on)
         except Exception as exc:  # unknown code or expired book: keep the floor, say so
@@ -63,8 +60,6 @@ def retention_for(session: Session, camera_id: int, start: datetime) -> Retentio
         Unit, VideoSystem.unit_id == Unit.id).filter(Camera.id == camera_id).one_or_none()
     camera_days, code = None, None
     if row is not None:
-        from casework.models import Jurisdiction
-
         camera_days = row[0]
         j = session.get(Jurisdiction, row[1])
         code = j.code if j is not None else None

@@ -43,10 +43,10 @@ def test_register_complete_and_list_through_the_cli(tmp_path):
     assert case_ref in listed.stdout
     bad = casework(env, "task", "complete", "1", "--data", "{not json")
     assert bad.returncode == 1 and "Traceback" not in bad.stderr and "JSON" in bad.stderr
-    wrong_role = casework(env, "unit", "register", "--credit-code", "91350100M000100Y43",
+    duplicate = casework(env, "unit", "register", "--credit-code", "91350100M000100Y43",
                           "--name", "x", "--address", "y", "--legal-representative", "z",
                           "--site-category", "commercial", "--jurisdiction", "taiyuan")
-    assert wrong_role.returncode == 1 and "already registered" in wrong_role.stderr
+    assert duplicate.returncode == 1 and "already registered" in duplicate.stderr
     refused = casework(env, "system", "add-camera", "1", "--name", "卫生间", "--location", "一楼",
                        "--place-kind", "toilet")
     assert refused.returncode == 1 and "第十条" in refused.stderr

@@ -6,10 +6,10 @@ from sqlalchemy import delete, text, update
 
 from casework.documents import serve
 from casework.models import AuditEvent, Document
-from tests.integration.test_documents_issue import ids, issue_one  # noqa: F401
+from tests.helpers import issue_one
 
 
-def test_an_issued_document_is_served_once_and_never_changed_or_deleted(container, ids):  # noqa: F811
+def test_an_issued_document_is_served_once_and_never_changed_or_deleted(container, ids):
     doc = issue_one(container, ids)
     with container.uow() as uow:
         serve(uow.session, doc.id, actor="officer", method="direct")
@@ -28,7 +28,7 @@ def test_an_issued_document_is_served_once_and_never_changed_or_deleted(containe
         assert uow.session.get(Document, doc.id).service_method == "direct"
 
 
-def test_audit_events_cannot_be_deleted_even_in_bulk(container, ids):  # noqa: F811
+def test_audit_events_cannot_be_deleted_even_in_bulk(container, ids):
     issue_one(container, ids)
     with pytest.raises(Exception, match="append-only"):
         with container.uow() as uow:

@@ -57,6 +57,7 @@ def test_init_creates_the_roles_and_runs_as_the_app(tmp_path, monkeypatch):
         app_url = (tmp_path / "data" / "secrets" / "database-app.url")
         assert oct(app_url.stat().st_mode & 0o777) == "0o600"
         monkeypatch.delenv("CASEWORK_DATABASE_URL")  # from here: the app URL under secrets/
+        monkeypatch.setenv("CASEWORK_SYSTEM_ACCOUNT", "system.jobs")  # made by init
         out = CliRunner().invoke(main, ["audit", "verify"])
         assert out.exit_code == 0 and out.output.startswith("ok:"), out.output
         with psycopg.connect(app_url.read_text().strip().replace("+psycopg", "")) as conn:

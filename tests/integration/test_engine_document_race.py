@@ -12,8 +12,8 @@ from casework import clock as clock_module
 from casework.errors import Conflict
 from casework.storage.files import STAGING
 from casework.models import Document
-from casework.services.processes import tasks
 from casework.services.units import inspections
+from casework.services.processes import tasks
 from casework.services.actor import Actor
 from tests.integration.lifecycle_driver import CLERK, INSPECTOR, Driver
 

@@ -5,13 +5,14 @@ import json
 
 import click
 
+from casework import clock
 from casework.cli.context import AppContext, pass_app
 from casework.cli.operator import current_actor
 from casework.engine.values import parse_json
 from casework.errors import InvalidInput
-from casework.services.cases import cases
+from casework.services.cases import cases, violations
 from casework.services.processes import sweeps, tasks
-from casework.services.units import registration
+from casework.services.units import inspections, registration
 
 
 @click.group("unit")
@@ -99,11 +100,9 @@ def violation() -> None:
 @click.option("--act-key", required=True, help="Identifies the act (the same act opens once).")
 @pass_app
 def report_violation(app: AppContext, unit_id, code, facts, act_key) -> None:
-    from casework.services.cases.violations import report_violation as report
-
     actor = current_actor(app.container)
-    click.echo(report(app.container.uow(), actor=actor, unit_id=unit_id, code=code,
-                      facts=facts, act_key=act_key))
+    click.echo(violations.report_violation(app.container.uow(), actor=actor, unit_id=unit_id,
+                                           code=code, facts=facts, act_key=act_key))
 
 
 @click.group("inspection")
@@ -115,10 +114,8 @@ def inspection() -> None:
 @click.option("--unit-id", type=int, required=True)
 @pass_app
 def start_inspection(app: AppContext, unit_id) -> None:
-    from casework.services.units.inspections import start_inspection as start
-
     actor = current_actor(app.container)
-    click.echo(start(app.container.uow(), actor=actor, unit_id=unit_id))
+    click.echo(inspections.start_inspection(app.container.uow(), actor=actor, unit_id=unit_id))
 
 
 @inspection.command("due")
@@ -127,10 +124,7 @@ def start_inspection(app: AppContext, unit_id) -> None:
 @pass_app
 def due_inspections(app: AppContext, interval_days, random_share) -> None:
     """Units the cycle policy selects today (not inspected within the interval, plus 双随机)."""
-    from casework import clock
-    from casework.services.units.inspections import select_due_units
-
-    for unit_id in select_due_units(app.container.uow(), on=clock.today_local(),
+    for unit_id in inspections.select_due_units(app.container.uow(), on=clock.today_local(),
                                     interval_days=interval_days, random_share=random_share):
         click.echo(unit_id)
 

@@ -112,19 +112,6 @@ def _fire_one(session_factory, instance_id: int, now: datetime, resources, actor
     return 0
 
 
-def _fire(workflow, due_task_ids: set[str], now: datetime) -> int:
-    """Mark the due timers fired (they may be due by `now` ahead of the clock), then refresh."""
-    count = 0
-    waiting = waiting_timers(workflow)
-    for task in list(workflow.event_manager.tasks.values()):
-        if str(task.id) in due_task_ids and str(task.id) in waiting and waiting[str(task.id)].due_at <= now:
-            if not isinstance(task.task_spec.event_definition, ClockCycle):  # cycles count themselves
-                task._set_internal_data(event_fired=True)
-            count += 1
-    workflow.refresh_timers()
-    return count
-
-
 def fire_instances(session_factory: sessionmaker[Session], instance_ids: list[int], *,
                    now: datetime | None = None, resources: dict | None = None,
                    actor: str = "scheduler") -> int:

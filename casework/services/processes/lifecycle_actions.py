@@ -12,6 +12,9 @@ from casework.models import Case, Violation
 from casework.legal_calendar import PARTY
 from casework.services import deadlines
 from casework.services import rules
+from casework.services.cases.documents import issue_for_case
+from casework.services.cases.violations import open_violation
+from casework.services.units.registration import open_filing_case
 
 SYSTEM_STATUSES = ("accepted", "failed_acceptance", "in_use", "dismantled")
 INSPECTION_ITEMS = {  # checklist item -> violation code when it fails
@@ -58,8 +61,6 @@ def set_deadline(ctx, period: str, owed_by: str = PARTY) -> dict:
         outputs={"document_id": int, "document_number": str})
 def issue_case_document(ctx, kind: str) -> dict:
     """Render, store and serve the case's document of `kind` (in the unit's portal)."""
-    from casework.services.cases.documents import issue_for_case
-
     document = issue_for_case(ctx.session, ctx.resources["files"], _case(ctx), kind,
                               ctx.data, ctx.actor)
     return {"document_id": document.id, "document_number": document.number}
@@ -104,8 +105,6 @@ def set_system_status(ctx, status: str) -> dict:
 @action("open_filing", inputs={"filing_kind": str}, outputs={"filing_case_ref": str})
 def open_filing(ctx, filing_kind: str) -> dict:
     """After acceptance: open the filing whose window runs from acceptance (else wait for use)."""
-    from casework.services.units.registration import open_filing_case
-
     case = _case(ctx)
     unit = case.unit
     system = case.system
@@ -120,8 +119,6 @@ def open_filing(ctx, filing_kind: str) -> dict:
 @action("open_violation", inputs={"code": str}, outputs={"violation_case_ref": str})
 def open_violation_action(ctx, code: str) -> dict:
     """A missed window: open the violation for this case's act."""
-    from casework.services.cases.violations import open_violation
-
     case = _case(ctx)
     unit = case.unit
     system = case.system
@@ -139,8 +136,6 @@ def open_inspection_violations(ctx) -> dict:
 
     A failed item whose act no applicable text sanctions is listed, not dropped.
     """
-    from casework.services.cases.violations import open_violation
-
     case = _case(ctx)
     unit = case.unit
     system = case.system

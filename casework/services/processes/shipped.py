@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Callable
 from casework import engine
 
 if TYPE_CHECKING:
-    from casework.bootstrap import Container
+    from casework.container import Container
 
 
 def register_actions() -> None:
@@ -17,9 +17,7 @@ def register_actions() -> None:
     entry-point group, so the core never imports them.
     """
     import casework.services.processes.lifecycle_actions  # noqa: F401
-    from casework.documents.actions import register_actions as register_document_actions
 
-    register_document_actions()
     for entry in entry_points(group="casework.actions"):
         entry.load()
 

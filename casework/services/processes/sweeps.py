@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Callable
 from casework import engine
 
 if TYPE_CHECKING:
-    from casework.bootstrap import Container
+    from casework.container import Container
 
 
 def sweep_deadlines(container: Container, *, batch: int = 100, max_rounds: int = 10_000,

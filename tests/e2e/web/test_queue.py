@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from casework.errors import Conflict, InvalidInput
-from casework.models import WorkItem
+from casework.models import Case, ProcessInstance, WorkItem
 from casework.services import queues
 from casework.services.actor import Actor
 from tests.e2e.web.conftest import csrf_of, sign_in
@@ -82,3 +82,19 @@ def test_htmx_asks_for_the_next_page_as_rows_only(app):
     answer = client.get(f"/tasks?view=all&after={first['next']}", headers={"HX-Request": "true"})
     body = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "<html" not in body and "<tr id=\"task-" in body
+
+
+def test_the_provisional_filter_and_flag(web_world, facts):
+    container, _ = web_world
+    with container.uow() as uow:  # mark the draft case's deadline provisional
+        case = uow.session.execute(select(Case).where(Case.ref == facts["ordered_ref"])).scalar_one()
+        if queues.CASE_PROVISIONAL is not None:
+            case.deadline_provisional = True
+        else:
+            instance = uow.session.get(ProcessInstance, case.instance_id)
+            instance.data = {**instance.data, queues.PROVISIONAL_KEY: True}
+        uow.commit()
+    rows = queues.queue(container.uow(), actor=ADMIN, view="all", filters={"provisional": "1"})["rows"]
+    assert rows and {r["case_ref"] for r in rows} == {facts["ordered_ref"]} and all(r["provisional"] for r in rows)
+    others = queues.queue(container.uow(), actor=ADMIN, view="all", filters={"provisional": "0"})["rows"]
+    assert others and facts["ordered_ref"] not in {r["case_ref"] for r in others}

@@ -2,58 +2,23 @@
 from __future__ import annotations
 
 import hashlib
-import io
-import re
 import threading
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from casework import audit, clock
 from casework.documents import (
-    DocumentIntegrityError,
     IssueRequest,
     download,
     issue,
     issue_batch,
-    issue_service_receipt,
     serve,
 )
 from casework.documents.samples import kind_context
 from casework.errors import Conflict, InvalidInput
-from casework.models import Document, DocumentSequence, Jurisdiction, Unit
-
-
-@pytest.fixture
-def ids(container):
-    """A Taiyuan jurisdiction and one unit in it."""
-    with container.uow() as uow:
-        j = Jurisdiction(code="taiyuan", name="太原市", organ_name="太原市公安局", doc_prefix="太公(视)")
-        uow.session.add(j)
-        uow.session.flush()
-        u = Unit(credit_code="91140106MA0KX1234Q", name="太原市迎泽区晋阳商贸有限公司",
-                 address="山西省太原市迎泽区迎泽大街100号", legal_representative="王建国",
-                 site_category="商场", party_type="business", jurisdiction_id=j.id,
-                 created_at=clock.now())
-        uow.session.add(u)
-        uow.commit()
-        return j.id, u.id
-
-
-def issue_one(container, ids, kind="rectification_order", commit=True, **kw):
-    with container.uow() as uow:
-        doc = issue(uow.session, container.files, kind=kind, jurisdiction_id=ids[0],
-                    unit_id=ids[1], case_ref="case:1", context=kind_context(kind),
-                    actor="officer:zhang", **kw)
-        if commit:
-            uow.commit()
-        return doc
-
-
-def pdf_text(data: bytes) -> str:
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
-    return re.sub(r"—\d+—", "", re.sub(r"\s+", "", text))
+from casework.models import Document, DocumentSequence
+from tests.helpers import assert_download_refused, issue_one, pdf_text, served_with_receipt
 
 
 def test_issue_stores_once_and_download_returns_those_bytes(container, ids):
@@ -111,13 +76,9 @@ def test_tampered_or_missing_file_is_detected(container, ids):
     original = path.read_bytes()
     middle = len(original) // 2
     path.write_bytes(original[:middle] + bytes([original[middle] ^ 1]) + original[middle + 1:])
-    with container.uow() as uow:
-        with pytest.raises(DocumentIntegrityError, match="SHA-256"):
-            download(uow.session, container.files, doc.id)
+    assert_download_refused(container, doc.id, "SHA-256")
     path.unlink()
-    with container.uow() as uow:
-        with pytest.raises(DocumentIntegrityError, match="missing"):
-            download(uow.session, container.files, doc.id)
+    assert_download_refused(container, doc.id, "missing")
 
 
 def test_serve_once(container, ids):
@@ -149,15 +110,7 @@ def test_correction_gets_a_new_number_naming_the_old_one(container, ids):
 
 
 def test_service_receipt_goes_with_the_served_document(container, ids):
-    doc = issue_one(container, ids, kind="penalty_decision")
-    with container.uow() as uow:
-        serve(uow.session, doc.id, actor="officer:zhang", method="direct")
-        receipt = issue_service_receipt(uow.session, container.files, document_id=doc.id,
-                                        actor="officer:zhang", method="direct",
-                                        place="山西省太原市迎泽区迎泽大街100号",
-                                        servers=["张伟", "刘洋"])
-        uow.commit()
-        text = pdf_text(download(uow.session, container.files, receipt.id))
+    receipt, text = served_with_receipt(container, ids, place="山西省太原市迎泽区迎泽大街100号")
     assert receipt.number == "太公(视)送回字〔2026〕第0001号"
     assert "太公(视)罚决字〔2026〕第0001号" in text and "行政处罚决定书" in text
     assert "直接送达" in text and "张伟、刘洋" in text

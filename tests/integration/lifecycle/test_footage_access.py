@@ -14,7 +14,7 @@ from casework.services.actor import Actor
 from casework.services.footage_access import request_access
 from recorder.catalogue.models import Export, LegalHold
 from recorder.catalogue.disk import footage_root
-from tests.integration.lifecycle_driver import Driver
+from tests.integration.lifecycle.lifecycle_driver import Driver
 from tests.recorder_helpers import record_clip, segment_rows
 
 OFFICER = Actor("officer.li", frozenset({"inspector"}))

@@ -12,7 +12,7 @@ from recorder.capture import recovery
 from recorder.catalogue import verify
 from recorder.constants import SEALED, TRUNCATED, WRITING
 from recorder.catalogue.models import ChainHead, RecorderAlarm
-from recorder.capture.segments import SegmentWriter
+from recorder.capture.segments import FLUSH_S, SegmentWriter
 from recorder.catalogue.disk import footage_root, sha256_file
 from recorder.dev.synthetic import Scene, make_h264
 from recorder.dev.cameras import record_file
@@ -67,6 +67,42 @@ def test_never_starts_mid_gop(container, camera, tmp_path):
     rows = segments(container, camera)
     with av.open(str(footage_root(container) / rows[0].path)) as box:
         assert next(box.demux(box.streams.video[0])).is_keyframe
+
+
+def _last_pts_on_disk(path) -> int | None:
+    """The pts of the last whole packet the file holds (what a SIGKILL now would keep)."""
+    last = None
+    try:
+        with av.open(str(path)) as box:
+            for p in box.demux(box.streams.video[0]):
+                if p.pts is not None and p.size:
+                    last = p.pts
+    except av.FFmpegError:
+        pass  # nothing readable yet
+    return last
+
+
+def test_what_a_kill_loses_is_bounded_by_video_time(container, camera, clip, clock):
+    """The writer hands its bytes to the OS at least every FLUSH_S of video, so a SIGKILL
+    loses at most that (a property of the stream, checked without any wall-clock timing)."""
+    with av.open(str(clip)) as box:
+        stream = box.streams.video[0]
+        frame_ticks = 1 / (stream.average_rate * stream.time_base)
+        writer = SegmentWriter(footage_root(container), camera, container.uow, stream, clock.now())
+        worst, written = 0.0, 0
+        for packet in box.demux(stream):
+            if packet.pts is None:
+                continue
+            pts = packet.pts
+            writer.write(packet)
+            written += 1
+            on_disk = _last_pts_on_disk(writer.path)
+            behind = (pts - (on_disk if on_disk is not None else -frame_ticks)) * stream.time_base
+            worst = max(worst, float(behind))
+        writer.close()
+    assert written == 100
+    # FLUSH_S of video pending, plus the frame being muxed and the one the muxer holds back.
+    assert worst <= FLUSH_S + 2 * float(frame_ticks * stream.time_base), worst
 
 
 def test_verify_names_flipped_byte_and_removed_segment(container, camera, clip):

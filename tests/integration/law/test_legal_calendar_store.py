@@ -146,3 +146,29 @@ def test_container_calendar_sees_a_year_added_and_expressions_use_it(seeded):
     seeded.calendar.refresh()
     found = seeded.calendar.deadline(D("2027-09-01"), "30d")
     assert found.day == D("2027-10-08") and not found.provisional
+
+
+def test_a_second_bootstrap_does_not_repoint_the_first_containers_calendar(seeded, tmp_path):
+    from casework.bootstrap import bootstrap
+    from casework.storage.db import make_engine
+    from casework.legal_calendar.store import calendar_of
+    from casework.models.base import Base
+
+    with seeded.uow() as uow:
+        set_year(uow.session, 2027, HOLIDAYS_2027, WORKDAYS_2027, "test", "admin1")
+        uow.commit()
+    seeded.calendar.refresh()
+    url = f"sqlite:///{tmp_path / 'other.db'}"
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    other = bootstrap(database_url=url, data_dir=tmp_path / "other")
+    try:
+        seed_holidays(other, progress=lambda _m: None)  # the package: no 2027
+        with seeded.uow() as uow:
+            assert not calendar_of(uow.session).deadline(D("2027-09-01"), "30d").provisional
+        with other.uow() as uow:
+            assert calendar_of(uow.session).deadline(D("2027-09-01"), "30d").provisional
+        assert calendar_of(seeded.session_factory()).table().covers(2027)
+    finally:
+        other.engine.dispose()

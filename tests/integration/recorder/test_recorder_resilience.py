@@ -12,7 +12,7 @@ from recorder.capture.runner import Recorder
 from recorder.catalogue.disk import footage_root
 from recorder.dev.synthetic import Scene, make_h264
 from recorder.dev.cameras import make_camera
-from tests.recorder_helpers import wait_for
+from tests.recorder_helpers import WAIT_S, wait_for
 
 
 def alarms(container):
@@ -64,6 +64,6 @@ def test_full_disk_stops_recording_and_raises_an_alarm(container, tmp_path):
         assert rec.status == "disk_full"
     finally:
         rec.stop.set()
-        rec.join(timeout=10)
+        rec.join(timeout=WAIT_S)
     with container.uow() as uow:
         assert uow.session.execute(select(Segment)).first() is None

@@ -8,7 +8,7 @@ from casework.engine import DiagramInvalid
 from casework.errors import PermissionDenied
 from casework.services.processes import admin as process_admin
 from casework.services.actor import Actor
-from tests.integration.lifecycle_driver import CLERK, Driver
+from tests.integration.lifecycle.lifecycle_driver import CLERK, Driver
 
 MANAGER = Actor("manager1", frozenset({"manager"}))
 RECTIFICATION = (PROJECT_ROOT / "bpmn" / "rectification.bpmn").read_bytes()

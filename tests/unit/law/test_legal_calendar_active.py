@@ -16,7 +16,7 @@ from casework.legal_calendar import (
     parse_start,
     use_table,
 )
-from tests.unit.test_legal_calendar import HOLIDAYS_2026, WORKDAYS_2026
+from tests.unit.law.test_legal_calendar import HOLIDAYS_2026, WORKDAYS_2026
 
 TABLE_2026 = HolidayTable.build({2026}, HOLIDAYS_2026, WORKDAYS_2026)
 

@@ -9,7 +9,7 @@ from casework.documents import batch as batch_module
 from casework.documents.samples import full_context, kind_context
 from casework.models import Document, DocumentSequence
 
-from tests.integration.test_documents_issue import ids, pdf_text  # noqa: F401  (fixture)
+from tests.helpers import pdf_text
 
 
 def test_a_failing_job_in_the_pool_does_not_lose_the_others():
@@ -23,22 +23,28 @@ def test_a_failing_job_in_the_pool_does_not_lose_the_others():
     assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
 
 
-def test_an_invalid_request_is_reported_and_takes_no_number(container, ids):  # noqa: F811
-    bad = kind_context("rectification_order")
-    del bad["deadline"]
-    requests = [IssueRequest("rectification_order", ids[0], ids[1], f"case:{i}",
-                             bad if i == 1 else kind_context("rectification_order"))
-                for i in range(3)]
+def _issue_orders(container, ids, contexts):
+    """Issue one rectification order per context (case:0, case:1, ...) in one batch."""
+    requests = [IssueRequest("rectification_order", ids[0], ids[1], f"case:{i}", context)
+                for i, context in enumerate(contexts)]
     with container.uow() as uow:
         result = issue_batch(uow.session, container.files, requests, actor="batch", processes=1)
         uow.commit()
+    return result
+
+
+def test_an_invalid_request_is_reported_and_takes_no_number(container, ids):
+    bad = kind_context("rectification_order")
+    del bad["deadline"]
+    result = _issue_orders(container, ids, [bad if i == 1 else kind_context("rectification_order")
+                                            for i in range(3)])
     assert [f.index for f in result.failures] == [1]
     assert "rectification_order.deadline" in result.failures[0].error
     assert [d.seq for d in result.documents] == [1, 2]
     assert [d.case_ref for d in result.documents] == ["case:0", "case:2"]
 
 
-def test_a_failed_render_closes_up_the_numbers(container, ids, monkeypatch):  # noqa: F811
+def test_a_failed_render_closes_up_the_numbers(container, ids, monkeypatch):
     """The 2nd of 4 fails to render: the 3rd and 4th become 0002 and 0003, re-rendered."""
     real = batch_module._render_job
 
@@ -48,13 +54,9 @@ def test_a_failed_render_closes_up_the_numbers(container, ids, monkeypatch):  # 
         return real(job)
 
     monkeypatch.setattr(batch_module, "_render_job", flaky)
-    requests = [IssueRequest("rectification_order", ids[0], ids[1], f"case:{i}",
-                             {**kind_context("rectification_order"),
-                              "contact": None if i == 1 else "李明 0351-4567890"})
-                for i in range(4)]
-    with container.uow() as uow:
-        result = issue_batch(uow.session, container.files, requests, actor="batch", processes=1)
-        uow.commit()
+    result = _issue_orders(container, ids, [{**kind_context("rectification_order"),
+                                             "contact": None if i == 1 else "李明 0351-4567890"}
+                                            for i in range(4)])
     assert [f.index for f in result.failures] == [1]
     assert "font cache corrupted" in result.failures[0].error
     assert [(d.case_ref, d.seq) for d in result.documents] == [
@@ -67,7 +69,7 @@ def test_a_failed_render_closes_up_the_numbers(container, ids, monkeypatch):  # 
 
 
 @pytest.mark.parametrize("processes", [1, 2])
-def test_every_request_failing_leaves_the_counter_untouched(container, ids, processes):  # noqa: F811
+def test_every_request_failing_leaves_the_counter_untouched(container, ids, processes):
     requests = [IssueRequest("rectification_order", ids[0], ids[1], "case:x", {"facts": "x"})]
     with container.uow() as uow:
         result = issue_batch(uow.session, container.files, requests, actor="batch",

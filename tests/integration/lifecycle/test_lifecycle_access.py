@@ -7,7 +7,7 @@ from casework.errors import NotFound, PermissionDenied
 from casework.services.cases import cases
 from casework.services.processes import tasks
 from casework.services.units import inspections
-from tests.integration.lifecycle_driver import CLERK, INSPECTOR, Driver
+from tests.integration.lifecycle.lifecycle_driver import CLERK, INSPECTOR, Driver
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from casework.clock import SHANGHAI
 from casework.models import Document, DocumentSequence
 
-from tests.integration.test_documents_issue import ids  # noqa: F401  (fixture)
 
 PER_PROCESS = 3
 
@@ -22,8 +21,8 @@ def _issuer(database_url: str, data_dir: str, jurisdiction_id: int, unit_id: int
     from casework.documents import issue
     from casework.documents.samples import kind_context
 
-    app = bootstrap(database_url=database_url, data_dir=data_dir,
-                    clock=clock.TravelClock(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)))
+    clock.install(clock.TravelClock(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)))  # this process's clock
+    app = bootstrap(database_url=database_url, data_dir=data_dir)
     start.wait()
     for n in range(PER_PROCESS):
         with app.uow() as uow:
@@ -38,7 +37,7 @@ def _issuer(database_url: str, data_dir: str, jurisdiction_id: int, unit_id: int
     app.engine.dispose()
 
 
-def test_processes_issuing_at_once_get_unique_gapless_numbers(container, ids, tmp_path):  # noqa: F811
+def test_processes_issuing_at_once_get_unique_gapless_numbers(container, ids, tmp_path):
     ctx = multiprocessing.get_context("spawn")
     start, results = ctx.Event(), ctx.Queue()
     procs = [ctx.Process(target=_issuer, args=(

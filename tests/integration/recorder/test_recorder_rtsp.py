@@ -13,7 +13,7 @@ from recorder.catalogue.models import RecorderAlarm, Segment
 from recorder.catalogue.disk import footage_root
 from recorder.dev.synthetic import Scene, make_h264
 from recorder.dev.cameras import Pusher, free_port, listen_url, make_camera
-from tests.recorder_helpers import wait_for
+from tests.recorder_helpers import WAIT_S, wait_for
 
 pytest_plugins = ["tests.recorder_fixtures"]
 
@@ -39,7 +39,7 @@ def test_rtsp_records_and_reconnects_after_restart(container, tmp_path, real_clo
     finally:
         rec.stop.set()
         pusher.stop()
-        rec.join(timeout=15)
+        rec.join(timeout=WAIT_S)
     assert not rec.is_alive()
     with container.uow() as uow:
         rows = uow.session.execute(select(Segment).where(Segment.camera_id == cam)

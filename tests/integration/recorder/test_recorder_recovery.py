@@ -13,7 +13,7 @@ from recorder.catalogue.models import RecorderAlarm, Segment
 from recorder.catalogue.disk import footage_root
 from recorder.dev.synthetic import Scene, make_h264
 from recorder.dev.cameras import make_camera
-from tests.recorder_helpers import segment_rows, wait_for
+from tests.recorder_helpers import WAIT_S, segment_rows, wait_for
 
 
 def _states(container, camera_id):
@@ -28,7 +28,8 @@ def test_recovery_leaves_a_camera_another_recorder_is_writing(container, tmp_pat
         cam = make_camera(uow.session, "live")
         uow.commit()
     root = footage_root(container)
-    rec = CameraRecorder(cam, f"{src}#realtime=1", root, container.uow, threading.Event(),
+    # A looping source keeps the segment open until the test stops it (no race with its end).
+    rec = CameraRecorder(cam, f"{src}#realtime=1&loop=1", root, container.uow, threading.Event(),
                          segment_seconds=60.0)
     rec.start()
     try:
@@ -39,7 +40,8 @@ def test_recovery_leaves_a_camera_another_recorder_is_writing(container, tmp_pat
         assert report.sealed_truncated == []
         assert _states(container, cam) == [WRITING]
     finally:
-        rec.join(timeout=30)
+        rec.stop.set()
+        rec.join(timeout=WAIT_S)
     assert _states(container, cam) == [SEALED]  # sealed by its own writer, whole
     [verdict] = verify.verify(container.uow(), root, cam)
     assert verdict.ok, verdict.reason

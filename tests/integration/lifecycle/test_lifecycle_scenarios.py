@@ -9,7 +9,7 @@ from casework import clock as clock_module
 from casework.errors import Conflict, InvalidInput, RuleViolation
 from casework.rulebooks.model import RulebookExpired
 from casework.services.units import inspections, registration
-from tests.integration.lifecycle_driver import CLERK, INSPECTOR, LEGAL, Driver
+from tests.integration.lifecycle.lifecycle_driver import CLERK, INSPECTOR, LEGAL, Driver
 
 JURISDICTIONS = ["anyang", "taiyuan", "inner_mongolia", "changzhou"]
 
@@ -323,34 +323,31 @@ def test_pre_existing_system_past_its_window_becomes_a_violation_at_the_next_swe
     assert driver.violation(rect).code == "not_filed"
 
 
-def test_changzhou_government_funded_system_is_accepted_jointly(driver):
+def _government_funded_system_up_to_review(driver):
+    """A Changzhou unit's government-funded system, completed and tested, awaiting review."""
     reg = driver.register("changzhou")
     result = registration.register_system(driver.uow(), actor=CLERK, unit_id=reg["unit_id"],
                                           site="政府投资的广场监控", purpose="公共安全",
                                           government_funded=True)
     ref = result["case_ref"]
-    steps = driver.case_data(ref)["acceptance_steps"]
-    assert any(s["article"].startswith("第十六条") for s in steps)
     driver.complete(ref, "acceptance_complete", {"completed_on": "2026-03-02",
                                                  "camera_count": 40, "builder": "某工程公司"},
                     reg["unit"])
     driver.complete(ref, "acceptance_test_report", {"agency": "检验站", "report_number": "1",
                                                     "conclusion": "pass"}, reg["unit"])
+    return reg, result, ref
+
+
+def test_changzhou_government_funded_system_is_accepted_jointly(driver):
+    reg, result, ref = _government_funded_system_up_to_review(driver)
+    steps = driver.case_data(ref)["acceptance_steps"]
+    assert any(s["article"].startswith("第十六条") for s in steps)
     assert driver.task(ref, "acceptance_review").title == "会同审批部门组织验收"
 
 
 def test_changzhou_government_funded_system_files_under_the_national_rule(driver):
     """常州 第十七条 covers non-government systems; 条例 第十四条 binds the rest from use."""
-    reg = driver.register("changzhou")
-    result = registration.register_system(driver.uow(), actor=CLERK, unit_id=reg["unit_id"],
-                                          site="政府投资的广场监控", purpose="公共安全",
-                                          government_funded=True)
-    ref = result["case_ref"]
-    driver.complete(ref, "acceptance_complete", {"completed_on": "2026-03-02",
-                                                 "camera_count": 40, "builder": "某工程公司"},
-                    reg["unit"])
-    driver.complete(ref, "acceptance_test_report", {"agency": "检验站", "report_number": "1",
-                                                    "conclusion": "pass"}, reg["unit"])
+    reg, result, ref = _government_funded_system_up_to_review(driver)
     driver.complete(ref, "acceptance_review", {"accepted": True}, CLERK)
     assert not [c for c in driver.cases_of(reg["unit_id"], "filing") if c.system_id == result["system_id"]]
     opened = registration.report_in_use(driver.uow(), actor=reg["unit"],
