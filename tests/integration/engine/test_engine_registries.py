@@ -8,7 +8,7 @@ from casework.bootstrap import bootstrap
 from casework.engine import DiagramInvalid, deploy, start
 from casework.engine.expressions.actions import Action, Actions
 from casework.engine.expressions.functions import make_functions
-from tests.integration.test_engine_budget import chain, diagram, script
+from tests.integration.engine.test_engine_budget import chain, diagram, script
 
 SERVICE = ('<bpmn:serviceTask id="n0"><bpmn:extensionElements><spiffworkflow:serviceTaskOperator id="only_here">'
            '</spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>')

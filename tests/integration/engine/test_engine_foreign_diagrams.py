@@ -6,7 +6,7 @@ import pytest
 
 from casework.engine import DiagramInvalid, deploy, start
 from casework.engine.run.runtime import StepFailed
-from tests.integration.test_engine_budget import chain, diagram, script
+from tests.integration.engine.test_engine_budget import chain, diagram, script
 
 MSG = '<bpmn:message id="m1" name="paid"/>'
 
