@@ -127,7 +127,6 @@ def test_modules_import_siblings_not_their_package_face():
 # Imports inside functions of our own modules still there, with whoever removes them.
 PENDING_LOCAL_IMPORTS = {
     "casework.services.processes.shipped": "engine: actions register by importing their module",
-    "casework.engine.functions": "engine: the calendar helper reaches the legal calendar lazily",
     "casework.cli.context": "evidence: the CLI context imports the schema on `init` only",
     "recorder": "recorder: the recorder's regroup into rooms",
     "bench.recorder": "recorder: bench/recorder.py",
