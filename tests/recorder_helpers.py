@@ -15,6 +15,7 @@ from recorder.catalogue.guards import install_recorder_triggers
 from recorder.catalogue.models import Segment
 from recorder.dev.cameras import make_camera, record_file
 from recorder.dev.synthetic import Scene, make_h264
+from tests.integration.tamper import as_owner
 
 # Generous: CI is a busy two-core machine; a condition that holds returns at once.
 WAIT_S = 60.0
@@ -83,8 +84,9 @@ _DROP_RECORDER_TRIGGERS = {
 
 @contextmanager
 def recorder_guards_lifted(engine):
-    """Play an attacker with DDL rights: drop the footage guards, restore them after."""
-    with engine.begin() as conn:
+    """Play an attacker with DDL rights (the schema's owner): drop the footage guards, restore
+    them after."""
+    with as_owner(engine) as conn:
         drops = conn.exec_driver_sql(_DROP_RECORDER_TRIGGERS[conn.dialect.name]).scalars().all()
         assert drops, "no recorder guards to lift"
         for statement in drops:
@@ -92,5 +94,5 @@ def recorder_guards_lifted(engine):
     try:
         yield
     finally:
-        with engine.begin() as conn:
+        with as_owner(engine) as conn:
             install_recorder_triggers(conn)
