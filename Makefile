@@ -27,7 +27,13 @@ test-postgres:
 	CASEWORK_TEST_DATABASE_URL="$(PG_URL)/$$db" $(BIN)/pytest -q -p no:cacheprovider -m "not sqlite_only" tests/integration tests/e2e $(PYTEST_ARGS); rc=$$?; \
 	$(BIN)/python -m casework.devtools.pg drop "$(PG_URL)" "$$db"; exit $$rc
 
-setup: $(VENV)/.installed apt
+setup: $(VENV)/.installed apt node_modules/.installed
+
+# Browser libraries (htmx, bpmn-js, echarts) pinned in package-lock.json, served by web/vendor.py.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "needs node and npm (apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "needs $(PY) (python 3.11)"; exit 1; }

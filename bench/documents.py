@@ -2,16 +2,18 @@
 
 Renders the sample context of every kind in turn, first in this process (the
 baseline), then through a warm process pool, and prints docs per second for both,
-the pool/single ratio and the median PDF size.
+the pool/single ratio and the median PDF size. A failed render fails the bench: it
+is not counted as a document.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import statistics
+import sys
 import time
 
-from casework.documents import KINDS, RenderJob, make_pool, render_batch
+from casework.documents import KINDS, Failed, RenderJob, make_pool, render_batch
 from casework.documents.render import warm_up
 from casework.documents.samples import full_context
 
@@ -20,6 +22,15 @@ def jobs(count: int) -> list[RenderJob]:
     kinds = sorted(KINDS)
     return [RenderJob(kinds[i % len(kinds)], full_context(kinds[i % len(kinds)]))
             for i in range(count)]
+
+
+def rendered(results: list, label: str) -> list[bytes]:
+    """The PDFs of a batch; exits with one line naming the first failure if any render failed."""
+    failed = [r for r in results if isinstance(r, Failed)]
+    if failed:
+        sys.exit(f"bench.documents: {len(failed)} of {len(results)} renders failed ({label}): "
+                 f"{failed[0].error}")
+    return results
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -32,16 +43,17 @@ def main(argv: list[str] | None = None) -> None:
 
     warm_up()
     start = time.perf_counter()
-    pdfs = render_batch(work, processes=1)
+    pdfs = rendered(render_batch(work, processes=1), "single")
     single = n / (time.perf_counter() - start)
 
     started = time.perf_counter()
     with make_pool(args.processes) as pool:
-        render_batch(work[: args.processes], executor=pool)  # every worker warm
+        rendered(render_batch(work[: args.processes], executor=pool), "warm-up")  # every worker warm
         startup = time.perf_counter() - started
         start = time.perf_counter()
-        render_batch(work, executor=pool)
+        results = render_batch(work, executor=pool)
         pooled = n / (time.perf_counter() - start)
+        rendered(results, "pool")
 
     print(f"docs: {n} count")
     print(f"processes: {args.processes} count")

@@ -26,7 +26,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, insert, select, text, update
 from SpiffWorkflow.util.task import TaskState
 
 from casework import clock
@@ -34,30 +34,33 @@ from casework.bootstrap import bootstrap
 from casework.config import PROJECT_ROOT
 from casework.devtools import pg
 from casework.engine import complete, deploy, fire_due_timers, list_work_items, start
-from casework.engine.derive import current_data, derive
-from casework.engine.forms import check_form_data
-from casework.engine.prune import compact, maybe_compact
-from casework.engine.runtime import version_entry
-from casework.engine.scripting import SafeScriptEngine
-from casework.engine.serializer import dump_state, load_workflow
-from casework.engine.timers import due_batch
+from casework.engine.run.derive import current_data, derive
+from casework.engine.model.forms import check_form_data
+from casework.engine.run.prune import compact, maybe_compact
+from casework.engine.run.runtime import version_entry
+from casework.engine.expressions.scripting import SafeScriptEngine
+from casework.engine.model.serializer import dump_state, load_workflow
+from casework.engine.run.timers import due_batch
 from casework.models.base import Base
 from casework.models.engine import ProcessInstance, Timer
-from migrations.metadata import load_all_models
+from casework.install.schema import load_all_models
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=clock.UTC)
-LOOP = PROJECT_ROOT / "bpmn" / "test" / "engine_user_loop.bpmn"
-TIMER = PROJECT_ROOT / "bpmn" / "test" / "engine_timer.bpmn"
+TEST_DATA = PROJECT_ROOT / "tests" / "data"  # the engine's test diagrams and their forms
+TEST_FORMS = TEST_DATA / "forms"
+LOOP = TEST_DATA / "bpmn" / "engine_user_loop.bpmn"
+TIMER = TEST_DATA / "bpmn" / "engine_timer.bpmn"
 
 
 def make_app(url: str, data_dir: Path):
     load_all_models()
-    app = bootstrap(database_url=url, data_dir=data_dir, clock=clock.TravelClock(T0))
+    clock.install(clock.TravelClock(T0))  # the bench's process runs on a travelling clock
+    app = bootstrap(database_url=url, data_dir=data_dir)
     Base.metadata.drop_all(app.engine)
     Base.metadata.create_all(app.engine)
     with app.uow() as uow:
-        deploy(uow.session, "engine_user_loop", LOOP.read_bytes(), actor="bench")
-        deploy(uow.session, "engine_timer", TIMER.read_bytes(), actor="bench")
+        deploy(uow.session, "engine_user_loop", LOOP.read_bytes(), forms_dir=TEST_FORMS, actor="bench")
+        deploy(uow.session, "engine_timer", TIMER.read_bytes(), forms_dir=TEST_FORMS, actor="bench")
         uow.commit()
     return app
 
@@ -173,9 +176,11 @@ def interleaved(app, steps: int, rounds: int = 7) -> tuple[float, float, float]:
     return statistics.median(persisted), statistics.median(raw), statistics.median(with_rows)
 
 
-def timer_select(path: Path, rows: int, runs: int = 30) -> float:
-    """Median ms to select a due batch of 1000 from `rows` timer rows by index."""
-    app = bootstrap(database_url=f"sqlite:///{path}", data_dir=path.parent, clock=clock.TravelClock(T0))
+def timer_select(path: Path, rows: int, runs: int = 30) -> tuple[float, float]:
+    """Median ms to select a due batch of 1000 from `rows` timer rows by index, through the
+    engine's query, and (the floor) the same SELECT text run on a bare sqlite3 connection."""
+    clock.install(clock.TravelClock(T0))
+    app = bootstrap(database_url=f"sqlite:///{path}", data_dir=path.parent)
     load_all_models()
     Base.metadata.create_all(app.engine)
     app.engine.dispose()
@@ -196,7 +201,30 @@ def timer_select(path: Path, rows: int, runs: int = 30) -> float:
             times.append(time.perf_counter() - began)
             assert len(batch) == 1000
     app.engine.dispose()
-    return statistics.median(times) * 1000
+    raw, floor = sqlite3.connect(path), []
+    bound = now.replace(tzinfo=None).isoformat(" ")
+    for _ in range(runs):
+        began = time.perf_counter()
+        found = raw.execute("SELECT id, instance_id FROM engine_timer WHERE due_at <= ? "
+                            "ORDER BY due_at, id LIMIT 1000", (bound,)).fetchall()
+        floor.append(time.perf_counter() - began)
+        assert len(found) == 1000
+    raw.close()
+    return statistics.median(times) * 1000, statistics.median(floor) * 1000
+
+
+def commit_floor(app, count: int) -> float:
+    """Transactions per second of the bare shape of a timer step: one committed UPDATE of one
+    instance row per transaction, through the same unit of work (the floor for timers_fired)."""
+    with app.uow() as uow:
+        ids = list(uow.session.scalars(select(ProcessInstance.id).limit(count)))
+    began = time.perf_counter()
+    for iid in ids:
+        with app.uow() as uow:
+            uow.session.execute(update(ProcessInstance).where(ProcessInstance.id == iid)
+                                .values(updated_at=T0))
+            uow.commit()
+    return len(ids) / (time.perf_counter() - began)
 
 
 def timers_fired(app, count: int) -> float:
@@ -264,10 +292,15 @@ def main(argv: list[str] | None = None) -> None:
             size = uow.session.scalar(select(text("max(length(state))")).select_from(ProcessInstance))
         print(f"instance_state_bytes_max: {size} bytes")
         fired_per_s = timers_fired(app, fire_count)
+        floor_per_s = commit_floor(app, fire_count)
         print(f"timers_fired_per_s: {fired_per_s:.0f} timers/s ({fire_count} due, SQLite)")
+        print(f"timers_fired_floor_per_s: {floor_per_s:.0f} transactions/s (one bare UPDATE + commit each)")
+        print(f"timers_fired_vs_floor_ratio: {fired_per_s / floor_per_s:.2f} ratio")
         app.engine.dispose()
-        print(f"timer_select_batch_ms: {timer_select(tmp / 'timers.db', timer_rows):.2f} ms "
-              f"({timer_rows} rows)")
+        select_ms, select_floor_ms = timer_select(tmp / 'timers.db', timer_rows)
+        print(f"timer_select_batch_ms: {select_ms:.2f} ms ({timer_rows} rows)")
+        print(f"timer_select_floor_ms: {select_floor_ms:.2f} ms (the same SELECT on bare sqlite3)")
+        print(f"timer_select_vs_floor_ratio: {select_ms / select_floor_ms:.2f} ratio")
 
         server = postgres_server(args)
         if server:

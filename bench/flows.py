@@ -36,7 +36,7 @@ from casework.bootstrap import bootstrap
 from casework.devtools import pg
 from casework.models import NightRun
 from casework.models.base import Base
-from migrations.metadata import load_all_models
+from casework.install.schema import load_all_models
 from workflows import server as prefect_server
 from workflows.serving import register, trigger
 from workflows.testing import fire_tally, make_due_timers
@@ -99,7 +99,8 @@ def overhead(api_url: str, rounds: int = 3) -> float:
 
 def measure(our_url: str, prefect_url: str | None, tmp: Path, count: int) -> None:
     load_all_models()
-    app = bootstrap(database_url=our_url, data_dir=tmp / "data", clock=clock.TravelClock(T0))
+    clock.install(clock.TravelClock(T0))
+    app = bootstrap(database_url=our_url, data_dir=tmp / "data")
     Base.metadata.drop_all(app.engine)
     Base.metadata.create_all(app.engine)
     server = prefect_server.start_server(tmp / "prefect", database_url=prefect_url)

@@ -3,7 +3,9 @@
 remux_speed_vs_ffmpeg           our segmenting (PyAV copy + hashing + catalogue) ÷ `ffmpeg -c copy -f segment`
 ingest_cpu_s_per_stream_minute  CPU seconds per minute of a real-time RTSP stream (720p)
 sweep_select_batch_ms           one sweep batch (500 due rows) on a 10 M-segment catalogue (1 M --quick)
+sweep_select_floor_ms           the same SELECT on the bare DB-API cursor (and _vs_floor: the ratio)
 sweep_deletes_per_s             mark + unlink + fsync + tombstone, with real files
+sweep_unlink_floor_per_s        a bare unlink loop over the same files (and deletes_vs_unlink)
 """
 from __future__ import annotations
 
@@ -18,10 +20,10 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import av
 import numpy as np
 
-from casework.files import fsync_dir
+from casework.storage.files import fsync_dir
+from recorder.dev.synthetic import encode_h264
 
 BASE = datetime(2020, 1, 1, tzinfo=timezone.utc)
 SEGMENT_S = 60.0  # the production default (DESIGN §7)
@@ -34,27 +36,21 @@ def make_clip(path: Path, seconds: int, width: int = 1280, height: int = 720, fp
     base = np.stack([(xx * 255 // width), (yy * 255 // height), ((xx // 40 + yy // 40) % 2) * 200],
                     axis=-1).astype(np.int16)
     noise = [rng.integers(-12, 12, (height, width, 3), dtype=np.int16) for _ in range(7)]
-    with av.open(str(path), "w", format="mpegts") as out:
-        s = out.add_stream("libx264", rate=fps, options={
-            "preset": "ultrafast", "g": str(fps * 2), "bf": "0", "b": "4M", "maxrate": "4M",
-            "bufsize": "8M", "sc_threshold": "0"})
-        s.width, s.height, s.pix_fmt = width, height, "yuv420p"
+
+    def frames():
         for i in range(seconds * fps):
             img = np.clip(base + noise[i % 7], 0, 255).astype(np.uint8)
             img[200:300, (i * 9) % (width - 100):(i * 9) % (width - 100) + 100] = 250
-            frame = av.VideoFrame.from_ndarray(img, format="rgb24")
-            frame.pts = i
-            for p in s.encode(frame):
-                out.mux(p)
-        for p in s.encode():
-            out.mux(p)
-    return path
+            yield img
+
+    return encode_h264(path, frames(), fps, gop=fps * 2, options={
+        "tune": None, "b": "4M", "maxrate": "4M", "bufsize": "8M"})
 
 
 def container_for(tmp: Path, url: str | None = None):
     from casework.bootstrap import bootstrap
     from casework.models.base import Base
-    from migrations.metadata import load_all_models
+    from casework.install.schema import load_all_models
 
     load_all_models()
     c = bootstrap(database_url=url or f"sqlite:///{tmp / 'bench.db'}", data_dir=tmp / "data")
@@ -63,7 +59,7 @@ def container_for(tmp: Path, url: str | None = None):
 
 
 def camera(c, n: int = 1) -> list[int]:
-    from recorder.testing import make_camera
+    from recorder.dev.cameras import make_camera
 
     with c.uow() as uow:
         ids = [make_camera(uow.session, f"bench-{i}", jurisdiction_code="national") for i in range(n)]
@@ -72,7 +68,7 @@ def camera(c, n: int = 1) -> list[int]:
 
 
 def bench_remux(tmp: Path, clip: Path, repeats: int) -> float:
-    from recorder.testing import record_file
+    from recorder.dev.cameras import record_file
 
     ours, theirs, synced = [], [], []
     for r in range(repeats):
@@ -100,9 +96,9 @@ def bench_remux(tmp: Path, clip: Path, repeats: int) -> float:
 
 
 def bench_ingest(tmp: Path, clip: Path, seconds: float) -> float:
-    from recorder.ingest import CameraRecorder
-    from recorder.store import footage_root
-    from recorder.testing import Pusher, free_port, listen_url
+    from recorder.capture.ingest import CameraRecorder
+    from recorder.catalogue.disk import footage_root
+    from recorder.dev.cameras import Pusher, free_port, listen_url
 
     c = container_for(tmp / "ingest")
     [cam] = camera(c)
@@ -111,7 +107,10 @@ def bench_ingest(tmp: Path, clip: Path, seconds: float) -> float:
                          segment_seconds=10.0)
     rec.start()
     pusher = Pusher(clip, port).start()
-    while rec.status != "recording":
+    deadline = time.monotonic() + 60
+    while rec.status != "recording":  # a condition, not a guess: the stream is being recorded
+        if time.monotonic() > deadline:
+            raise SystemExit("bench: the RTSP stream never started recording")
         time.sleep(0.05)
     cpu0, t0 = time.process_time(), time.perf_counter()
     time.sleep(seconds)
@@ -156,9 +155,9 @@ def fill_catalogue(c, cameras: int, rows: int) -> None:
     del per
 
 
-def bench_select(tmp: Path, rows: int, url: str | None) -> tuple[float, float]:
+def bench_select(tmp: Path, rows: int, url: str | None) -> tuple[float, float, float]:
     from casework.clock import UTC
-    from recorder.retention import active_holds, judge_batch, naive_utc, select_due
+    from recorder.retention.sweeper import active_holds, judge_batch, naive_utc, select_due
 
     c = container_for(tmp / "select", url)
     cameras = 500
@@ -168,25 +167,62 @@ def bench_select(tmp: Path, rows: int, url: str | None) -> tuple[float, float]:
     fill_s = time.perf_counter() - t
     per_camera_minutes = rows // cameras
     now = BASE + timedelta(days=30, minutes=per_camera_minutes // 10)  # ~10 % of rows due
-    times, after = [], None
+    times, after, cursors = [], None, []
     with c.uow() as uow:  # what the sweep does per batch: select by index, then decide
         holds = active_holds(uow.session)
         for _ in range(60):
+            cursors.append(after)
             t = time.perf_counter()
             batch = select_due(uow.session, now, after, 500)
             doomed, _ = judge_batch(batch, holds, now)
             times.append(time.perf_counter() - t)
             assert len(doomed) == 500
             after = (naive_utc(batch[-1][4]).replace(tzinfo=UTC), batch[-1][0])
+    floor = select_floor(c, now, cursors)
     c.engine.dispose()
     times.sort()
-    return times[len(times) // 2] * 1000, fill_s
+    return times[len(times) // 2] * 1000, floor * 1000, fill_s
 
 
-def bench_deletes(tmp: Path, n: int) -> float:
+def select_floor(c, now, cursors: list) -> float:
+    """Median time of the same SELECT as hand-written SQL on the bare DB-API cursor: no
+    SQLAlchemy, no row conversion, no decision (the floor our batch is measured against)."""
+    sqlite = c.engine.dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    sql = ("SELECT id, camera_id, start_at, end_at, retain_until, path, bytes, chain, sha256 "
+           f"FROM recorder_segment WHERE state IN ('sealed', 'truncated') AND retain_until <= {mark}"
+           " {after} ORDER BY retain_until, id LIMIT 500")
+
+    def moment(value):
+        value = value.astimezone(timezone.utc)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else value
+
+    times = []
+    raw = c.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        for after in cursors:
+            params = [moment(now)]
+            text = sql.format(after="")
+            if after is not None:
+                text = sql.format(after=f"AND (retain_until, id) > ({mark}, {mark})")
+                params += [moment(after[0]), after[1]]
+            t = time.perf_counter()
+            cur.execute(text, params)
+            rows = cur.fetchall()
+            times.append(time.perf_counter() - t)
+            assert len(rows) == 500
+        raw.rollback()
+    finally:
+        raw.close()
+    times.sort()
+    return times[len(times) // 2]
+
+
+def bench_deletes(tmp: Path, n: int) -> tuple[float, float]:
     from casework import clock
-    from recorder import retention
-    from recorder.store import footage_root
+    from recorder.retention import sweeper
+    from recorder.catalogue.disk import footage_root
 
     c = container_for(tmp / "deletes")
     camera(c, 10)
@@ -201,10 +237,27 @@ def bench_deletes(tmp: Path, n: int) -> float:
         p.write_bytes(blob)
     clock.install(clock.Clock())
     t = time.perf_counter()
-    report = retention.sweep(c.uow(), root, batch=500)
+    report = sweeper.sweep(c.uow(), root, batch=500)
     elapsed = time.perf_counter() - t
     assert report.deleted == n, report.line()
-    return n / elapsed
+    return n / elapsed, unlink_floor(tmp / "unlink", paths, blob)
+
+
+def unlink_floor(folder: Path, paths: list[str], blob: bytes) -> float:
+    """Files per second a bare unlink loop removes (the same files, then one fsync per folder)."""
+    for rel in paths:
+        p = folder / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(blob)
+    t = time.perf_counter()
+    dirs = set()
+    for rel in paths:
+        p = folder / rel
+        os.unlink(p)
+        dirs.add(p.parent)
+    for d in dirs:
+        fsync_dir(d)
+    return len(paths) / (time.perf_counter() - t)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -227,11 +280,17 @@ def main(argv: list[str] | None = None) -> None:
         cpu = bench_ingest(tmp, clip, 6 if args.quick else 30)
         print(f"ingest_cpu_s_per_stream_minute: {cpu:.2f} s", flush=True)
         rows = 1_000_000 if args.quick else 10_000_000
-        ms, fill_s = bench_select(tmp, rows, args.database_url)
+        ms, floor_ms, fill_s = bench_select(tmp, rows, args.database_url)
         print(f"sweep_select_batch_ms: {ms:.3f} ms ({rows:,} segments, filled in {fill_s:.0f} s)",
               flush=True)
-        rate = bench_deletes(tmp, 2000 if args.quick else 10000)
-        print(f"sweep_deletes_per_s: {rate:.0f} /s", flush=True)
+        print(f"sweep_select_floor_ms: {floor_ms:.3f} ms (the same SELECT on the bare DB-API "
+              "cursor, no decision)", flush=True)
+        print(f"sweep_select_vs_floor: {ms / floor_ms:.2f} x", flush=True)
+        rate, floor_rate = bench_deletes(tmp, 2000 if args.quick else 10000)
+        print(f"sweep_deletes_per_s: {rate:.0f} /s (mark + unlink + fsync + tombstone)", flush=True)
+        print(f"sweep_unlink_floor_per_s: {floor_rate:.0f} /s (bare unlink loop + fsync per folder)",
+              flush=True)
+        print(f"sweep_deletes_vs_unlink: {rate / floor_rate:.2f} x", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

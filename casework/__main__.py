@@ -1,4 +1,4 @@
 """`python -m casework` is the `casework` command."""
-from casework.cli import main
+from casework.cli.app import main
 
 main()

@@ -1,12 +1,12 @@
-"""Alembic environment: all models of casework and recorder share one metadata."""
+"""Alembic environment: every installed package's models share one metadata (`casework.models` entry points)."""
 from __future__ import annotations
 
 from alembic import context
 
-import casework.models  # noqa: F401
-from casework.db import make_engine
+from casework.config import Settings
+from casework.install.schema import load_all_models
 from casework.models.base import Base
-from migrations.metadata import load_all_models
+from casework.storage.db import make_engine
 
 load_all_models()
 config = context.config
@@ -16,8 +16,6 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
-        from casework.config import Settings
-
         engine = make_engine(Settings.from_env().database_url)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,

@@ -1,6 +1,6 @@
-"""Footage recorder: ingest, segment store, hash chain, retention, holds, quality, export.
+"""Footage recorder: capture, catalogue (chain, verify), retention (holds, sweep), quality, export.
 
 Depends on `casework` (db, clock, audit, models, rulebooks); nothing in `casework`
-imports it. One job per module, like Frigate's `record/`: ingest (segments),
-recovery, retention, holds, verify, quality, export; `runner` binds them.
+imports it. One room per job, like Frigate's `record/`; `capture.runner` binds the
+jobs, `dev` holds synthetic footage and stand-in cameras.
 """

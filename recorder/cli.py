@@ -1,4 +1,9 @@
-"""`casework recorder ...`: run, sweep, verify, hold, export, verify-export, check, alarms."""
+"""`casework recorder ...`: run, sweep, verify, hold, verify-export, check, alarms.
+
+Every command acts as the signed-in user or a scheduled job's system account (see
+casework.cli.operator). Footage leaves only through an approved access request: the
+`footage_access` process exports when a bureau head approves (`casework footage request`).
+"""
 from __future__ import annotations
 
 import logging
@@ -10,8 +15,10 @@ from pathlib import Path
 import click
 
 from casework.cli.context import AppContext, pass_app
+from casework.cli.operator import (
+    JOBS, OFFICERS, RELEASERS, STAFF, cameras_in_scope, current_actor, require_camera)
 from casework.clock import SHANGHAI, as_utc, format_local
-from casework.errors import InvalidInput
+from casework.errors import InvalidInput, NotFound
 
 
 def parse_moment(value: str | None) -> datetime | None:
@@ -28,7 +35,7 @@ def parse_moment(value: str | None) -> datetime | None:
 
 
 def _root(app: AppContext) -> Path:
-    from recorder.store import footage_root
+    from recorder.catalogue.disk import footage_root
 
     return footage_root(app.container)
 
@@ -45,15 +52,16 @@ def command() -> None:
 @pass_app
 def run_command(app: AppContext, segment_seconds, cameras, check_every) -> None:
     """Record every enabled camera until SIGTERM/Ctrl-C (recovering first)."""
-    from recorder import quality
-    from recorder.runner import Recorder
+    current_actor(app.container, *JOBS)
+    from recorder.quality import checks
+    from recorder.capture.runner import Recorder
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     rec = Recorder(app.container, segment_seconds=segment_seconds, camera_ids=list(cameras) or None)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: rec.stop.set())
     click.echo(f"recording to {rec.root} ({rec.segment_seconds:g}-s segments)")
-    jobs = [(check_every, lambda: quality.check_all(app.container.uow(), app.container.files, rec.root))]
+    jobs = [(check_every, lambda: checks.check_all(app.container.uow(), app.container.files, rec.root))]
     rec.serve(every=jobs)
     click.echo("stopped; open segments sealed.")
 
@@ -64,12 +72,13 @@ def run_command(app: AppContext, segment_seconds, cameras, check_every) -> None:
 @pass_app
 def sweep_command(app: AppContext, dry_run: bool, batch: int) -> None:
     """Delete footage past retention and not held (tombstones keep the chain)."""
-    from recorder import retention
+    current_actor(app.container, *JOBS)
+    from recorder.retention import sweeper
 
     def progress(r):
         click.echo(f"  … {r.line()}", err=True)
 
-    report = retention.sweep(app.container.uow(), _root(app), dry_run=dry_run, batch=batch,
+    report = sweeper.sweep(app.container.uow(), _root(app), dry_run=dry_run, batch=batch,
                              progress=progress)
     click.echo(("[dry run] " if dry_run else "") + report.line())
 
@@ -80,7 +89,9 @@ def sweep_command(app: AppContext, dry_run: bool, batch: int) -> None:
 @pass_app
 def verify_command(app: AppContext, camera, since) -> None:
     """Recompute segment hashes and each camera's chain; name the first bad segment."""
-    from recorder import verify
+    parse_moment(since)  # a mistyped time is named before anything else
+    current_actor(app.container, *JOBS, "auditor", "manager", "bureau_head")
+    from recorder.catalogue import verify
 
     bad = 0
     for v in verify.verify(app.container.uow(), _root(app), camera, parse_moment(since)):
@@ -102,14 +113,16 @@ def hold_group() -> None:
 @click.option("--camera", type=int, required=True)
 @click.option("--from", "t0", required=True)
 @click.option("--to", "t1", required=True)
-@click.option("--by", "placed_by", required=True)
 @click.option("--reason", required=True)
 @click.option("--case", "case_ref", default=None)
 @click.option("--request", "request_ref", default=None)
 @pass_app
-def hold_place(app: AppContext, camera, t0, t1, placed_by, reason, case_ref, request_ref) -> None:
-    """Place a hold on a camera's footage for a time range."""
-    from recorder import holds
+def hold_place(app: AppContext, camera, t0, t1, reason, case_ref, request_ref) -> None:
+    """Place a hold on a camera's footage for a time range (as the signed-in officer)."""
+    actor = current_actor(app.container, *OFFICERS)
+    require_camera(app.container, actor, camera)
+    placed_by = actor.name
+    from recorder.retention import holds
 
     hid = holds.place_hold(app.container.uow(), camera, parse_moment(t0), parse_moment(t1),
                            placed_by, reason, case_ref=case_ref, access_request_ref=request_ref)
@@ -118,13 +131,18 @@ def hold_place(app: AppContext, camera, t0, t1, placed_by, reason, case_ref, req
 
 @hold_group.command("release")
 @click.argument("hold_id", type=int)
-@click.option("--by", "released_by", required=True)
 @click.option("--reason", required=True)
 @pass_app
-def hold_release(app: AppContext, hold_id, released_by, reason) -> None:
+def hold_release(app: AppContext, hold_id, reason) -> None:
     """Release a hold (bureau head or legal reviewer, with a reason)."""
-    from recorder import holds
+    actor = current_actor(app.container, *RELEASERS)
+    scope = cameras_in_scope(app.container, actor)
+    released_by = actor.name
+    from recorder.retention import holds
 
+    if not any(h["id"] == hold_id and h["camera_id"] in scope
+               for h in holds.list_holds(app.container.uow(), active_only=False)):
+        raise NotFound(f"保全不存在 / no legal hold {hold_id}")
     holds.release_hold(app.container.uow(), hold_id, released_by, reason)
     click.echo(f"hold {hold_id} released")
 
@@ -134,35 +152,15 @@ def hold_release(app: AppContext, hold_id, released_by, reason) -> None:
 @click.option("--all", "show_all", is_flag=True)
 @pass_app
 def hold_list(app: AppContext, camera, show_all) -> None:
-    """List holds (active ones unless --all)."""
-    from recorder import holds
+    """List holds (active ones unless --all) on the cameras in the user's scope."""
+    scope = cameras_in_scope(app.container, current_actor(app.container, *STAFF))
+    from recorder.retention import holds
 
-    for h in holds.list_holds(app.container.uow(), camera, active_only=not show_all):
+    for h in [h for h in holds.list_holds(app.container.uow(), camera, active_only=not show_all)
+              if h["camera_id"] in scope]:
         state = "released" if h["released_at"] else "active"
         click.echo(f"{h['id']}\tcamera {h['camera_id']}\t{format_local(h['t0'])} – "
                    f"{format_local(h['t1'])}\t{state}\t{h['case_ref'] or h['access_request_ref']}\t{h['reason']}")
-
-
-@command.command("export")
-@click.option("--camera", type=int, required=True)
-@click.option("--from", "t0", required=True)
-@click.option("--to", "t1", required=True)
-@click.option("--request", "request_ref", required=True, help="调取申请编号 / access request.")
-@click.option("--requested-by", required=True)
-@click.option("--approved-by", required=True)
-@click.option("--purpose", required=True)
-@click.option("--destination", required=True)
-@pass_app
-def export_command(app: AppContext, camera, t0, t1, request_ref, requested_by, approved_by,
-                   purpose, destination) -> None:
-    """Export a clip with its manifest for an approved access request."""
-    from recorder import export
-
-    out = export.export_clip(app.container.uow(), app.container.files, _root(app), camera,
-                             parse_moment(t0), parse_moment(t1), access_request_ref=request_ref,
-                             requested_by=requested_by, approved_by=approved_by, purpose=purpose,
-                             destination=destination)
-    click.echo(f"export {out['id']}: {out['clip']}\nmanifest: {out['manifest']}")
 
 
 @command.command("verify-export")
@@ -171,10 +169,11 @@ def export_command(app: AppContext, camera, t0, t1, request_ref, requested_by, a
 @pass_app
 def verify_export_command(app: AppContext, path: Path, offline: bool) -> None:
     """Check an export's clip hash, segment chain and access-register entry."""
-    from recorder import export
+    current_actor(app.container, *STAFF)
+    from recorder.export import clip
 
     manifest = path / "manifest.json" if path.is_dir() else path
-    problems = export.verify_export(manifest, None if offline else app.container.uow())
+    problems = clip.verify_export(manifest, None if offline else app.container.uow())
     for p in problems:
         click.echo(f"FAIL: {p}")
     if not problems:
@@ -187,11 +186,12 @@ def verify_export_command(app: AppContext, path: Path, offline: bool) -> None:
 @pass_app
 def check_command(app: AppContext, camera) -> None:
     """Run the quality checks on segments not yet checked."""
-    from recorder import quality
+    current_actor(app.container, *JOBS)
+    from recorder.quality import checks
 
     c = app.container
-    found = ({camera: quality.check_camera(c.uow(), c.files, _root(app), camera)}
-             if camera is not None else quality.check_all(c.uow(), c.files, _root(app)))
+    found = ({camera: checks.check_camera(c.uow(), c.files, _root(app), camera)}
+             if camera is not None else checks.check_all(c.uow(), c.files, _root(app)))
     for cid, items in found.items():
         click.echo(f"camera {cid}: {len(items)} finding(s)")
         for f in items:
@@ -203,9 +203,10 @@ def check_command(app: AppContext, camera) -> None:
 @pass_app
 def alarms_command(app: AppContext) -> None:
     """List open recorder alarms."""
+    current_actor(app.container, *STAFF, *JOBS)
     from sqlalchemy import select
 
-    from recorder.models import RecorderAlarm
+    from recorder.catalogue.models import RecorderAlarm
 
     with app.container.uow() as uow:
         for a in uow.session.execute(select(RecorderAlarm).where(

@@ -12,7 +12,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from casework.models import Camera, Jurisdiction
-from recorder.synthetic import Scene, make_h264
+from recorder.capture.runner import Recorder
+from recorder.dev.cameras import make_camera
+from recorder.dev.synthetic import Scene, make_h264
+from recorder.quality import checks
 
 DEMO_SEGMENT_SECONDS = 10.0
 CAMERAS = (
@@ -29,8 +32,6 @@ def _files(container) -> Path:
 
 def seed(container, echo=print) -> str:
     """Create the demo clips and cameras (idempotent)."""
-    from recorder.testing import make_camera
-
     folder = _files(container)
     made = 0
     with container.uow() as uow:
@@ -51,11 +52,8 @@ def seed(container, echo=print) -> str:
 
 def start(container, echo=print, block: bool = True):
     """Record the enabled cameras (10-s segments) and check quality every 30 s."""
-    from recorder import quality
-    from recorder.runner import Recorder
-
     rec = Recorder(container, segment_seconds=DEMO_SEGMENT_SECONDS)
-    jobs = [(30.0, lambda: quality.check_all(container.uow(), container.files, rec.root))]
+    jobs = [(30.0, lambda: checks.check_all(container.uow(), container.files, rec.root))]
     echo(f"recorder: recording to {rec.root}; try `casework recorder check`, "
          "`casework recorder verify`, `casework recorder alarms`")
     if not block:

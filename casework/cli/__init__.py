@@ -1,75 +1,9 @@
-"""`casework` command line: core commands plus those other packages register.
+"""`casework` command line (the group itself lives in `casework.cli.app`).
 
-Outer packages (recorder, workflows, web) add their command groups through the
-`casework.commands` entry-point group, so the core never imports them.
+Modules of this package import their siblings directly, never this face.
 """
 from __future__ import annotations
 
-import sys
-from importlib.metadata import entry_points
+from casework.cli.app import main
 
-import click
-from sqlalchemy.exc import DBAPIError
-
-from casework.cli.context import AppContext, pass_app
-from casework.errors import CaseworkError
-
-
-class CaseworkGroup(click.Group):
-    """Loads plugin commands lazily and turns domain errors into one clear line."""
-
-    def _plugins(self) -> dict[str, click.Command]:
-        found = {}
-        for ep in entry_points(group="casework.commands"):
-            found[ep.name] = ep
-        return found
-
-    def list_commands(self, ctx):
-        return sorted(set(super().list_commands(ctx)) | set(self._plugins()))
-
-    def get_command(self, ctx, name):
-        cmd = super().get_command(ctx, name)
-        if cmd is None and name in self._plugins():
-            cmd = self._plugins()[name].load()
-        return cmd
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except CaseworkError as exc:
-            click.echo(f"错误 / error: {exc}", err=True)
-            sys.exit(1)
-        except DBAPIError as exc:
-            click.echo(f"错误 / error: {database_problem(exc)}", err=True)
-            sys.exit(1)
-
-
-def database_problem(exc: DBAPIError) -> str:
-    """One line for a database that is missing, unreachable or not initialised."""
-    first = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-    if "no such table" in first or ("relation" in first and "does not exist" in first):
-        return f"数据库未初始化，请先运行 `casework init` / the database is not initialised: run `casework init` ({first})"
-    return f"数据库错误 / database error: {first}"
-
-
-@click.group(cls=CaseworkGroup)
-@click.pass_context
-def main(ctx: click.Context) -> None:
-    """Casework: 公共安全视频图像信息系统 case processing."""
-    ctx.obj = AppContext()
-
-
-@main.command("init")
-@pass_app
-def init_command(app: AppContext) -> None:
-    """Create or migrate the database and seed rulebooks and holidays."""
-    from casework.seed import seed_reference_data
-
-    container = app.container
-    click.echo(f"database: {container.engine.url.render_as_string(hide_password=True)}")
-    app.migrate()
-    summary = seed_reference_data(container, progress=click.echo)
-    click.echo(f"ready: {summary}")
-
-
-from casework.cli import commands as _commands  # noqa: E402,F401  (registers the rest)
+__all__ = ["main"]

@@ -6,6 +6,7 @@ from importlib.metadata import entry_points
 import click
 
 from casework.cli.context import AppContext, pass_app
+from casework.install.seed import seed_demo, seed_reference_data
 
 
 @click.command("demo")
@@ -13,8 +14,6 @@ from casework.cli.context import AppContext, pass_app
 @pass_app
 def command(app: AppContext, no_serve: bool) -> None:
     """Seed demo data and start the parts of the system (web, recorder, scheduler)."""
-    from casework.seed import seed_demo, seed_reference_data
-
     container = app.container
     app.migrate()
     seed_reference_data(container, progress=click.echo)

@@ -6,9 +6,9 @@ import sys
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from casework.db import make_engine
+from casework.storage.db import make_engine
 from casework.models.base import Base
-from migrations.metadata import load_all_models
+from casework.install.schema import load_all_models
 
 
 def schema_drift(engine) -> list:

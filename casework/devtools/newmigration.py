@@ -11,17 +11,15 @@ from pathlib import Path
 
 from alembic import command
 
-from casework.db import make_engine
-from casework.schema import alembic_config, upgrade
+from casework.storage.db import make_engine
+from casework.install.schema import alembic_config, upgrade
 
 GUARDS = '''
     # Guards: the database itself refuses deleting footage in retention or on hold,
     # changing an issued document, and rewriting the audit trail.
-    install_core_guards(op.get_bind())
-    install_recorder_triggers(op.get_bind())
+    install_guards(op.get_bind())  # core and outer packages (`casework.guards` entry points)
 '''
-IMPORTS = ("from casework.models.guards import install_core_guards\n"
-           "from recorder.models import install_recorder_triggers\n")
+IMPORTS = "from casework.install.schema import install_guards\n"
 
 
 def add_guards(path: Path) -> None:

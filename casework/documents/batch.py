@@ -12,7 +12,7 @@ from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, as
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from casework.documents import render as render_module
+import casework.documents.render as render_module
 from casework.documents.service import IssueRequest, Prepared, prepare, store
 from casework.errors import CaseworkError
 from casework.models.documents import DocumentSequence
@@ -20,7 +20,7 @@ from casework.models.documents import DocumentSequence
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.files import FileStore
+    from casework.storage.files import FileStore
     from casework.models.documents import Document
 
 Progress = Callable[[int, int], None]  # (done, total)

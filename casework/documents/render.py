@@ -11,7 +11,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from casework.clock import SHANGHAI
-from casework.documents import contexts, kinds
+import casework.documents.contexts as contexts
+import casework.documents.kinds as kinds
 from casework.documents.formatting import (
     capital_yuan,
     cn_date,

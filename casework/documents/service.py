@@ -14,18 +14,20 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from casework import audit, clock
-from casework.documents import contexts, kinds, numbering
+import casework.documents.contexts as contexts
+import casework.documents.kinds as kinds
+import casework.documents.numbering as numbering
+from casework.storage.holidays import calendar_of
 from casework.documents.formatting import format_number, number_key
 from casework.documents.render import LANGS, TEMPLATE_VERSION, render
 from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound
-from casework.models.audit import AuditEvent
 from casework.models.documents import Document
 from casework.models.registry import Jurisdiction, Unit
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.files import FileStore
+    from casework.storage.files import FileStore
 
 
 class DocumentIntegrityError(CaseworkError):
@@ -94,7 +96,7 @@ def prepare(session: Session, request: IssueRequest) -> Prepared:
         "supersedes_number": superseded.number if superseded else None,
     }
     contexts.check_with_envelope(request.kind, own, contexts.parse_envelope(
-        {**envelope, "number": "-"}))
+        {**envelope, "number": "-"}), _holiday_table(session))
     seq = numbering.allocate(session, jurisdiction_id=jurisdiction.id, kind=request.kind,
                              year=today.year)
     envelope["number"] = format_number(jurisdiction.doc_prefix, spec.code, today.year, seq)
@@ -102,17 +104,24 @@ def prepare(session: Session, request: IssueRequest) -> Prepared:
     return Prepared(request, envelope["number"], today.year, seq, full)
 
 
+def _holiday_table(session: Session):
+    """The legal calendar for period checks; None (calendar-day floor) before any year is seeded."""
+    table = calendar_of(session).table()
+    return table if table.years else None
+
+
 def store(session: Session, files: FileStore, prepared: Prepared, data: bytes,
           actor: str) -> Document:
     """Put the rendered bytes in the file store and insert the row and audit event."""
     request = prepared.request
     digest = hashlib.sha256(data).hexdigest()
-    # The hash in the key: a rolled-back issue may leave a file whose number is reused.
+    # The file appears only if this transaction commits (staged until then): a rolled-back
+    # issue leaves nothing, and its number may be reused; the hash in the key keeps them apart.
     key = f"documents/{prepared.year}/{number_key(prepared.number)}-{digest[:12]}.pdf"
     try:
-        files.put(key, data)
+        files.put_on_commit(session, key, data)
     except FileExistsError:
-        # Left by a rolled-back issue of the same number; rendering is deterministic,
+        # Left by an issue from before files were staged; rendering is deterministic,
         # so identical bytes are that orphan and may be adopted. Anything else is not.
         if files.get(key) != data:
             raise DocumentIntegrityError(
@@ -195,12 +204,8 @@ def issue_service_receipt(session: Session, files: FileStore, *, document_id: in
 
 
 def _issued_hash(session: Session, document_id: int) -> str | None:
-    """The SHA-256 the `document.issued` audit event recorded (hash-chained, append-only)."""
-    data = session.execute(
-        select(AuditEvent.data).where(AuditEvent.subject == f"document:{document_id}",
-                                      AuditEvent.action == "document.issued")
-        .order_by(AuditEvent.seq).limit(1)
-    ).scalar_one_or_none()
+    """The SHA-256 the `document.issued` audit event recorded (keyed chain, append-only)."""
+    data = audit.first_authentic(session, f"document:{document_id}", "document.issued")
     return (data or {}).get("sha256")
 
 

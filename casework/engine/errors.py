@@ -1,7 +1,7 @@
 """Engine errors: a refused diagram, a refused or failed expression."""
 from __future__ import annotations
 
-from casework.errors import InvalidInput
+from casework.errors import CaseworkError, InvalidInput
 
 
 class DiagramInvalid(InvalidInput):
@@ -18,3 +18,14 @@ class ExpressionRejected(InvalidInput):
 
 class ExpressionFailed(InvalidInput):
     """A safe expression that failed on the data it met (missing name, bad type)."""
+
+
+class BudgetExceeded(CaseworkError):
+    """A step went over its budget (time, engine tasks, data size); nothing of it was kept."""
+
+    status = 422
+
+    def __init__(self, message: str, element_id: str | None = None, limit: str = "") -> None:
+        super().__init__(message)
+        self.element_id = element_id
+        self.limit = limit

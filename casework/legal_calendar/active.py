@@ -1,29 +1,31 @@
-"""The process-wide active holiday table, for callers that cannot pass one (BPMN expressions).
+"""A LegalCalendar: the holiday table a container owns, loaded once and refreshed on demand.
 
-A door installs it once at start-up, e.g. `store.load_active_table(container)` (which calls
-`use_table(load_table(session), reload=...)`); tests call `use_table(table)` themselves.
-When a question falls in a year the table lacks, helpers here call the `reload` hook
-once (an administrator may have added the year since) and otherwise fail closed with
-CalendarYearMissing.
+The container builds one with a loader (`store.loader(session_factory)`) and passes it
+down: services reach it through their session (`calendar_of(session)`), the script
+engine gets it from bootstrap (`use_calendar`, the slot BPMN expressions read until the
+evaluator's function registry is container-owned). A question in a year the table lacks
+reloads once (an administrator may have added it since), then fails closed; a
+table older than `STALE_AFTER` seconds is reloaded by the next session that asks
+(`store.calendar_of`), so a notice entered by another process is seen.
 """
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TypeVar
 
 from casework import clock
 from casework.errors import CaseworkError, InvalidInput
-from casework.legal_calendar.periods import Deadline, Period, add_period, deadline_end_utc
+from casework.legal_calendar.periods import Deadline, LegalPeriod, add_period, deadline_end_utc
+from casework.legal_calendar.provisional import PARTY
 from casework.legal_calendar.table import CalendarYearMissing, HolidayTable
 
 T = TypeVar("T")
-Reload = Callable[[], HolidayTable]
-
-_lock = threading.Lock()
-_active: HolidayTable | None = None
-_reload: Reload | None = None
+Loader = Callable[[], HolidayTable]
+STALE_AFTER = 60.0  # seconds a loaded table is trusted before a session reloads it
+SESSION_KEY = "legal_calendar"  # where a container's sessions carry its calendar (Session.info)
 
 
 class CalendarNotLoaded(CaseworkError):
@@ -36,49 +38,61 @@ class CalendarNotLoaded(CaseworkError):
                          "the holiday table is empty or not loaded: run `casework init` first")
 
 
-def use_table(table: HolidayTable | None, *, reload: Reload | None = None) -> HolidayTable | None:
-    """Install `table` as the active one (None uninstalls); returns the previous table."""
-    global _active, _reload
-    with _lock:
-        previous, _active, _reload = _active, table, reload
-    return previous
+class LegalCalendar:
+    """One holiday table and how to reload it; safe to share between threads."""
 
+    def __init__(self, load: Loader | None = None, table: HolidayTable | None = None) -> None:
+        self._load, self._table, self._loaded_at = load, table, time.monotonic()
+        self._lock = threading.Lock()
 
-def active_table() -> HolidayTable:
-    """The installed table, loaded through the reload hook on first use; else CalendarNotLoaded."""
-    global _active
-    table = _active
-    if table is None and _reload is not None:
-        table = _reload()
-        with _lock:
-            _active = table
-    if table is None:
-        raise CalendarNotLoaded()
-    return table
+    def table(self) -> HolidayTable:
+        table = self._table
+        if table is None:
+            return self.refresh()
+        return table
 
+    def needs_load(self) -> bool:
+        """No table yet, or one older than STALE_AFTER (another process may have set a year)."""
+        return self._table is None or (
+            self._load is not None and time.monotonic() - self._loaded_at > STALE_AFTER)
 
-def _with_reload(question: Callable[[HolidayTable], T]) -> T:
-    global _active
-    try:
-        return question(active_table())
-    except CalendarYearMissing:
-        reload = _reload
-        if reload is None:
-            raise
-        fresh = reload()
-        with _lock:
-            _active = fresh
-        return question(fresh)
+    def install(self, table: HolidayTable) -> HolidayTable:
+        """Use `table` (loaded by the caller, e.g. through its own session)."""
+        with self._lock:
+            self._table, self._loaded_at = table, time.monotonic()
+        return table
 
+    def refresh(self) -> HolidayTable:
+        """Reload from the store (after `set_year`, or when a year is missing)."""
+        if self._load is None:
+            if self._table is None:
+                raise CalendarNotLoaded()
+            return self._table
+        return self.install(self._load())
 
-def is_working_day(day: date) -> bool:
-    """Whether `day` is a working day under the active table."""
-    return _with_reload(lambda table: table.is_working_day(day))
+    def _ask(self, question: Callable[[HolidayTable], T]) -> T:
+        try:
+            return question(self.table())
+        except CalendarYearMissing:
+            if self._load is None:
+                raise
+            return question(self.refresh())
 
+    def deadline(self, start: date, period: LegalPeriod | str, owed_by: str = PARTY) -> Deadline:
+        """`add_period` under this calendar, for whoever owes the act (party or bureau)."""
+        return self._ask(lambda table: add_period(start, period, table, owed_by))
 
-def deadline(start: date, period: Period | str) -> Deadline:
-    """`add_period` under the active table."""
-    return _with_reload(lambda table: add_period(start, period, table))
+    def is_working_day(self, day: date, owed_by: str = PARTY) -> bool:
+        return self._ask(lambda table: table.is_working_day(day, owed_by))
+
+    def deadline_iso(self, start_iso: str, period: str, owed_by: str = PARTY) -> str:
+        """ISO UTC instant a period from `start_iso` ends (24:00 Shanghai of its last day).
+
+        For BPMN timer expressions, e.g. `deadline_iso(served_at, "15d")` →
+        "2026-10-08T16:00:00+00:00".
+        """
+        found = self.deadline(parse_start(start_iso), period, owed_by)
+        return deadline_end_utc(found.day).isoformat()
 
 
 def parse_start(start_iso: str) -> date:
@@ -93,10 +107,31 @@ def parse_start(start_iso: str) -> date:
                            f"cannot read date {start_iso!r} (e.g. 2026-09-05)") from None
 
 
-def deadline_iso(start_iso: str, period: str) -> str:
-    """ISO UTC instant a period from `start_iso` ends (24:00 Shanghai of its last day).
+# The calendar BPMN expressions read (`deadline_iso`), handed over by bootstrap.
+_expressions: LegalCalendar | None = None
 
-    For BPMN timer expressions, e.g. `deadline_iso(served_at, "15d")` →
-    "2026-10-08T16:00:00+00:00". Uses the active table (see `use_table`).
-    """
-    return deadline_end_utc(deadline(parse_start(start_iso), period).day).isoformat()
+
+def use_calendar(calendar: LegalCalendar | None) -> LegalCalendar | None:
+    """Hand `calendar` to the script engine (None takes it back); returns the previous one."""
+    global _expressions
+    previous, _expressions = _expressions, calendar
+    return previous
+
+
+def use_table(table: HolidayTable | LegalCalendar | None, *, reload: Loader | None = None
+              ) -> LegalCalendar | None:
+    """`use_calendar` for a fixed table (tests); returns the previous calendar."""
+    if isinstance(table, LegalCalendar) or (table is None and reload is None):
+        return use_calendar(table)
+    return use_calendar(LegalCalendar(reload, table))
+
+
+def expression_calendar() -> LegalCalendar:
+    if _expressions is None:
+        raise CalendarNotLoaded()
+    return _expressions
+
+
+def deadline_iso(start_iso: str, period: str, owed_by: str = PARTY) -> str:
+    """The expression helper: `LegalCalendar.deadline_iso` on the handed-over calendar."""
+    return expression_calendar().deadline_iso(start_iso, period, owed_by)

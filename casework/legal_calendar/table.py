@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from casework.errors import CaseworkError
+from casework.legal_calendar.provisional import BUREAU, PARTY, REST, UNCERTAIN, WORK, DayState
+from casework.legal_calendar.provisional import covered as law_covers
+from casework.legal_calendar.provisional import state as law_state
 
+PROVISIONAL_YEARS = 5  # how far past the last published notice the law alone may bound
 WEEKDAY_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -25,7 +29,7 @@ class CalendarYearMissing(CaseworkError):
             f"或升级 chinesecalendar 后运行 `casework init`。"
             f" / No holiday data for {year}: deadlines there are refused rather than guessed. "
             f"Add the year from the State Council's holiday notice with "
-            f"`casework calendar set-year {year} ...` (service: legal_calendar.store.set_year), "
+            f"`casework calendar set-year {year} ...` (service: storage.holidays.set_year), "
             f"or upgrade chinesecalendar and run `casework init`."
         )
 
@@ -41,54 +45,100 @@ class HolidayTable:
 
     `overrides` maps a day to whether it is a working day; only days that differ from
     the default week need to be there. A year not in `years` is unknown: any question
-    about one of its days raises CalendarYearMissing.
+    about one of its days raises CalendarYearMissing, unless `provisional` is set and the
+    year comes after the last one published: then the holiday law bounds it
+    (`provisional.state`) and callers say whose deadline it is (`owed_by`: an uncertain
+    day is rest for a party's deadline, work for the bureau's).
     """
 
     overrides: Mapping[date, bool] = field(default_factory=dict)
     years: frozenset[int] = frozenset()
     names: Mapping[date, str] = field(default_factory=dict)
+    provisional: bool = False
 
     @classmethod
     def build(cls, years: Iterable[int], holidays: Iterable[date] = (),
-              workdays: Iterable[date] = (), names: Mapping[date, str] | None = None
-              ) -> HolidayTable:
+              workdays: Iterable[date] = (), names: Mapping[date, str] | None = None,
+              provisional: bool = False) -> HolidayTable:
         """A table from lists of rest days (holidays) and adjusted working days."""
         overrides: dict[date, bool] = {}
         for day in holidays:
             overrides[day] = False
         for day in workdays:
             overrides[day] = True
-        return cls(overrides=overrides, years=frozenset(years), names=dict(names or {}))
+        return cls(overrides=overrides, years=frozenset(years), names=dict(names or {}),
+                   provisional=provisional)
 
     def covers(self, year: int) -> bool:
         return year in self.years
 
+    def notice_year(self, day: date) -> int:
+        """The year whose notice arranges `day` (late December belongs to next 元旦)."""
+        if (self.provisional and day.month == 12 and day.day >= 28
+                and day.year + 1 not in self.years and day.year + 1 > self.last_year):
+            return day.year + 1
+        return day.year
+
+    @property
+    def last_year(self) -> int:
+        return max(self.years, default=0)
+
+    def is_provisional(self, day: date) -> bool:
+        """True when `day` lies in a year whose notice is not in the table yet."""
+        year = self.notice_year(day)
+        if year in self.years:
+            return False
+        if (self.provisional and self.last_year < year <= self.last_year + PROVISIONAL_YEARS
+                and law_covers(year)):
+            return True
+        raise CalendarYearMissing(year)
+
     def require(self, day: date) -> None:
-        """Fail closed when `day` lies in a year without data."""
-        if day.year not in self.years:
-            raise CalendarYearMissing(day.year)
+        """Fail closed when `day` lies in a year without data (and no provisional bound)."""
+        self.is_provisional(day)
 
-    def is_working_day(self, day: date) -> bool:
-        """True on working days (incl. 调休 Saturdays); False on 法定休假日 and weekends."""
-        self.require(day)
+    def state(self, day: date) -> DayState:
+        """REST, WORK or UNCERTAIN (only in a provisional year), with the festival named."""
+        if self.is_provisional(day):
+            return law_state(day)
         override = self.overrides.get(day)
-        return is_default_working_day(day) if override is None else override
+        working = is_default_working_day(day) if override is None else override
+        return DayState(WORK if working else REST, self.names.get(day, ""))
 
-    def is_adjusted_workday(self, day: date) -> bool:
-        """A weekend day worked in exchange for a holiday (调休上班)."""
-        self.require(day)
-        return self.overrides.get(day) is True and not is_default_working_day(day)
+    def is_working_day(self, day: date, owed_by: str = PARTY) -> bool:
+        """True on working days (incl. 调休 Saturdays); False on 法定休假日 and weekends.
 
-    def next_working_day(self, day: date) -> date:
+        An uncertain day of a provisional year is rest for a party's deadline and work
+        for the bureau's (`owed_by`), so neither side is told it has more time than it has.
+        """
+        kind = self.state(day).kind
+        return kind == WORK or (kind == UNCERTAIN and owed_by == BUREAU)
+
+    def is_adjusted_workday(self, day: date, owed_by: str = PARTY) -> bool:
+        """A weekend day worked in exchange for a holiday (调休上班), or possibly so."""
+        return not is_default_working_day(day) and self.is_working_day(day, owed_by)
+
+    def next_working_day(self, day: date, owed_by: str = PARTY) -> date:
         """The first working day strictly after `day`."""
         probe = day + timedelta(days=1)
-        while not self.is_working_day(probe):
+        while not self.is_working_day(probe, owed_by):
             probe += timedelta(days=1)
         return probe
 
     def describe_rest(self, day: date) -> tuple[str, str]:
         """Why `day` is a rest day, as (Chinese, English)."""
         name = self.names.get(day, "")
+        if self.is_provisional(day):
+            found = law_state(day)
+            if found.kind == UNCERTAIN and is_default_working_day(day):
+                return (f"{day.isoformat()} 可能因{found.festival}放假（{self.notice_year(day)} 年"
+                        "放假安排尚未公布，按可能的休息日计）",
+                        f"{day.isoformat()} may be a holiday near {found.festival} (the "
+                        f"{self.notice_year(day)} notice is not out; counted as a rest day)")
+            if found.kind == REST and found.festival and is_default_working_day(day):
+                return (f"{day.isoformat()} 为法定休假日（{found.festival}，{found.law}第二条）",
+                        f"{day.isoformat()} is a statutory holiday ({found.festival}, "
+                        "holiday law art. 2)")
         if self.overrides.get(day) is False:
             zh = f"{day.isoformat()} 为法定休假日" + (f"（{name}）" if name else "")
             en = f"{day.isoformat()} is a statutory holiday" + (f" ({name})" if name else "")
@@ -107,4 +157,4 @@ class HolidayTable:
         for day in workdays:
             overrides[day] = True
         kept_names.update(names or {})
-        return HolidayTable(overrides, self.years | {year}, kept_names)
+        return HolidayTable(overrides, self.years | {year}, kept_names, self.provisional)

@@ -5,7 +5,7 @@ from casework.models.documents import Document, DocumentSequence
 from casework.models.guards import install_core_guards
 from casework.models.cases import CASE_KINDS, Case, Violation
 from casework.models.engine import ModelVersion, ProcessInstance, Timer, WorkItem
-from casework.models.identity import ROLES, User
+from casework.models.identity import ROLES, ApiToken, SavedFilter, SignInAttempt, User
 from casework.models.night import NightBatch, NightRun
 from casework.models.registry import (
     CalendarYear,
@@ -18,6 +18,6 @@ from casework.models.registry import (
 )
 
 __all__ = [
-    "AuditEvent", "AuditHead", "Base", "CASE_KINDS", "Case", "Violation", "CalendarYear", "Camera", "Document", "DocumentSequence", "HolidayDay",
+    "ApiToken", "AuditEvent", "AuditHead", "SavedFilter", "SignInAttempt", "Base", "CASE_KINDS", "Case", "Violation", "CalendarYear", "Camera", "Document", "DocumentSequence", "HolidayDay",
     "Jurisdiction", "NightBatch", "NightRun", "ROLES", "RulebookVersion", "Unit", "User", "VideoSystem",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.models.base import Base, JSONType
@@ -19,6 +19,9 @@ class Case(Base):
     __table_args__ = (
         Index("ix_case_file_unit_status", "unit_id", "status"),
         Index("ix_case_file_status_due", "status", "due_at"),
+        # Dashboards: open cases by age (decision limit), closed cases by month.
+        Index("ix_case_file_kind_status_opened", "kind", "status", "opened_at"),
+        Index("ix_case_file_kind_status_closed", "kind", "status", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +40,11 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(30), default="open")  # open | closed
     outcome: Mapped[str] = mapped_column(String(40), default="")
     due_at: Mapped[datetime | None]
+    # The legal deadline behind due_at: provisional while its year's holiday notice is
+    # not out; basis = {start, period, owed_by, date, rule} to recompute it on confirmation.
+    deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
+    deadline_basis: Mapped[dict | None] = mapped_column(JSONType)
     opened_at: Mapped[datetime]
     opened_by: Mapped[str] = mapped_column(String(80))
     closed_at: Mapped[datetime | None]

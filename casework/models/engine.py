@@ -107,3 +107,20 @@ class Timer(Base):
     task_id: Mapped[str] = mapped_column(String(36))
     name: Mapped[str] = mapped_column(String(120))
     due_at: Mapped[datetime]
+
+
+class Incident(Base):
+    """A step refused for going over its budget: what, where, by whom; the manager's list."""
+
+    __tablename__ = "engine_incident"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # No foreign key: a refused start leaves no instance row to point at.
+    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    element: Mapped[str] = mapped_column(String(120))
+    limit: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(index=True)

@@ -3,6 +3,8 @@
 - An issued document never changes what it is (number, file, hash, context ...) and is
   never deleted; its service is recorded once and then fixed.
 - Audit events are append-only: no UPDATE, no DELETE.
+- SQLite's `INSERT OR REPLACE` deletes the old row first; with `recursive_triggers` on
+  (casework.storage.db turns it on for every connection) that delete fires the guards too.
 Row triggers do not see TRUNCATE or DDL: the application's database role must not own
 these tables (grant it SELECT, INSERT, UPDATE, DELETE only).
 """
@@ -13,7 +15,7 @@ from sqlalchemy import DDL, event
 from casework.models.audit import AuditEvent
 from casework.models.documents import Document
 
-DOCUMENT_FIXED = ("number", "kind", "year", "seq", "jurisdiction_id", "unit_id", "case_ref",
+DOCUMENT_FIXED = ("id", "number", "kind", "year", "seq", "jurisdiction_id", "unit_id", "case_ref",
                   "file_key", "sha256", "bytes", "template_version", "lang", "context",
                   "issued_at", "issued_by", "supersedes_id")
 SERVICE = ("served_at", "served_by", "service_method")
@@ -58,11 +60,27 @@ POSTGRES_DDL = (
 )
 
 
+SQLITE_TRIGGERS = ("document_no_delete", "document_fixed", "audit_event_no_update",
+                   "audit_event_no_delete")
+POSTGRES_TRIGGERS = (("document_guard", "document"), ("audit_event_guard", "audit_event"))
+
+
 def install_core_guards(connection) -> None:
-    """Create the guards on an existing schema (the migration calls this)."""
+    """Create the guards on an existing schema (the migrations call this)."""
     statements = SQLITE_DDL if connection.dialect.name == "sqlite" else POSTGRES_DDL
     for statement in statements:
         connection.exec_driver_sql(statement)
+
+
+def drop_core_guards(connection) -> None:
+    """Remove the guards (needs the owner's rights): before reinstalling a new version, or
+    for `casework audit rekey`, which reinstalls them in the same transaction."""
+    if connection.dialect.name == "sqlite":
+        for name in SQLITE_TRIGGERS:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    else:
+        for name, table in POSTGRES_TRIGGERS:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
 
 
 def _attach() -> None:

@@ -26,7 +26,7 @@ from casework.rulebooks.model import (
     FineRange,
     Instrument,
     NoApplicableRule,
-    Period,
+    RulebookPeriod,
     PrivacyItem,
     RetentionRule,
     Rule,
@@ -44,7 +44,7 @@ FILING_ALIASES = {"going_into_use": "after_acceptance"}
 __all__ = [
     "NATIONAL", "AcceptanceRules", "AcceptanceStep", "AccessRequester", "AccessRequirement",
     "AccessRules", "Answer", "Citation", "Correction", "Decision", "EffectiveRules", "FineRange",
-    "Instrument", "NoApplicableRule", "Period", "PrivacyItem", "RetentionRule", "Rule",
+    "Instrument", "NoApplicableRule", "RulebookPeriod", "PrivacyItem", "RetentionRule", "Rule",
     "Rulebook", "RulebookExpired", "RulebookNotYetValid", "RulebookSchemaError", "SiteItem",
     "UnknownRulebook", "ViolationRule", "check_validity", "effective", "filing_window",
     "is_mandatory_site", "is_privacy_place", "list_codes", "load_rulebook", "retention_days",

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from casework.rulebooks import schema
+import casework.rulebooks.schema as schema
 from casework.rulebooks.export import to_dict
 from casework.rulebooks.model import (
     AcceptanceRules,

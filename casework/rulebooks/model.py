@@ -46,15 +46,20 @@ class NoApplicableRule(NotFound):
     """Neither the local text nor the national baseline sets this rule on that day."""
 
 
+# Whose act a period is for (see casework.legal_calendar.provisional): every period a
+# rulebook sets is given to the regulated unit.
+OWED_BY_PARTY = "party"
+
+
 @dataclass(frozen=True)
-class Period:
+class RulebookPeriod:
     """A legal period: `30d`, `6m`, or `promptly` (及时, no fixed number)."""
 
     amount: int | None
     unit: str  # "d" | "m" | "promptly"
 
     @classmethod
-    def parse(cls, text: str) -> Period:
+    def parse(cls, text: str) -> RulebookPeriod:
         match = PERIOD_RE.match(text)
         if not match:
             raise InvalidInput(f"期限格式错误 / bad period {text!r} (expected like 30d, 6m, promptly)")
@@ -122,8 +127,13 @@ class Rule:
     note: str = ""
 
     @property
-    def parsed(self) -> Period:
-        return Period.parse(self.period)
+    def parsed(self) -> RulebookPeriod:
+        return RulebookPeriod.parse(self.period)
+
+    @property
+    def owed_by(self) -> str:
+        """Filing is the unit's act: a party deadline (latest date while provisional)."""
+        return OWED_BY_PARTY
 
 
 @dataclass(frozen=True)
@@ -135,6 +145,11 @@ class AcceptanceStep:
     article: str
     quote: str
     period: str | None = None
+
+    @property
+    def owed_by(self) -> str:
+        """A trial run or test the unit carries out within `period`: a party deadline."""
+        return OWED_BY_PARTY
 
 
 @dataclass(frozen=True)
@@ -222,6 +237,11 @@ class Correction:
     text_silent: bool
     source: str  # "vocabulary" when the text names no period
     note: str = ""
+
+    @property
+    def owed_by(self) -> str:
+        """Correcting is the unit's act: a party deadline (latest date while provisional)."""
+        return OWED_BY_PARTY
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from casework import clock, rulebooks
-from casework.errors import InvalidInput, NotFound, RuleViolation
-from casework.models import Camera
-from casework.services.cases import open_case
+from casework.errors import InvalidInput, RuleViolation
+from casework.services import scope
+from casework.services.cases.cases import open_case
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 MAX_SPAN = timedelta(days=7)  # access is limited to what the work needs
 
@@ -33,12 +33,8 @@ def request_access(uow: UnitOfWork, *, actor: Actor, camera_id: int, t0: datetim
     if not all(names) or not all(badges) or len(set(badges)) != len(badges):
         raise InvalidInput("每名工作人员须写明姓名和不同的警号 / each officer needs a name and their own badge")
     with uow:
-        camera = uow.session.get(Camera, camera_id)
-        if camera is None:
-            raise NotFound(f"no such camera: {camera_id}")
+        camera = scope.camera(uow.session, actor, camera_id)
         unit = camera.system.unit
-        if not actor.may_see(unit.id, unit.jurisdiction_id):
-            raise NotFound(f"no such camera: {camera_id}")
         rules = rulebooks.effective(unit.jurisdiction.code, clock.today_local()).access
         minimum = (rules.min_officers if rules and rules.min_officers else 2)
         if len(officers) < minimum:

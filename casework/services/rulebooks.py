@@ -13,7 +13,7 @@ from casework.rulebooks.model import UnknownRulebook
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.bootstrap import Container
+    from casework.container import Container
 
 ACTOR = "system:seed"
 

@@ -1,4 +1,5 @@
-"""What the lifecycle asks of the rulebooks and the legal calendar, as plain values."""
+"""What the lifecycle asks of the rulebooks, as plain values (deadlines: `deadlines`;
+document wording: `wording`)."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -6,11 +7,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from casework import rulebooks
-from casework.legal_calendar import add_period
-from casework.legal_calendar.store import load_table
 from casework.errors import InvalidInput
-from casework.rulebooks.model import Citation, NoApplicableRule, Period, UnknownRulebook
+from casework.rulebooks.model import NoApplicableRule, RulebookPeriod
 from casework.services.rulebooks import current_version
+from casework.services.wording import instrument_title
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -30,11 +30,6 @@ def national_baseline(session: Session, on: date) -> RulebookVersion | None:
     return current_version(session, "national") if on >= national.valid_from else None
 
 
-def deadline(session: Session, start: date, period: str) -> dict:
-    found = add_period(start, period, load_table(session))
-    return {"date": found.day.isoformat(), "end_utc": found.end_utc, "rule": found.rule}
-
-
 def filing_rule(code: str, kind: str, on: date, government_funded: bool):
     """The window that binds this kind of system, or None where no text sets one."""
     try:
@@ -47,20 +42,6 @@ def filing_runs_from(code: str, kind: str, on: date,
                      government_funded: bool = False) -> str | None:
     rule = filing_rule(code, kind, on, government_funded)
     return rule.runs_from if rule else None
-
-
-def filing_deadline(session: Session, code: str, kind: str, start: date,
-                    government_funded: bool = False) -> dict | None:
-    """The window's deadline counted from `start` (or from the instrument's force date)."""
-    rule = filing_rule(code, kind, start, government_funded)
-    if rule is None or rule.period == "promptly":  # 及时: no fixed window to enforce
-        return None
-    begin = rule.runs_from_date if rule.runs_from == "instrument_in_force" and rule.runs_from_date else start
-    found = deadline(session, begin, rule.period)
-    return {"deadline_at": found["end_utc"].isoformat(), "deadline_date": found["date"],
-            "rule": f"{rule.quote}（{found['rule']}）", "article": rule.article,
-            "quote": rule.quote,
-            "source": rule.source, "period": rule.period}
 
 
 def acceptance_terms(code: str, on: date, government_funded: bool) -> dict:
@@ -112,36 +93,9 @@ def privacy_place(code: str, place_kind: str, on: date) -> dict | None:
     return None
 
 
-def instrument_title(source: str) -> str:
-    try:
-        return f"《{rulebooks.load_rulebook(source).instrument.title}》"
-    except UnknownRulebook:
-        return source
-
-
-def provision(cited: dict | Citation) -> dict:
-    """A document provision: instrument title, article, quoted clause."""
-    if isinstance(cited, Citation):
-        cited = asdict(cited)
-    return {"instrument": instrument_title(cited.get("source", "")),
-            "article": cited.get("article", ""), "text": cited.get("quote", "")}
-
-
-def consequence_text(rule: dict) -> str:
-    """What follows a missed deadline; the template puts 逾期不改正的 before it."""
-    fine = rule.get("fine")
-    step = "将给予警告；拒不改正的，" if rule.get("warning_first") else ""
-    if fine:
-        low = f"{fine['min']}元以上" if fine["min"] else ""
-        return f"{step}将依据{instrument_title(fine['source'])}{fine['article']}处{low}{fine['max']}元以下罚款。"
-    return f"{step}公安机关将依法处理。"
-
-
 def _days(period: str) -> int:
     """Correction bounds are whole days (the clerk enters days)."""
-    parsed = Period.parse(period)
+    parsed = RulebookPeriod.parse(period)
     if parsed.unit != "d" or parsed.amount is None:
         raise InvalidInput(f"correction period must be in days, got {period}")
     return parsed.amount
-
-

@@ -7,8 +7,7 @@ Create Date: 2026-11-22 18:06:36.318902
 from alembic import op
 import sqlalchemy as sa
 import casework.models.base
-from casework.models.guards import install_core_guards
-from recorder.models import install_recorder_triggers
+from casework.install.schema import install_guards
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
@@ -462,8 +461,7 @@ def upgrade() -> None:
 
     # Guards: the database itself refuses deleting footage in retention or on hold,
     # changing an issued document, and rewriting the audit trail.
-    install_core_guards(op.get_bind())
-    install_recorder_triggers(op.get_bind())
+    install_guards(op.get_bind())  # core and outer packages (`casework.guards` entry points)
 
 
 def downgrade() -> None:

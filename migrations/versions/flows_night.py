@@ -1,7 +1,7 @@
 """flows: night runs and batches, recorder camera-hour summaries
 
 Revision ID: 5c2f7e9a1d34
-Revises: 1496789977c7
+Revises: 384309776c35
 Create Date: 2026-12-01 21:50:11.477641
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
 revision = '5c2f7e9a1d34'
-down_revision = '1496789977c7'
+down_revision = '384309776c35'
 branch_labels = None
 depends_on = None
 

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from casework.errors import CaseworkError
 from casework.models import Camera, Violation
 from casework.services import rules
-from casework.services.violations import open_violation
+from casework.services.cases.violations import open_violation
 from recorder.constants import BLACK, COVERED, OBSTRUCTED
-from recorder.policy import rule_for
+from recorder.retention.policy import rule_for
 
 # No text fixes how long a gap or an obstruction must last to be an act; these are
 # Casework's thresholds (a day's total), kept high so that a restart is never a case.

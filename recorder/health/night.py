@@ -9,16 +9,18 @@ from sqlalchemy import select
 
 from casework import audit, clock
 from casework.models import Camera
-from recorder import quality, retention, verify
+from recorder.catalogue import verify
+from recorder.quality import checks as quality
+from recorder.retention import sweeper as retention
 from recorder.health.findings import open_for_camera
 from recorder.health.summaries import camera_day, summarize_camera
-from recorder.models import ChainHead
-from recorder.store import footage_root
+from recorder.catalogue.models import ChainHead
+from recorder.catalogue.disk import footage_root
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.bootstrap import Container
+    from casework.container import Container
 
 ACTOR = "scheduler"
 

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from casework import clock
 from recorder.constants import WRITING
 from recorder.health.models import CameraHour
-from recorder.models import Finding, LegalHold, Segment
+from recorder.catalogue.models import Finding, LegalHold, Segment
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

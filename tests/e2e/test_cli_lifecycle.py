@@ -9,15 +9,30 @@ import pytest
 pytestmark = pytest.mark.sqlite_only
 
 
-def casework(env, *args):
-    return subprocess.run([sys.executable, "-m", "casework", *args], env=env,
+def casework(env, *args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "casework", *args], env=env, input=stdin,
                           capture_output=True, text=True, timeout=120)
 
 
-def test_register_complete_and_list_through_the_cli(tmp_path):
-    env = {**os.environ, "CASEWORK_DATA_DIR": str(tmp_path)}
+def initialised(tmp_path) -> dict:
+    """`casework init` with a first admin, who adds a Taiyuan clerk; the clerk signs in."""
+    env = {**os.environ, "CASEWORK_DATA_DIR": str(tmp_path),
+           "CASEWORK_SESSION_FILE": str(tmp_path / "home" / "session")}
     env.pop("CASEWORK_DATABASE_URL", None)
-    assert casework(env, "init").returncode == 0
+    env.pop("CASEWORK_SYSTEM_ACCOUNT", None)
+    out = casework(env, "init", "--admin", "boss", "--password-stdin", stdin="boss-password\n")
+    assert out.returncode == 0, out.stderr
+    assert casework(env, "login", "boss", "--password-stdin", stdin="boss-password\n").returncode == 0
+    out = casework(env, "user", "add", "clerk1", "--role", "clerk", "--jurisdiction", "taiyuan",
+                   "--password-stdin", stdin="clerk-password\n")
+    assert out.returncode == 0, out.stderr
+    assert casework(env, "login", "clerk1", "--password-stdin",
+                    stdin="clerk-password\n").returncode == 0
+    return env
+
+
+def test_register_complete_and_list_through_the_cli(tmp_path):
+    env = initialised(tmp_path)
     out = casework(env, "unit", "register", "--credit-code", "91350100M000100Y43",
                    "--name", "测试商场", "--address", "太原市迎泽大街1号",
                    "--legal-representative", "张三", "--site-category", "commercial",
@@ -28,10 +43,10 @@ def test_register_complete_and_list_through_the_cli(tmp_path):
     assert case_ref in listed.stdout
     bad = casework(env, "task", "complete", "1", "--data", "{not json")
     assert bad.returncode == 1 and "Traceback" not in bad.stderr and "JSON" in bad.stderr
-    wrong_role = casework(env, "unit", "register", "--credit-code", "91350100M000100Y43",
+    duplicate = casework(env, "unit", "register", "--credit-code", "91350100M000100Y43",
                           "--name", "x", "--address", "y", "--legal-representative", "z",
                           "--site-category", "commercial", "--jurisdiction", "taiyuan")
-    assert wrong_role.returncode == 1 and "already registered" in wrong_role.stderr
+    assert duplicate.returncode == 1 and "already registered" in duplicate.stderr
     refused = casework(env, "system", "add-camera", "1", "--name", "卫生间", "--location", "一楼",
                        "--place-kind", "toilet")
     assert refused.returncode == 1 and "第十条" in refused.stderr
@@ -46,9 +61,7 @@ def test_register_complete_and_list_through_the_cli(tmp_path):
 def test_audit_verify_names_the_first_tampered_event(tmp_path):
     import sqlite3
 
-    env = {**os.environ, "CASEWORK_DATA_DIR": str(tmp_path)}
-    env.pop("CASEWORK_DATABASE_URL", None)
-    assert casework(env, "init").returncode == 0
+    env = initialised(tmp_path)
     ok = casework(env, "audit", "verify")
     assert ok.returncode == 0 and ok.stdout.startswith("ok:")
     with sqlite3.connect(tmp_path / "casework.db") as db:  # an attacker with DDL rights

@@ -1,26 +1,48 @@
-"""Tests that play an attacker with DDL rights lift the guards, then restore them."""
+"""Tests that play an attacker with DDL rights lift the guards, then restore them.
+
+On PostgreSQL the suite runs as the application role, which cannot drop triggers: the
+attacker here is the schema's owner (`<db>_owner`, see casework.models.roles).
+"""
 from __future__ import annotations
 
 from contextlib import contextmanager
 
-from casework.models.guards import install_core_guards
+from sqlalchemy.engine import make_url
 
-SQLITE_TRIGGERS = ("document_no_delete", "document_fixed", "audit_event_no_update",
-                   "audit_event_no_delete")
-POSTGRES_TRIGGERS = (("document_guard", "document"), ("audit_event_guard", "audit_event"))
+from casework.storage.db import make_engine
+from casework.models.guards import drop_core_guards, install_core_guards
+from casework.models.roles import role_names, role_url
+
+
+def owner_url(url: str) -> str:
+    return role_url(url, role_names(make_url(url).database).owner, None)
+
+
+def app_url(url: str) -> str:
+    return role_url(url, role_names(make_url(url).database).app, None)
+
+
+@contextmanager
+def as_owner(engine):
+    """A connection with the owner's rights (SQLite has no roles: the same engine)."""
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            yield conn
+        return
+    owner = make_engine(owner_url(engine.url.render_as_string(hide_password=False)))
+    try:
+        with owner.begin() as conn:
+            yield conn
+    finally:
+        owner.dispose()
 
 
 @contextmanager
 def guards_lifted(engine):
-    with engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            for name in SQLITE_TRIGGERS:
-                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-        else:
-            for name, table in POSTGRES_TRIGGERS:
-                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+    with as_owner(engine) as conn:
+        drop_core_guards(conn)
     try:
         yield
     finally:
-        with engine.begin() as conn:
+        with as_owner(engine) as conn:
             install_core_guards(conn)

@@ -5,9 +5,9 @@ import uuid
 import psycopg
 import pytest
 
-from casework.db import make_engine
+from casework.storage.db import make_engine
 from casework.devtools.migrations import schema_drift
-from casework.schema import upgrade
+from casework.install.schema import upgrade
 
 PG_URL = os.environ.get("CASEWORK_TEST_DATABASE_URL")
 

@@ -1,7 +1,7 @@
 import pytest
 
 from casework.errors import InvalidInput
-from casework.services import credit_code
+from casework.services.units import credit_code
 
 
 def test_a_published_code_validates_and_a_changed_digit_does_not():

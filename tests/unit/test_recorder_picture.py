@@ -6,13 +6,13 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from recorder import picture
+from recorder.quality import picture
 from recorder.constants import DELETED, SEALED, WRITING
-from recorder.ingest import is_cut, next_backoff, parse_source
-from recorder.policy import effective_days
-from recorder.quality import find_gaps
-from recorder.retention import Decision, SegmentFacts, decide
-from recorder.synthetic import Scene, frame_at
+from recorder.capture.ingest import is_cut, next_backoff, parse_source
+from recorder.retention.policy import effective_days
+from recorder.quality.checks import find_gaps
+from recorder.retention.sweeper import Decision, SegmentFacts, decide
+from recorder.dev.synthetic import Scene, frame_at
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
 

@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from casework import clock
-from casework.engine.timers import fire_instances
-from casework.legal_calendar.store import load_table
+from casework.engine.run.timers import fire_instances
+from casework.storage.holidays import load_table
 from casework.models import Case, Violation
 from casework.models.engine import ProcessInstance, Timer
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.bootstrap import Container
+    from casework.container import Container
 
 SLOT_MINUTES = 15
 YEAR_END_DAYS = 45  # from mid-November the next year's holiday notice is awaited

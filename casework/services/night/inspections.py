@@ -19,12 +19,12 @@ from casework import audit, clock
 from casework.errors import InvalidInput
 from casework.models import Case, Unit, User
 from casework.services.actor import Actor
-from casework.services.inspections import start_inspection
+from casework.services.units.inspections import start_inspection
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 INTERVAL_DAYS = 365  # each unit at least once a year (Casework's cycle policy; no text fixes it)
 RANDOM_SHARE = 0.2  # the share of due units drawn each night

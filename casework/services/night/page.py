@@ -13,7 +13,7 @@ from casework.services.night import runs
 from casework.services.night.schedule import DEPLOYMENT, PLANS, TIMEZONE
 
 if TYPE_CHECKING:
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 
 def run_link(prefect_ui: str | None, prefect_run_id: str | None) -> str | None:

@@ -18,7 +18,7 @@ from casework.models.night import NightRun
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.bootstrap import Container
+    from casework.container import Container
 
 RECEIPT = "service_receipt"
 

@@ -24,7 +24,7 @@ from casework.models.night import NightBatch, NightRun
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
 
 LEASE_S = float(os.environ.get("CASEWORK_NIGHT_LEASE_S", "600"))
 Plan = Callable[["Session"], list]

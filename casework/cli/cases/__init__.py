@@ -1,0 +1,1 @@
+"""Commands that do casework: units, cases, tasks, documents, footage access, process models."""

@@ -1,0 +1,1 @@
+"""Commands about the law the system applies: rulebooks, the holiday calendar, deadlines."""

@@ -1,0 +1,1 @@
+"""The model side: parsing, validation, deploy, serialization, forms of a versioned diagram."""

@@ -1,0 +1,1 @@
+"""The run side: instances started, stepped, stored, queued, timed and migrated."""

@@ -1,0 +1,1 @@
+"""Cases: opening and showing them, violations, the documents a case issues and serves."""

@@ -1,0 +1,1 @@
+"""Running the processes: task queues, sweeps, the actions diagrams call, model deployment."""

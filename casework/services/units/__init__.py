@@ -1,0 +1,1 @@
+"""Units and their systems: registration, filing obligations, credit codes, inspections."""

@@ -1,0 +1,1 @@
+"""Capture: record camera streams into sealed, chained segments and recover after a crash."""

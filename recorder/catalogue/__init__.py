@@ -1,0 +1,1 @@
+"""Catalogue: the footage tables, their database guards, the hash chain, verification, disk layout."""

@@ -1,0 +1,1 @@
+"""Quality: keyframe checks (black, covered, frozen, moved ...), gaps, and operator alarms."""

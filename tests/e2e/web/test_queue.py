@@ -1,0 +1,100 @@
+"""Queues: views, filters, overdue first, keyset paging, saved filters, bulk claim and hand over."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from casework.errors import Conflict, InvalidInput
+from casework.models import Case, ProcessInstance, WorkItem
+from casework.services import queues
+from casework.services.actor import Actor
+from tests.e2e.web.conftest import csrf_of, sign_in
+
+ADMIN = Actor("admin", frozenset({"admin", "clerk"}))
+
+
+def test_keyset_pages_cover_every_visible_task_once_in_deadline_order(web_world):
+    container, _ = web_world
+    first = queues.queue(container.uow(), actor=ADMIN, view="all", limit=100)["rows"]
+    seen, after = [], None
+    while True:
+        page = queues.queue(container.uow(), actor=ADMIN, view="all", after=after, limit=2)
+        seen += page["rows"]
+        if not page["next"]:
+            break
+        after = page["next"]
+    assert [r["id"] for r in seen] == [r["id"] for r in first] and len(seen) >= 4
+    dated = [r["remaining_days"] for r in seen if r["remaining_days"] is not None]
+    assert dated == sorted(dated)  # overdue (negative) first, undated last
+    assert all(r["remaining_days"] is None for r in seen[len(dated):])
+    with pytest.raises(InvalidInput):
+        queues.queue(container.uow(), actor=ADMIN, after="not-a-cursor")
+
+
+def test_filters_and_the_unit_scope(web_world, facts):
+    container, _ = web_world
+    rect = queues.queue(container.uow(), actor=ADMIN, view="all", filters={"process": "rectification"})
+    assert rect["rows"] and {r["process"] for r in rect["rows"]} == {"rectification"}
+    unit_a = Actor("unitA", frozenset({"unit"}), facts["a"]["unit_id"])
+    mine = queues.queue(container.uow(), actor=unit_a, view="all")["rows"]
+    assert mine and {r["unit_id"] for r in mine} == {facts["a"]["unit_id"]}
+    assert queues.queue(container.uow(), actor=ADMIN, filters={"provisional": "1"})["rows"] == []
+    with pytest.raises(InvalidInput):
+        queues.queue(container.uow(), actor=ADMIN, filters={"unit": "abc"})
+
+
+def test_bulk_claim_and_hand_over(web_world, facts):
+    container, _ = web_world
+    clerk = Actor("clerk", frozenset({"clerk"}))
+    ids = [r["id"] for r in queues.queue(container.uow(), actor=clerk, filters={"status": "unclaimed"})["rows"]]
+    assert ids
+    queues.bulk_claim(container.uow(), actor=clerk, ids=ids)
+    with pytest.raises(Conflict):  # legal has no clerk role: cannot take clerk tasks
+        queues.hand_over(container.uow(), actor=clerk, ids=ids, to="legal")
+    with pytest.raises(Conflict):  # the Taiyuan clerk cannot see Changzhou's tasks
+        queues.hand_over(container.uow(), actor=clerk, ids=ids + [facts["unit_b_task"]], to="tyclerk")
+    queues.hand_over(container.uow(), actor=clerk, ids=ids, to="admin")
+    with container.uow() as uow:
+        assert set(uow.session.execute(select(WorkItem.assignee).where(WorkItem.id.in_(ids))).scalars()) == {"admin"}
+    mine = queues.queue(container.uow(), actor=ADMIN, view="mine")["rows"]
+    assert {r["id"] for r in mine} >= set(ids)
+    for ident in ids:  # give them back for the other tests
+        queues.hand_over(container.uow(), actor=ADMIN, ids=[ident], to="clerk")
+
+
+def test_saved_filters_through_the_page(app):
+    client = app.test_client()
+    sign_in(client, "inspector")
+    token = csrf_of(client)
+    answer = client.post("/filters", data={"csrf_token": token, "name": "逾期整改", "view": "all",
+                                           "process": "rectification", "status": "overdue", "bogus": "x"})
+    assert answer.status_code == 302 and "process=rectification" in answer.headers["Location"]
+    page = client.get("/tasks").get_data(as_text=True)
+    assert "逾期整改" in page and "status=overdue" in page
+    saved = queues.list_saved_filters(app.extensions["casework"].uow(), actor=Actor("inspector", frozenset({"inspector"})))
+    assert saved[0]["query"] == {"view": "all", "process": "rectification", "status": "overdue"}
+
+
+def test_htmx_asks_for_the_next_page_as_rows_only(app):
+    client = app.test_client()
+    sign_in(client, "admin")
+    first = queues.queue(app.extensions["casework"].uow(), actor=ADMIN, view="all", limit=1)
+    answer = client.get(f"/tasks?view=all&after={first['next']}", headers={"HX-Request": "true"})
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "<html" not in body and "<tr id=\"task-" in body
+
+
+def test_the_provisional_filter_and_flag(web_world, facts):
+    container, _ = web_world
+    with container.uow() as uow:  # mark the draft case's deadline provisional
+        case = uow.session.execute(select(Case).where(Case.ref == facts["ordered_ref"])).scalar_one()
+        if queues.CASE_PROVISIONAL is not None:
+            case.deadline_provisional = True
+        else:
+            instance = uow.session.get(ProcessInstance, case.instance_id)
+            instance.data = {**instance.data, queues.PROVISIONAL_KEY: True}
+        uow.commit()
+    rows = queues.queue(container.uow(), actor=ADMIN, view="all", filters={"provisional": "1"})["rows"]
+    assert rows and {r["case_ref"] for r in rows} == {facts["ordered_ref"]} and all(r["provisional"] for r in rows)
+    others = queues.queue(container.uow(), actor=ADMIN, view="all", filters={"provisional": "0"})["rows"]
+    assert others and facts["ordered_ref"] not in {r["case_ref"] for r in others}

@@ -1,0 +1,119 @@
+"""Every route x every role (and anonymous): allowed, 403/404/401, or a redirect to sign-in.
+
+A route without an entry in ROUTES fails the test: add one when you add a route.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.web.conftest import csrf_of, sign_in
+from tests.e2e.web.world import PASSWORD, ROLES
+
+STAFF = ("clerk", "inspector", "legal", "head", "manager", "scheduler", "auditor", "admin", "tyclerk")
+UNITS = ("unitA", "unitB")
+MISSING = 999999
+
+
+def everyone(result):
+    return {role: result for role in (*STAFF, *UNITS)}
+
+
+def signed(result="ok"):
+    return {None: "signin", **everyone(result)}
+
+
+def a_case(**over):
+    """Unit A (Taiyuan): all staff incl. the Taiyuan clerk and unit A; not unit B."""
+    return {None: "signin", **everyone("ok"), "unitB": 404, **over}
+
+
+def b_case(**over):
+    """Unit B (Changzhou): not the Taiyuan clerk, not unit A."""
+    return {None: "signin", **everyone("ok"), "unitA": 404, "tyclerk": 404, **over}
+
+
+def api(result="ok", **over):
+    return {None: 401, **everyone(result), **over}
+
+
+# endpoint -> (method, url builder from facts, {role: expected}); order matters only for sign-out.
+ROUTES = {
+    "auth.sign_in": ("GET", lambda f: "/sign-in", {None: "ok", **everyone("ok")}),
+    "auth.health": ("GET", lambda f: "/healthz", {None: "ok", **everyone("ok")}),
+    "static": ("GET", lambda f: "/static/css/app.css", {None: "ok", **everyone("ok")}),
+    "vendor.file": ("GET", lambda f: "/vendor/htmx/htmx.min.js", {None: "ok", **everyone("ok")}),
+    "queue.index": ("GET", lambda f: "/", signed()),
+    "queue.tasks": ("GET", lambda f: "/tasks?view=all", signed()),
+    "queue.task": ("GET", lambda f: f"/tasks/{f['draft_task']}", a_case()),
+    "queue.claim": ("POST", lambda f: f"/tasks/{f['unit_b_task']}/claim",
+                    b_case(**{r: 403 for r in STAFF if r != "tyclerk"})),
+    "queue.unclaim": ("POST", lambda f: f"/tasks/{MISSING}/unclaim", signed(404)),
+    "queue.bulk": ("POST", lambda f: "/tasks/bulk", {None: "signin", **everyone(404), "unitA": 403, "unitB": 403}),
+    "queue.save_filter": ("POST", lambda f: "/filters", signed()),
+    "queue.delete_filter": ("POST", lambda f: f"/filters/{MISSING}/delete", signed(404)),
+    "cases.index": ("GET", lambda f: "/cases/", signed()),
+    "cases.show": ("GET", lambda f: f"/cases/{f['ordered_ref']}", b_case()),
+    "cases.diagram": ("GET", lambda f: f"/cases/{f['draft_ref']}/diagram.bpmn", a_case()),
+    "cases.document": ("GET", lambda f: f"/cases/documents/{f['document_b']}.pdf", b_case()),
+    "dashboards.index": ("GET", lambda f: "/dashboards", {None: "signin", **everyone(403), "manager": "ok", "head": "ok", "admin": "ok"}),
+    "api-docs.openapi_json": ("GET", lambda f: "/api/v1/openapi.json", {None: "ok", **everyone("ok")}),
+    "api.create_token": ("POST", lambda f: "/api/v1/tokens", {None: 401, **everyone(401)}),
+    "api.revoke_token": ("DELETE", lambda f: f"/api/v1/tokens/{MISSING}", api(404)),
+    "api.list_tasks": ("GET", lambda f: "/api/v1/tasks?view=all", api()),
+    "api.claim_task": ("POST", lambda f: f"/api/v1/tasks/{MISSING}/claim", api(404)),
+    "api.complete_task": ("POST", lambda f: f"/api/v1/tasks/{f['unit_b_task']}/complete",
+                          api(403, unitA=404, tyclerk=404, unitB=422)),
+    "api.list_cases": ("GET", lambda f: "/api/v1/cases", api()),
+    "api.get_case": ("GET", lambda f: f"/api/v1/cases/{f['ordered_ref']}", api(unitA=404, tyclerk=404)),
+    "api.list_units": ("GET", lambda f: "/api/v1/units", api()),
+    "api.get_unit": ("GET", lambda f: f"/api/v1/units/{f['b']['unit_id']}", api(unitA=404, tyclerk=404)),
+    "api.get_system": ("GET", lambda f: f"/api/v1/systems/{f['b']['system_id']}", api(unitA=404, tyclerk=404)),
+    "api.get_document": ("GET", lambda f: f"/api/v1/documents/{f['document_b']}", api(unitA=404, tyclerk=404)),
+    "api.document_content": ("GET", lambda f: f"/api/v1/documents/{f['document_b']}/content", api(unitA=404, tyclerk=404)),
+    "auth.sign_out": ("POST", lambda f: "/sign-out", signed("signin")),  # back to the sign-in page
+}
+
+
+def test_every_route_has_an_entry(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(ROUTES), f"add these to ROUTES: {sorted(endpoints - set(ROUTES))}; stale: {sorted(set(ROUTES) - endpoints)}"
+
+
+def _token(client, username):
+    answer = client.post("/api/v1/tokens", json={"username": username, "password": PASSWORD})
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    return answer.get_json()["token"]
+
+
+def _outcome(answer) -> object:
+    if answer.status_code in (301, 302, 303) and "/sign-in" in answer.headers.get("Location", ""):
+        return "signin"
+    if answer.status_code < 400:
+        return "ok"
+    return answer.status_code
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r or "anonymous" for r in ROLES])
+def test_route_by_role(app, facts, role):
+    client = app.test_client()
+    headers, token = {}, csrf_of(client, "/sign-in")  # a real token: only sign-in is missing
+    if role:
+        assert sign_in(client, role).status_code == 302
+        token = csrf_of(client)
+        headers = {"Authorization": f"Bearer {_token(app.test_client(), role)}"}
+    wrong = []
+    for endpoint, (method, url, expected) in ROUTES.items():
+        path = url(facts)
+        is_api = path.startswith("/api/")
+        kwargs = {"headers": headers if is_api else {}}
+        if method != "GET" and not is_api:
+            kwargs["data"] = {"csrf_token": token, "name": "role-test", "view": "all", "ids": str(MISSING)}
+        if endpoint == "api.create_token":
+            kwargs["json"] = {"username": role or "nobody", "password": "wrong-password"}
+        if endpoint == "api.complete_task":
+            kwargs["json"] = {"data": {"completed_on": "not-a-date"}}
+        answer = client.open(path, method=method, **kwargs)
+        got = _outcome(answer)
+        if got != expected[role]:
+            wrong.append(f"{method} {path}: expected {expected[role]}, got {got}")
+    assert not wrong, "\n".join(wrong)

@@ -1,0 +1,60 @@
+"""`casework web serve` runs the app under gunicorn; the demo part serves beside the recorder."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from web import demo
+
+pytestmark = pytest.mark.sqlite_only
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_web_serve_under_gunicorn(tmp_path):
+    env = {**os.environ, "CASEWORK_DATA_DIR": str(tmp_path)}
+    env.pop("CASEWORK_DATABASE_URL", None)
+    init = subprocess.run([sys.executable, "-m", "casework", "init"], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert init.returncode == 0, init.stderr
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "casework", "web", "serve", "--port", str(port),
+                             "--workers", "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        answer, deadline = None, time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/sign-in", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)  # polling for the server to listen, not timing anything
+        assert answer is not None and answer.status_code == 200, proc.stderr.read1().decode() if proc.poll() else ""
+        assert "登录" in answer.text
+        assert answer.headers.get("server") == "gunicorn"  # no version number
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_demo_part_serves_and_prints_the_sign_ins(web_world, monkeypatch):
+    container, _ = web_world
+    monkeypatch.setenv("CASEWORK_WEB_PORT", "0")
+    lines = []
+    server = demo.start(container, lines.append, block=False)
+    try:
+        url = f"http://127.0.0.1:{server.server_port}"
+        assert lines[0].startswith(f"web: {url}/") and "casework-demo" in lines[0]
+        assert "clerk" in lines[1] and "unit1" in lines[2]
+        assert httpx.get(f"{url}/healthz", timeout=10).json() == {"ok": True}
+    finally:
+        server.shutdown()

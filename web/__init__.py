@@ -1,0 +1,1 @@
+"""Casework's web doors (Flask)."""

@@ -1,0 +1,111 @@
+"""The API's request and response shapes (they generate the OpenAPI document)."""
+from marshmallow import EXCLUDE, Schema, fields
+
+
+class TokenIn(Schema):
+    username = fields.String(required=True)
+    password = fields.String(required=True, load_only=True)
+
+
+class TokenOut(Schema):
+    id = fields.Integer()
+    token = fields.String()
+    expires_at = fields.String()
+
+
+class TaskArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    view = fields.String(load_default="group")
+    process = fields.String()
+    task = fields.String()
+    jurisdiction = fields.Integer()
+    unit = fields.Integer()
+    case = fields.String()
+    status = fields.String()
+    provisional = fields.Boolean()
+    after = fields.String()
+    limit = fields.Integer(load_default=25)
+
+
+class ListArgs(Schema):
+    after = fields.Integer(load_default=0)
+    limit = fields.Integer(load_default=50)
+
+
+class Task(Schema):
+    id = fields.Integer()
+    case_ref = fields.String(allow_none=True)
+    name = fields.String()
+    role = fields.String()
+    process = fields.String()
+    task = fields.String()
+    form_key = fields.String(allow_none=True)
+    unit_id = fields.Integer(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    due_at = fields.String()
+    overdue = fields.Boolean()
+    remaining_days = fields.Integer(allow_none=True)
+    article = fields.String()
+    instrument = fields.String()
+    provisional = fields.Boolean()
+
+
+class QueuePage(Schema):
+    rows = fields.List(fields.Nested(Task))
+    next = fields.String(allow_none=True)
+
+
+class CompleteIn(Schema):
+    data = fields.Dict(required=True)
+
+
+class CaseSchema(Schema):
+    ref = fields.String(attribute="ref")
+    case_ref = fields.String()
+    kind = fields.String()
+    title = fields.String()
+    status = fields.String()
+    outcome = fields.String()
+    unit_id = fields.Integer()
+    opened_at = fields.String()
+    due_at = fields.String()
+    closed_at = fields.String()
+    tasks = fields.List(fields.Dict())
+    documents = fields.List(fields.Dict())
+
+
+class Camera(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    location = fields.String()
+    place_kind = fields.String()
+    enabled = fields.Boolean()
+
+
+class SystemSchema(Schema):
+    id = fields.Integer()
+    unit_id = fields.Integer()
+    site = fields.String()
+    purpose = fields.String()
+    status = fields.String()
+    cameras = fields.List(fields.Nested(Camera))
+
+
+class UnitSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    credit_code = fields.String()
+    address = fields.String()
+    site_category = fields.String()
+    jurisdiction_id = fields.Integer()
+    systems = fields.List(fields.Nested(SystemSchema))
+
+
+class DocumentSchema(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    kind = fields.String()
+    case_ref = fields.String(allow_none=True)
+    sha256 = fields.String()
+    bytes = fields.Integer()

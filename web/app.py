@@ -1,0 +1,69 @@
+"""The Flask app factory: one container, the doors' blueprints, security and language."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from casework.bootstrap import Container, bootstrap
+from web import access, errors, i18n, security
+from web.api.blueprint import register_api
+from web.auth.blueprint import bp as auth_bp
+from web.cases.blueprint import bp as cases_bp
+from web.dashboards.blueprint import bp as dashboards_bp
+from web.queue.blueprint import bp as queue_bp
+from web.vendor import bp as vendor_bp
+
+csrf = CSRFProtect()
+
+
+def create_app(container: Container | None = None, config: dict[str, Any] | None = None) -> Flask:
+    container = container or bootstrap()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=_secret_key(container),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("CASEWORK_WEB_TLS") == "1",
+        SESSION_COOKIE_NAME="casework_session",
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        BEHIND_PROXY=os.environ.get("CASEWORK_WEB_BEHIND_PROXY") == "1",
+        JSON_AS_ASCII=False,
+    )
+    app.config.update(config or {})
+    app.extensions["casework"] = container
+    if app.config["BEHIND_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+    csrf.init_app(app)
+    app.teardown_request(access.close_uow)
+    i18n.init_app(app)
+    security.init_app(app)
+    for bp in (auth_bp, queue_bp, cases_bp, dashboards_bp, vendor_bp):
+        app.register_blueprint(bp)
+    register_api(app, csrf)
+    errors.init_app(app)  # after flask-smorest's own handlers, so ours answer
+    return app
+
+
+def _secret_key(container: Container) -> str:
+    """From CASEWORK_SECRET_KEY, else one kept in the data folder (shared by workers)."""
+    if os.environ.get("CASEWORK_SECRET_KEY"):
+        return os.environ["CASEWORK_SECRET_KEY"]
+    path = Path(container.settings.data_dir) / "web-secret-key"
+    if not path.exists():
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(secrets.token_hex(32))
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)  # the first worker wins; the others read its key
+        except FileExistsError:
+            pass
+        tmp.unlink()
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Dashboard door: charts for managers and the bureau head (ECharts, served locally)."""

@@ -1,0 +1,109 @@
+"""Queue views: parse, call one service, render (htmx gets the rows fragment)."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from casework.errors import CaseworkError
+from casework.services import queues
+from casework.services.processes import tasks
+from web import forms
+from web.access import container, current_actor, signed_in, uow
+
+STAFF = ("clerk", "inspector", "legal_reviewer", "bureau_head", "manager", "scheduler", "auditor", "admin")
+
+
+@signed_in()
+def index():
+    return redirect(url_for("queue.tasks"))
+
+
+def _query() -> dict:
+    return {k: v for k, v in request.args.items() if k in queues.FILTERS and v}
+
+
+@signed_in()
+def task_list():
+    view = request.args.get("view", "group")
+    page = queues.queue(uow(), actor=current_actor(), view=view, filters=_query(),
+                        after=request.args.get("after") or None)
+    args = {"view": view, **page["filters"]}
+    if request.headers.get("HX-Request") and request.args.get("after"):
+        return render_template("queue/_rows.html", page=page, args=args)
+    saved = queues.list_saved_filters(uow(), actor=current_actor())
+    return render_template("queue/tasks.html", page=page, args=args, saved=saved,
+                           views=queues.VIEWS, statuses=queues.STATUSES)
+
+
+def _back():
+    target = request.form.get("back") or ""
+    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("queue.tasks"))
+
+
+@signed_in()
+def claim(item_id: int):
+    tasks.claim_task(uow(), actor=current_actor(), work_item_id=item_id)
+    flash(_("Task %(id)d claimed.", id=item_id))
+    return _back()
+
+
+@signed_in()
+def unclaim(item_id: int):
+    tasks.unclaim_task(uow(), actor=current_actor(), work_item_id=item_id)
+    flash(_("Task %(id)d given back.", id=item_id))
+    return _back()
+
+
+@signed_in(*STAFF)
+def bulk():
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    if not ids:
+        flash(_("Select at least one task."), "error")
+        return _back()
+    if request.form.get("action") == "reassign":
+        queues.hand_over(uow(), actor=current_actor(), ids=ids, to=request.form.get("to", "").strip())
+        flash(_("%(n)d task(s) handed over.", n=len(ids)))
+    else:
+        queues.bulk_claim(uow(), actor=current_actor(), ids=ids)
+        flash(_("%(n)d task(s) claimed.", n=len(ids)))
+    return _back()
+
+
+@signed_in()
+def task(item_id: int):
+    actor = current_actor()
+    item = tasks.task_form(uow(), actor=actor, work_item_id=item_id)
+    lang = get_locale().language
+    raw, errors, problem, status = {}, {}, "", 200
+    if request.method == "POST":
+        uploads = {k: request.files.getlist(k) for k in request.files}
+        data, raw, errors = forms.parse(item["form"], request.form, uploads, container().files)
+        errors = {**forms.validate(item["form"], data), **errors}
+        if not errors:
+            try:
+                result = tasks.complete_task(uow(), actor=actor, work_item_id=item_id, data=data)
+            except CaseworkError as exc:
+                problem, status = str(exc), exc.status
+            else:
+                flash(_("Done: %(ref)s", ref=result["case_ref"]))
+                return redirect(url_for("queue.tasks"))
+        else:
+            status = 422
+    return render_template("queue/task.html", item=item, title=forms.title(item["form"], lang),
+                           fields=forms.fields(item["form"], raw, errors, lang),
+                           problem=problem, errors=errors), status
+
+
+@signed_in()
+def save_filter():
+    query = {k: v for k, v in request.form.items() if k in queues.FILTERS or k == "view"}
+    queues.save_filter(uow(), actor=current_actor(), name=request.form.get("name", ""), query=query)
+    flash(_("Filter saved."))
+    return redirect(url_for("queue.tasks", **{k: v for k, v in query.items() if v}))
+
+
+@signed_in()
+def delete_filter(filter_id: int):
+    queues.delete_filter(uow(), actor=current_actor(), filter_id=filter_id)
+    return redirect(url_for("queue.tasks"))
