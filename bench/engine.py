@@ -26,9 +26,10 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, insert, select, text, update
+from sqlalchemy import event, select, text, update
 from SpiffWorkflow.util.task import TaskState
 
+from bench.timers import make_due_timers, postgres_server
 from casework import clock
 from casework.bootstrap import bootstrap
 from casework.config import PROJECT_ROOT
@@ -42,7 +43,7 @@ from casework.engine.expressions.scripting import SafeScriptEngine
 from casework.engine.model.serializer import dump_state, load_workflow
 from casework.engine.run.timers import due_batch
 from casework.models.base import Base
-from casework.models.engine import ProcessInstance, Timer
+from casework.models.engine import ProcessInstance
 from casework.install.schema import load_all_models
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=clock.UTC)
@@ -229,23 +230,7 @@ def commit_floor(app, count: int) -> float:
 
 def timers_fired(app, count: int) -> float:
     """Timers fired per second: `count` waiting instances cloned from one, all due."""
-    with app.uow() as uow:
-        one = start(uow.session, "engine_timer", data={"wake_at": (T0 + timedelta(hours=1)).isoformat()},
-                    actor="bench")
-        timer = uow.session.scalars(select(Timer).where(Timer.instance_id == one.id)).one()
-        row = {c: getattr(one, c) for c in ("model_version_id", "key", "status", "state", "data",
-                                             "created_at", "updated_at")}
-        task_id, due = timer.task_id, timer.due_at
-        uow.commit()
-    with app.uow() as uow:
-        s = uow.session
-        for base in range(0, count - 1, 1000):
-            n = min(1000, count - 1 - base)
-            ids = [s.execute(insert(ProcessInstance).values(revision=1, **row)).inserted_primary_key[0]
-                   for _ in range(n)]
-            s.execute(insert(Timer), [{"instance_id": i, "task_id": task_id, "name": "wait", "due_at": due}
-                                      for i in ids])
-        uow.commit()
+    make_due_timers(app, count, T0 + timedelta(hours=1))
     clock.current().travel_to(T0 + timedelta(hours=2))
     began = time.perf_counter()
     fired = fire_due_timers(app.session_factory, batch=500)
@@ -253,14 +238,6 @@ def timers_fired(app, count: int) -> float:
     clock.current().travel_to(T0)
     assert fired == count, (fired, count)
     return fired / elapsed
-
-
-def postgres_server(args) -> str | None:
-    url = args.postgres or os.environ.get("CASEWORK_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        return None
-    head, _, _db = url.partition("://")[2].partition("/")
-    return f"postgresql://{head}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -302,7 +279,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"timer_select_floor_ms: {select_floor_ms:.2f} ms (the same SELECT on bare sqlite3)")
         print(f"timer_select_vs_floor_ratio: {select_ms / select_floor_ms:.2f} ratio")
 
-        server = postgres_server(args)
+        server = postgres_server(args.postgres)
         if server:
             name = f"bench_engine_{os.getpid()}"
             if pg.main(["create", server, name]) != 0:

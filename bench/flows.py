@@ -39,18 +39,10 @@ from casework.models.base import Base
 from casework.install.schema import load_all_models
 from workflows import server as prefect_server
 from workflows.serving import register, trigger
-from workflows.testing import fire_tally, make_due_timers
+from bench.timers import fire_tally, make_due_timers, postgres_server
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=clock.UTC)  # timers fall due at T0+1h: long past by the real clock
 POOL = "casework-bench"
-
-
-def postgres_server(args) -> str | None:
-    url = args.postgres or os.environ.get("CASEWORK_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        return None
-    head = url.partition("://")[2].partition("/")[0]
-    return f"postgresql://{head}"
 
 
 def wait_final(api_url: str, run_id, timeout: float = 1800):
@@ -135,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--postgres", help="PostgreSQL server URL (scratch databases are created)")
     args = parser.parse_args(argv)
     count = 500 if args.quick else 5000
-    server = postgres_server(args)
+    server = postgres_server(args.postgres)
     with tempfile.TemporaryDirectory(prefix="bench-flows-") as tmp:
         if not server:
             measure(f"sqlite:///{Path(tmp) / 'bench.db'}", None, Path(tmp), count)

@@ -30,7 +30,7 @@ from tests.integration.lifecycle.lifecycle_driver import Driver
 from tests.integration.night.test_night_jobs import missed_filing
 from workflows import server as prefect_server
 from workflows.serving import register, trigger
-from workflows.testing import fire_tally, make_due_timers
+from bench.timers import fire_tally, make_due_timers
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres_only]
 TIMEOUT_S = 600

@@ -16,7 +16,8 @@ from casework.services.night.schedule import DEPLOYMENT, PLANS
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
-    from casework.unit_of_work import UnitOfWork
+    from casework.storage.unit_of_work import UnitOfWork
+
 
 TIMEOUT_S = 10
 

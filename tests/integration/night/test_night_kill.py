@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from casework.models import NightBatch, NightRun
-from workflows.testing import fire_tally, make_due_timers
+from bench.timers import fire_tally, make_due_timers
 
 COUNT, BATCH = 600, 25
 TIMEOUT_S = 300

@@ -1,6 +1,7 @@
-"""Helpers for tests and the benchmark: many due timers, and who fired them how often."""
+"""Shared by the benches and the tests: many due timers, who fired them, a scratch server URL."""
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
@@ -50,3 +51,12 @@ def fire_tally(container) -> dict:
                                                   func.coalesce(func.max(per.c.n), 0))).one()
         waiting = s.scalar(select(func.count()).select_from(Timer))
     return {"fired": int(fired), "instances": int(instances), "most_on_one": int(most), "waiting": int(waiting)}
+
+
+def postgres_server(postgres: str | None) -> str | None:
+    """The server part of `--postgres URL` or CASEWORK_DATABASE_URL, if it is PostgreSQL."""
+    url = postgres or os.environ.get("CASEWORK_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        return None
+    head = url.partition("://")[2].partition("/")[0]
+    return f"postgresql://{head}"
