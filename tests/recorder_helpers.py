@@ -16,6 +16,7 @@ from tests.integration.tamper import as_owner
 from recorder.catalogue.models import Segment
 from recorder.dev.cameras import make_camera, record_file
 from recorder.dev.synthetic import Scene, make_h264
+from tests.integration.tamper import as_owner
 
 # Generous: CI is a busy two-core machine; a condition that holds returns at once.
 WAIT_S = 60.0
@@ -84,8 +85,9 @@ _DROP_RECORDER_TRIGGERS = {
 
 @contextmanager
 def recorder_guards_lifted(engine):
-    """Play an attacker with DDL rights: drop the footage guards, restore them after."""
-    with as_owner(engine) as conn:  # on PostgreSQL the tests run as the app role
+    """Play an attacker with DDL rights (the schema's owner): drop the footage guards, restore
+    them after."""
+    with as_owner(engine) as conn:
         drops = conn.exec_driver_sql(_DROP_RECORDER_TRIGGERS[conn.dialect.name]).scalars().all()
         assert drops, "no recorder guards to lift"
         for statement in drops:

@@ -10,7 +10,7 @@ from casework.engine import deploy, start
 from casework.models import AuditEvent
 from casework.models.engine import ModelVersion, ProcessInstance, Timer
 
-TIMER_MODEL = PROJECT_ROOT / "bpmn" / "test" / "engine_timer.bpmn"
+TIMER_MODEL = PROJECT_ROOT / "tests" / "data" / "bpmn" / "engine_timer.bpmn"  # test data, not shipped
 
 
 def make_due_timers(container, count: int, due: datetime) -> None:

@@ -4,11 +4,7 @@ from __future__ import annotations
 from casework.legal_calendar.active import (
     CalendarNotLoaded,
     LegalCalendar,
-    deadline_iso,
-    expression_calendar,
     parse_start,
-    use_calendar,
-    use_table,
 )
 from casework.legal_calendar.periods import (
     Deadline,
@@ -24,6 +20,5 @@ from casework.legal_calendar.table import CalendarYearMissing, HolidayTable, is_
 __all__ = [
     "BUREAU", "CalendarNotLoaded", "CalendarYearMissing", "Deadline", "HolidayTable",
     "LegalCalendar", "OWED_BY", "PARTY", "LegalPeriod", "add_months", "add_period",
-    "add_working_days", "deadline_end_utc", "deadline_iso", "expression_calendar",
-    "is_default_working_day", "parse_start", "use_calendar", "use_table",
+    "add_working_days", "deadline_end_utc", "is_default_working_day", "parse_start",
 ]

@@ -1,9 +1,8 @@
 """A LegalCalendar: the holiday table a container owns, loaded once and refreshed on demand.
 
-The container builds one with a loader (`store.loader(session_factory)`) and passes it
-down: services reach it through their session (`calendar_of(session)`), the script
-engine gets it from bootstrap (`use_calendar`, the slot BPMN expressions read until the
-evaluator's function registry is container-owned). A question in a year the table lacks
+The container builds one with a loader (`storage.holidays.calendar_for(session_factory)`)
+and passes it down: services reach it through their session (`calendar_of(session)`),
+BPMN expressions through the container's function set (`deadline_iso`). A question in a year the table lacks
 reloads once (an administrator may have added it since), then fails closed; a
 table older than `STALE_AFTER` seconds is reloaded by the next session that asks
 (`store.calendar_of`), so a notice entered by another process is seen.
@@ -105,33 +104,3 @@ def parse_start(start_iso: str) -> date:
     except ValueError:
         raise InvalidInput(f"无法识别的日期：{start_iso!r}（例：2026-09-05） / "
                            f"cannot read date {start_iso!r} (e.g. 2026-09-05)") from None
-
-
-# The calendar BPMN expressions read (`deadline_iso`), handed over by bootstrap.
-_expressions: LegalCalendar | None = None
-
-
-def use_calendar(calendar: LegalCalendar | None) -> LegalCalendar | None:
-    """Hand `calendar` to the script engine (None takes it back); returns the previous one."""
-    global _expressions
-    previous, _expressions = _expressions, calendar
-    return previous
-
-
-def use_table(table: HolidayTable | LegalCalendar | None, *, reload: Loader | None = None
-              ) -> LegalCalendar | None:
-    """`use_calendar` for a fixed table (tests); returns the previous calendar."""
-    if isinstance(table, LegalCalendar) or (table is None and reload is None):
-        return use_calendar(table)
-    return use_calendar(LegalCalendar(reload, table))
-
-
-def expression_calendar() -> LegalCalendar:
-    if _expressions is None:
-        raise CalendarNotLoaded()
-    return _expressions
-
-
-def deadline_iso(start_iso: str, period: str, owed_by: str = PARTY) -> str:
-    """The expression helper: `LegalCalendar.deadline_iso` on the handed-over calendar."""
-    return expression_calendar().deadline_iso(start_iso, period, owed_by)

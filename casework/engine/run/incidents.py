@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 def after_rollback(session: Session, write: Callable[[Session], None]) -> None:
     """Roll the caller's transaction back, then run `write` in a new transaction and commit it."""
     session.rollback()
-    with UnitOfWork(sessionmaker(bind=session.get_bind(), expire_on_commit=False)) as uow:
+    # Same bind and the same session info (the container's audit key, calendar, ...).
+    factory = sessionmaker(bind=session.get_bind(), expire_on_commit=False, info=dict(session.info))
+    with UnitOfWork(factory) as uow:
         write(uow.session)
         uow.commit()
 

@@ -8,9 +8,15 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import TYPE_CHECKING
 
+from casework import audit
 from casework.errors import CaseworkError, InvalidInput
 from casework.services.night.schedule import DEPLOYMENT, PLANS
+
+if TYPE_CHECKING:
+    from casework.services.actor import Actor
+    from casework.unit_of_work import UnitOfWork
 
 TIMEOUT_S = 10
 
@@ -40,3 +46,13 @@ def run_now(api_url: str, flow: str, parameters: dict | None = None) -> str:
     run = _call(f"{base}/deployments/{deployment['id']}/create_flow_run",
                 {"parameters": parameters or {}, "tags": ["run-now"]})
     return run["id"]
+
+
+def request_run(uow: UnitOfWork, *, actor: Actor, api_url: str, flow: str) -> str:
+    """A scheduler asks for a flow run now (the page's button); recorded in the audit chain."""
+    actor.require("scheduler")
+    run_id = run_now(api_url, flow)
+    with uow:
+        audit.record(uow.session, actor.name, "scheduler.run_requested", f"flow:{flow}", {"prefect_run_id": run_id})
+        uow.commit()
+    return run_id

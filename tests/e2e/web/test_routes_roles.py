@@ -55,6 +55,8 @@ ROUTES = {
     "cases.show": ("GET", lambda f: f"/cases/{f['ordered_ref']}", b_case()),
     "cases.diagram": ("GET", lambda f: f"/cases/{f['draft_ref']}/diagram.bpmn", a_case()),
     "cases.document": ("GET", lambda f: f"/cases/documents/{f['document_b']}.pdf", b_case()),
+    "scheduler.index": ("GET", lambda f: "/scheduler", {None: "signin", **everyone(403), "scheduler": "ok"}),
+    "scheduler.run_now": ("POST", lambda f: "/scheduler/deadline_sweep/run", {None: "signin", **everyone(403), "scheduler": 503}),
     "dashboards.index": ("GET", lambda f: "/dashboards", {None: "signin", **everyone(403), "manager": "ok", "head": "ok", "admin": "ok"}),
     "api-docs.openapi_json": ("GET", lambda f: "/api/v1/openapi.json", {None: "ok", **everyone("ok")}),
     "api.create_token": ("POST", lambda f: "/api/v1/tokens", {None: 401, **everyone(401)}),

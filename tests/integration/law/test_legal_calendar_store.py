@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from casework import audit
 from casework.errors import InvalidInput
-from casework.legal_calendar import CalendarYearMissing, HolidayTable, add_period, deadline_iso
+from casework.legal_calendar import CalendarYearMissing, HolidayTable, add_period
 from casework.legal_calendar.package import package_years
 from casework.storage.holidays import load_table, set_year
 from casework.services.deadlines.admin import seed_holidays
@@ -139,7 +139,7 @@ def test_set_year_rejects_bad_input(seeded, holidays, workdays, source, fragment
 
 def test_container_calendar_sees_a_year_added_and_expressions_use_it(seeded):
     assert seeded.calendar.deadline(D("2027-09-01"), "30d").provisional
-    assert deadline_iso("2026-09-05", "30d") == "2026-10-08T16:00:00+00:00"
+    assert seeded.functions["deadline_iso"]("2026-09-05", "30d") == "2026-10-08T16:00:00+00:00"
     with seeded.uow() as uow:
         set_year(uow.session, 2027, HOLIDAYS_2027, WORKDAYS_2027, "test", "admin1")
         uow.commit()

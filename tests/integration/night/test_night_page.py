@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 from workflows import jobs
+import pytest
+
+from casework.errors import InvalidInput, PermissionDenied
+from casework.services.actor import Actor
 from casework.services.night.page import scheduler_page
+from casework.services.night.prefect_api import PrefectUnavailable, request_run
 
 
 def test_page_lists_every_deployment_with_its_last_runs(container, clock):
@@ -19,3 +24,14 @@ def test_page_lists_every_deployment_with_its_last_runs(container, clock):
     assert notices["last_state"] == "done" and notices["runs"][1]["duration_s"] is not None
     assert notices["runs"][1]["prefect_link"] == f"http://127.0.0.1:4200/runs/flow-run/{first.prefect_run_id}"
     assert notices["runs"][0]["prefect_link"] is None
+
+
+def test_run_now_needs_the_scheduler_role_and_a_known_flow(container):
+    with pytest.raises(PermissionDenied):
+        request_run(container.uow(), actor=Actor("clerk1", frozenset({"clerk"})),
+                    api_url="http://127.0.0.1:9/api", flow="deadline_sweep")
+    scheduler = Actor("night", frozenset({"scheduler"}))
+    with pytest.raises(InvalidInput):
+        request_run(container.uow(), actor=scheduler, api_url="http://127.0.0.1:9/api", flow="nope")
+    with pytest.raises(PrefectUnavailable):  # nothing listens on port 9: a clear 503, not a traceback
+        request_run(container.uow(), actor=scheduler, api_url="http://127.0.0.1:9/api", flow="deadline_sweep")

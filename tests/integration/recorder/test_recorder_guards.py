@@ -18,6 +18,7 @@ from recorder.catalogue.guards import install_recorder_triggers
 from tests.integration.tamper import as_owner
 from recorder.catalogue.models import LegalHold, Segment
 from recorder.dev.cameras import make_camera
+from tests.integration.tamper import as_owner
 
 FAR = datetime(2031, 1, 1, tzinfo=UTC)  # past the server clock: footage still in retention
 
@@ -145,7 +146,7 @@ def test_hold_cannot_be_deleted_moved_or_released_without_role_and_reason(contai
 
 
 def test_install_replaces_the_guards_on_an_existing_schema(container, clock):
-    with as_owner(container.engine) as conn:  # installing guards takes the owner's rights
+    with as_owner(container.engine) as conn:  # migrations run as the schema's owner
         install_recorder_triggers(conn)
         install_recorder_triggers(conn)  # idempotent, as a migration re-run needs
     _, (a, _) = _segments(container)

@@ -11,13 +11,14 @@ import sys
 
 import pytest
 
+from casework.cli.operator import SYSTEM_ACCOUNT_ENV, SYSTEM_ROLE
 from recorder.catalogue import verify
 from recorder.catalogue.disk import footage_root, sha256_file
 from recorder.constants import TRUNCATED, WRITING
 from recorder.dev.cameras import Pusher, free_port, listen_url
 from recorder.dev.synthetic import Scene
-from tests.recorder_helpers import WAIT_S, new_camera, segment_rows as rows, synthetic_clip, wait_for
 from tests.integration.operators import add_user
+from tests.recorder_helpers import WAIT_S, new_camera, segment_rows as rows, synthetic_clip, wait_for
 
 RUN = "from casework.cli import main; main()"
 SEGMENT_S = 2
@@ -30,10 +31,10 @@ def test_sigkill_ten_times_keeps_what_reached_the_disk(container, tmp_path, data
     port = free_port()
     new_camera(container, "RTSP", url=listen_url(port))
     root = footage_root(container)
-    add_user(container, "system.jobs", ["scheduler"], system=True)  # recording is a job
+    add_user(container, "system.jobs", [SYSTEM_ROLE], system=True)  # `recorder run` is a job
     env = dict(os.environ, CASEWORK_DATABASE_URL=database_url,
                CASEWORK_DATA_DIR=str(container.settings.data_dir),
-               CASEWORK_SYSTEM_ACCOUNT="system.jobs")
+               **{SYSTEM_ACCOUNT_ENV: "system.jobs"})
     cmd = [sys.executable, "-c", RUN, "recorder", "run", "--segment-seconds", str(SEGMENT_S),
            "--check-every", "3600"]
     rng = random.Random(10)
@@ -48,10 +49,14 @@ def test_sigkill_ten_times_keeps_what_reached_the_disk(container, tmp_path, data
     proc = None
     try:
         for _ in range(10):
-            proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            log = tmp_path / "recorder.log"
+            with open(log, "wb") as err:
+                proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
             n = len(rows(container))
-            wait_for(lambda: len(rows(container)) >= n + 1 and rows(container)[-1].state == WRITING,
+            wait_for(lambda: proc.poll() is not None
+                     or (len(rows(container)) >= n + 1 and rows(container)[-1].state == WRITING),
                      "a new writing segment")
+            assert proc.poll() is None, log.read_text(errors="replace")[-2000:]
             # Kill somewhere inside the segment: once its file holds a random share of it.
             target = int(segment_bytes * rng.uniform(0.1, 0.6))
             wait_for(lambda: writing_size() >= target, "footage in the writing segment")

@@ -1,4 +1,4 @@
-"""A LegalCalendar (what a container owns) and the one handed to BPMN expressions."""
+"""A LegalCalendar: the holiday table a container owns, which BPMN expressions read."""
 from __future__ import annotations
 
 from datetime import date
@@ -11,63 +11,50 @@ from casework.legal_calendar import (
     CalendarYearMissing,
     HolidayTable,
     LegalCalendar,
-    deadline_iso,
-    expression_calendar,
     parse_start,
-    use_table,
 )
 from tests.unit.law.test_legal_calendar import HOLIDAYS_2026, WORKDAYS_2026
 
 TABLE_2026 = HolidayTable.build({2026}, HOLIDAYS_2026, WORKDAYS_2026)
 
 
-@pytest.fixture
-def no_active_table():
-    previous = use_table(None)
-    yield
-    use_table(previous)
+def test_deadline_iso_from_a_date():
+    calendar = LegalCalendar(table=TABLE_2026)
+    assert calendar.deadline_iso("2026-09-05", "30d") == "2026-10-08T16:00:00+00:00"
+    assert calendar.deadline_iso("2026-09-29", "5wd") == "2026-10-12T16:00:00+00:00"
 
 
-def test_deadline_iso_from_a_date(no_active_table):
-    use_table(TABLE_2026)
-    assert deadline_iso("2026-09-05", "30d") == "2026-10-08T16:00:00+00:00"
-    assert deadline_iso("2026-09-29", "5wd") == "2026-10-12T16:00:00+00:00"
-
-
-def test_deadline_iso_counts_from_the_local_day(no_active_table):
-    use_table(TABLE_2026)
+def test_deadline_iso_counts_from_the_local_day():
+    calendar = LegalCalendar(table=TABLE_2026)
     # 2026-09-04 17:00 UTC is already 09-05 01:00 in Shanghai.
-    assert deadline_iso("2026-09-04T17:00:00Z", "30d") == "2026-10-08T16:00:00+00:00"
-    assert deadline_iso("2026-09-04T15:00:00+00:00", "30d") == "2026-10-08T16:00:00+00:00"
+    assert calendar.deadline_iso("2026-09-04T17:00:00Z", "30d") == "2026-10-08T16:00:00+00:00"
+    assert calendar.deadline_iso("2026-09-04T15:00:00+00:00", "30d") == "2026-10-08T16:00:00+00:00"
     assert parse_start("2026-09-05T08:30:00+08:00") == date(2026, 9, 5)
 
 
-def test_without_a_table_it_refuses(no_active_table):
+def test_without_a_table_it_refuses():
     with pytest.raises(CalendarNotLoaded, match="casework init"):
-        deadline_iso("2026-09-05", "30d")
-    with pytest.raises(CalendarNotLoaded):
-        expression_calendar()
+        LegalCalendar().deadline_iso("2026-09-05", "30d")
 
 
-def test_bad_input_is_invalid(no_active_table):
-    use_table(TABLE_2026)
+def test_bad_input_is_invalid():
+    calendar = LegalCalendar(table=TABLE_2026)
     with pytest.raises(InvalidInput):
-        deadline_iso("05/09/2026", "30d")
+        calendar.deadline_iso("05/09/2026", "30d")
     with pytest.raises(InvalidInput):
-        deadline_iso("2026-09-05", "thirty days")
+        calendar.deadline_iso("2026-09-05", "thirty days")
 
 
-def test_missing_year_reloads_once_then_fails_closed(no_active_table):
+def test_missing_year_reloads_once_then_fails_closed():
     calls = []
 
     def reload() -> HolidayTable:
         calls.append(1)
         return TABLE_2026.with_year(2027, [date(2027, 1, 1)], [])
 
-    use_table(TABLE_2026, reload=reload)
-    assert deadline_iso("2026-12-20", "30d") == "2027-01-19T16:00:00+00:00"
+    calendar = LegalCalendar(reload, TABLE_2026)
+    assert calendar.deadline_iso("2026-12-20", "30d") == "2027-01-19T16:00:00+00:00"
     assert calls == [1]
-    calendar = expression_calendar()
     assert calendar.table().covers(2027)
     assert calendar.is_working_day(date(2027, 1, 4))
     with pytest.raises(CalendarYearMissing):
@@ -83,7 +70,6 @@ def test_two_calendars_do_not_share_a_table():
         first.deadline(date(2026, 12, 20), "30d")
 
 
-def test_missing_year_without_reload_fails_closed(no_active_table):
-    use_table(TABLE_2026)
+def test_missing_year_without_reload_fails_closed():
     with pytest.raises(CalendarYearMissing):
-        deadline_iso("2026-12-31", "1d")
+        LegalCalendar(table=TABLE_2026).deadline_iso("2026-12-31", "1d")

@@ -1,0 +1,1 @@
+"""Scheduler door (scheduler role): the night's deployments, their last runs, run now."""
