@@ -1,13 +1,13 @@
 """`casework calendar`: list, show and set the years of the holiday table (法定节假日表)."""
 from __future__ import annotations
 
-import getpass
 from datetime import date, timedelta
 
 import click
 from sqlalchemy import select
 
 from casework.cli.context import AppContext, pass_app
+from casework.cli.operator import current_actor
 from casework.errors import InvalidInput
 from casework.legal_calendar import HolidayTable, is_default_working_day, parse_start
 from casework.legal_calendar.provisional import REST, UNCERTAIN
@@ -86,17 +86,15 @@ def _show_provisional(table: HolidayTable, year: int) -> None:
               help="放假日期，逗号分隔，可用区间 / rest days, e.g. 2027-10-01..2027-10-07,2027-01-01")
 @click.option("--workdays", default="", help="调休上班日 / weekend days worked, e.g. 2027-09-26")
 @click.option("--source", required=True, help="来源，如国务院办公厅通知文号 / source notice")
-@click.option("--actor", default=None, help="记录的操作人 / actor recorded in the audit trail")
 @pass_app
-def set_year_command(app: AppContext, year: int, holidays: str, workdays: str, source: str,
-                     actor: str | None) -> None:
+def set_year_command(app: AppContext, year: int, holidays: str, workdays: str, source: str) -> None:
     """Replace one year's holiday arrangement (audited), then confirm provisional deadlines.
 
     Every open deadline computed before the notice was in is recomputed (one transaction
     per batch); the report says what moved and why. A date stated in a served document
     never moves earlier.
     """
-    who = actor or f"cli:{getpass.getuser()}"
+    who = current_actor(app.container, "admin").name  # the signed-in admin, never free text
     details, moved = set_notice_year(app.container, year, parse_days(holidays),
                                      parse_days(workdays), source, who)
     click.echo(f"{year}: {details.get('holidays')} weekday holidays, "

@@ -13,17 +13,21 @@ from casework.storage.holidays import set_year
 from casework.models import AuditEvent, CalendarYear, Case, Document, HolidayDay
 from casework.models.engine import Timer, WorkItem
 from casework.install.seed import seed_reference_data
+from tests.integration.operators import sign_in
 
 NOTICE_2027 = ("--holidays", "2027-01-01,2027-02-05..2027-02-11,2027-10-01..2027-10-07",
                "--workdays", "2027-02-20,2027-09-26,2027-10-09", "--source", "test notice")
 
 
 def test_provisional_filing_deadline_is_confirmed_by_the_notice(container, clock, database_url,
-                                                                tmp_path):
+                                                                tmp_path, monkeypatch):
     clock.travel_to(datetime(2026, 12, 1, 1, 0, tzinfo=clock_module.UTC))  # 09:00 Shanghai
     seed_reference_data(container, progress=lambda _m: None)
     seed_demo_data(container, progress=lambda _m: None)
-    env = {"CASEWORK_DATABASE_URL": database_url, "CASEWORK_DATA_DIR": str(tmp_path / "cli")}
+    # The container's data dir: the CLI shares its chain key, which signs the session too.
+    env = {"CASEWORK_DATABASE_URL": database_url,
+           "CASEWORK_DATA_DIR": str(container.settings.data_dir)}
+    sign_in(container, monkeypatch, tmp_path, "admin")  # the demo's admin
     with container.uow() as uow:
         case = uow.session.scalars(select(Case).where(Case.kind == "filing")).one()
         ref, instance_id = case.ref, case.instance_id
@@ -36,8 +40,7 @@ def test_provisional_filing_deadline_is_confirmed_by_the_notice(container, clock
 
     before = CliRunner().invoke(main, ["deadline", "30d", "--from", "2026-12-20"], env=env)
     assert before.output.splitlines()[0] == "2027-01-19 暂定 / provisional"
-    result = CliRunner().invoke(main, ["calendar", "set-year", "2027", *NOTICE_2027,
-                                       "--actor", "admin1"], env=env)
+    result = CliRunner().invoke(main, ["calendar", "set-year", "2027", *NOTICE_2027], env=env)
     assert result.exit_code == 0, result.output
     assert f"{ref}: 2027-01-05 -> 2026-12-31 移动 / moved" in result.output
     after = CliRunner().invoke(main, ["deadline", "30d", "--from", "2026-12-20"], env=env)
@@ -58,7 +61,7 @@ def test_provisional_filing_deadline_is_confirmed_by_the_notice(container, clock
             AuditEvent.action == "case.deadline_confirmed",
             AuditEvent.subject == f"case:{ref}")).one()
         assert event.data["from"] == "2027-01-05" and event.data["to"] == "2026-12-31"
-        assert event.actor == "admin1"
+        assert event.actor == "admin"  # the signed-in user, not a typed name
     health = CliRunner().invoke(main, ["calendar", "health"], env=env)
     assert "open_provisional_deadlines: 0" in health.output
 

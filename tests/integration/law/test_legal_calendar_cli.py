@@ -6,6 +6,7 @@ from click.testing import CliRunner
 
 from casework.cli import main
 from casework.services.deadlines.admin import seed_holidays
+from tests.integration.operators import add_user, sign_in
 
 
 @pytest.fixture
@@ -81,11 +82,13 @@ def test_uninitialised_database_says_run_init(tmp_path):
     assert "casework init" in result.output and "Traceback" not in result.output
 
 
-def test_calendar_set_year_then_deadline_into_it(seeded_env):
+def test_calendar_set_year_then_deadline_into_it(container, seeded_env, monkeypatch, tmp_path):
+    add_user(container, "admin1", ["admin"])
+    sign_in(container, monkeypatch, tmp_path, "admin1")  # setting a year needs a signed-in admin
+    seeded_env = {**seeded_env, "CASEWORK_DATA_DIR": str(container.settings.data_dir)}  # its key
     result = run(seeded_env, "calendar", "set-year", "2027",
                  "--holidays", "2027-01-01,2027-10-01..2027-10-07",
-                 "--workdays", "2027-09-26,2027-10-09", "--source", "test notice",
-                 "--actor", "admin1")
+                 "--workdays", "2027-09-26,2027-10-09", "--source", "test notice")
     assert result.exit_code == 0, result.output
     assert "2027: 6 weekday holidays, 2 weekend workdays" in result.output
     result = run(seeded_env, "deadline", "30d", "--from", "2027-09-01")
@@ -98,7 +101,7 @@ def test_calendar_set_year_then_deadline_into_it(seeded_env):
 
 def test_set_year_on_an_uninitialised_database_says_run_init(tmp_path):
     env = {"CASEWORK_DATABASE_URL": f"sqlite:///{tmp_path / 'blank.db'}",
-           "CASEWORK_DATA_DIR": str(tmp_path / "blank")}
+           "CASEWORK_DATA_DIR": str(tmp_path / "blank"), "CASEWORK_SYSTEM_ACCOUNT": "system.jobs"}
     result = run(env, "calendar", "set-year", "2027", "--holidays", "2027-01-01",
                  "--source", "x")
     assert result.exit_code == 1
