@@ -89,6 +89,7 @@ def _rectification_order(session, case, unit, data):
         "requirements": REQUIREMENTS.get(violation.code, "依法改正违法行为"),
         "deadline": data["deadline_date"],
         "consequence": wording.consequence_text(violation.rule),
+        "with_order": wording.with_order_text(violation.rule) or None,
     }
 
 
