@@ -1,7 +1,7 @@
 """Engine actions of bpmn/penalty.bpmn after 立案: proposal, notice, hearing, decision, payment."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 
@@ -92,14 +92,29 @@ def penalty_hearing_notice(ctx) -> dict:
     """听证通知 at least seven days before the hearing (第六十四条第二项)."""
     case = _case(ctx)
     on = date.fromisoformat(ctx.data["hearing_on"])
-    earliest = clock.today_local() + timedelta(days=7)
-    if on < earliest:
-        raise InvalidInput(f"听证应于通知送达七日后举行（《行政处罚法》第六十四条），最早 {earliest} / "
-                           f"the hearing must be at least 7 days after notice (earliest {earliest})")
+    # 七日前 counted in working days (第八十五条), as the hearing notice's own check does
+    notice_by = date.fromisoformat(period(ctx.session, clock.today_local(), "7wd", PARTY,
+                                          "statement")["date"])
+    if on <= notice_by:
+        raise InvalidInput(f"听证通知应于举行听证的七日前送达（《行政处罚法》第六十四条、第八十五条），"
+                           f"听证日期须晚于 {notice_by} / the hearing must be after {notice_by}")
     document = _issue(ctx, case, "hearing_notice", {})
     audit.record(ctx.session, ctx.actor, "penalty.hearing_noticed", f"case:{case.ref}",
                  {"number": document.number, "hearing_on": on.isoformat()})
     return {"hearing_notice_number": document.number}
+
+
+@action("penalty_check_final", inputs={}, outputs={"final_amount": int})
+def penalty_check_final(ctx) -> dict:
+    """After review: the final fine stays in the band and never above the proposal (第四十五条)."""
+    data = ctx.data
+    proposed = int(data.get("proposed_amount") or 0)
+    final = int(data["final_amount"]) if data.get("final_amount") else proposed
+    if data["penalty_kind"] == "fine" and data.get("approved"):
+        violation = ctx.session.get(Violation, _case(ctx).violation_id)
+        terms.check_amount(final, violation.rule.get("fine"))
+        terms.not_raised(proposed, final)
+    return {"final_amount": final}
 
 
 @action("penalty_decide", inputs={"procedure": str},

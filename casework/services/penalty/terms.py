@@ -118,7 +118,7 @@ def surcharge(fine: int, due: date, on: date) -> dict:
     """Late-payment surcharge: 3% of the fine a day after `due`, never above the fine."""
     days = max(0, (on - due).days)
     raw = (Decimal(fine) * SURCHARGE_RATE * days).quantize(Decimal("0.01"))
-    capped = min(raw, Decimal(fine))
+    capped = min(raw, Decimal(fine).quantize(Decimal("0.01")))
     return {"days": days, "amount": capped, "capped": raw > Decimal(fine), "fine": Decimal(fine),
             "total": Decimal(fine) + capped, "as_of": on, "article": ARTICLES["surcharge"]}
 
