@@ -8,7 +8,7 @@ from casework import clock as clock_module
 from casework.bootstrap import bootstrap
 from casework.storage.db import make_engine
 from casework.models.base import Base
-from migrations.metadata import load_all_models
+from casework.install.schema import load_all_models
 from tests.conftest import PG_URL, START
 from tests.e2e.web import world as world_module
 from web.app import create_app
