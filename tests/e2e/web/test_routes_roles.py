@@ -56,6 +56,8 @@ ROUTES = {
     "cases.diagram": ("GET", lambda f: f"/cases/{f['draft_ref']}/diagram.bpmn", a_case()),
     "cases.document": ("GET", lambda f: f"/cases/documents/{f['document_b']}.pdf", b_case()),
     "dashboards.index": ("GET", lambda f: "/dashboards", {None: "signin", **everyone(403), "manager": "ok", "head": "ok", "admin": "ok"}),
+    "gongshi.index": ("GET", lambda f: "/gongshi?q=&page=1", {None: "ok", **everyone("ok")}),
+    "gongshi.export": ("GET", lambda f: "/gongshi/export.csv", {None: "ok", **everyone("ok")}),
     "api-docs.openapi_json": ("GET", lambda f: "/api/v1/openapi.json", {None: "ok", **everyone("ok")}),
     "api.create_token": ("POST", lambda f: "/api/v1/tokens", {None: 401, **everyone(401)}),
     "api.revoke_token": ("DELETE", lambda f: f"/api/v1/tokens/{MISSING}", api(404)),
