@@ -9,6 +9,7 @@ import pytest
 from casework import clock as clock_module
 from casework.errors import InvalidInput, RuleViolation
 from casework.engine.run.runtime import StepFailed
+from casework.services import case_view
 from casework.services.actor import Actor
 from casework.services.cases.violations import report_violation
 from casework.services.penalty import publication, service, terms
@@ -100,6 +101,10 @@ def test_unit_fine_with_a_hearing_requested_and_held(driver, clock):
     data = driver.case_data(ref)
     assert data["final_amount"] == 12000 and driver.open_forms(ref) == ["penalty_payment"]
     assert data["periods"]["payment"]["article"].endswith("第六十七条")
+    page = case_view.case_page(driver.uow(), ref, actor=CLERK)
+    shown = {p["name"]: p for p in page["legal_periods"]}
+    assert shown["缴纳罚款期限"]["article"].endswith("第六十七条")
+    assert shown["作出处罚决定期限（自立案起九十日）"]["article"].endswith("第六十条")
 
 
 def test_fine_below_the_threshold_goes_without_a_hearing_and_silence_moves_on(driver):

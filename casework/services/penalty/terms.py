@@ -34,6 +34,20 @@ ARTICLES = {
     "reconsideration": "《中华人民共和国行政复议法》第二十条", "lawsuit": "《中华人民共和国行政诉讼法》第四十六条",
 }
 
+PERIOD_NAMES = {  # how each period of a penalty case is named on screen
+    "decision_limit": "作出处罚决定期限（自立案起九十日）", "statement": "陈述、申辩及申请听证期限",
+    "service": "决定书送达期限", "publication": "行政执法公示期限", "payment": "缴纳罚款期限",
+    "reconsideration": "申请行政复议期限", "lawsuit": "提起行政诉讼期限",
+    "reminder": "催告期满（可申请强制执行）", "court": "申请人民法院强制执行期限",
+}
+
+
+def periods_for_screen(periods: dict) -> list[dict]:
+    """The case's legal periods in a stable order, each with its date and article."""
+    return [{"name": PERIOD_NAMES.get(key, key), "date": found["date"], "article": found["article"],
+             "provisional": bool(found.get("provisional"))}
+            for key, found in sorted(periods.items(), key=lambda kv: kv[1]["date"])]
+
 
 @cache
 def _settings() -> dict:
