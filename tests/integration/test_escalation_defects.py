@@ -10,7 +10,7 @@ from casework import clock as clock_module
 from casework.services.cases import cases
 from casework.services.units import inspections, registration
 from tests.integration.lifecycle_driver import CLERK, INSPECTOR, Driver
-from tests.integration.test_lifecycle_scenarios import accept_and_start_filing, pdf_text
+from tests.integration.test_lifecycle_scenarios import accept_and_start_filing, pdf_text, tengchong_obstruction_order
 
 
 def _past_deadline(driver, ref: str) -> None:
@@ -84,3 +84,10 @@ def test_article_without_a_fine_never_reaches_the_penalty_procedure(driver, cloc
     closed = driver.case(rect.ref)
     assert (closed.status, closed.outcome) == ("closed", "not_corrected")
     assert driver.cases_of(reg["unit_id"], "penalty") == []
+
+
+def test_tengchong_warning_proceeds_with_the_order(driver, clock):
+    """腾冲 第三十一条 责令改正，予以警告: notice of the warning right after the order, no missed deadline."""
+    reg, rect = tengchong_obstruction_order(driver, clock)  # asserts the notice follows the order
+    notice = driver.documents(rect.ref)[1]
+    assert notice.kind == "penalty_notice" and "逾期未改正" not in pdf_text(driver, notice)

@@ -69,6 +69,8 @@ def open_violation(session: Session, *, unit: Unit, code: str, facts: str, origi
         # with the order; only a fine for failing to correct waits for the missed deadline.
         "fine_with_order": fine_with_order(terms),
         "fine_on_failure": fine_on_failure(terms),
+        # A warning-first text (责令改正，予以警告) warns with the order, not after a missed deadline.
+        "warning_with_order": bool(terms["warning_first"]),
     }
     return open_case(session, kind="rectification", unit=unit, system=system, actor=actor,
                      data=data, resources=resources, subkind=code, violation=violation)
