@@ -159,15 +159,36 @@ def test_decision_near_the_90_day_limit_warns_the_head(driver, clock):
     investigate(driver, ref)
     limit = date.fromisoformat(driver.case_data(ref)["limit_date"])
     assert limit == date(2021, 5, 31)  # 90 days from 立案 on 2021-03-01: Sunday 05-30 rolls on
-    assert service.warn_heads(driver.uow(), actor=CLERK) == []
     driver.travel(days=(limit - clock_module.today_local()).days - 16)  # Saturday 05-15
+    driver.sweep()
     [row] = service.decision_limits(driver.uow(), actor=CLERK)
     assert row["warning"] is False and row["days_left"] == 16
+    assert driver.open_forms(ref) == ["penalty_proposal"]
     driver.travel(days=2)  # Monday 05-17: 10 working days before the limit
+    assert driver.sweep() >= 1
     [row] = service.decision_limits(driver.uow(), actor=CLERK)
     assert row["warning"] is True and row["article"].endswith("第六十条")
+    assert sorted(driver.open_forms(ref)) == ["penalty_limit_warning", "penalty_proposal"]
+    warning = driver.task(ref, "penalty_limit_warning")
+    assert warning.role == "bureau_head"
     assert service.warn_heads(driver.uow(), actor=CLERK) == [ref]
     assert service.warn_heads(driver.uow(), actor=CLERK) == []  # once
+    driver.complete(ref, "penalty_limit_warning", {"note": "限期作出决定"}, HEAD)
+    assert driver.open_forms(ref) == ["penalty_proposal"]  # the procedure goes on
+
+
+def test_a_decision_before_the_warning_day_ends_the_watch(driver):
+    reg, ref = inner_mongolia_case(driver)
+    investigate(driver, ref)
+    propose(driver, ref, "fine", 6000)
+    driver.complete(ref, "penalty_response", {"statement": "", "hearing_requested": False}, reg["unit"])
+    approve(driver, ref)
+    driver.complete(ref, "penalty_payment", {"paid_on": clock_module.today_local().isoformat(),
+                                             "receipt": "FS-002"}, reg["unit"])
+    assert driver.case(ref).outcome == "paid" and driver.open_forms(ref) == []
+    driver.travel(days=100)
+    driver.sweep()
+    assert driver.open_forms(ref) == []  # terminated with the case: no late warning
 
 
 def test_simplified_warning_published_with_the_individual_masked_and_withdrawn(driver, clock):

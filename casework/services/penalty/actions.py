@@ -74,7 +74,8 @@ def open_penalty_case(ctx, origin: str) -> dict:
 
 
 @action("penalty_register", inputs={}, outputs={"time_barred": bool, "limit_date": str,
-                                                "limit_warning_at": str, "periods": dict})
+                                                "limit_at": str, "limit_warning_at": str,
+                                                "decided": bool, "periods": dict})
 def penalty_register(ctx) -> dict:
     """立案 recorded: the 90-day decision limit (bureau's act) and the two-year limitation."""
     case = _case(ctx)
@@ -89,8 +90,8 @@ def penalty_register(ctx) -> dict:
     periods = dict(ctx.data.get("periods") or {}, decision_limit=limit)
     audit.record(ctx.session, ctx.actor, "penalty.registered", f"case:{case.ref}",
                  {"limit": limit["date"], "warning": warn, "time_barred": barred})
-    return {"time_barred": barred, "limit_date": limit["date"], "limit_warning_at": warn,
-            "periods": periods}
+    return {"time_barred": barred, "limit_date": limit["date"], "limit_at": limit["at"],
+            "limit_warning_at": warn, "decided": False, "periods": periods}
 
 
 def _warning_day(session, limit_day: date) -> str:

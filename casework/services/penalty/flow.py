@@ -118,7 +118,7 @@ def penalty_check_final(ctx) -> dict:
 
 
 @action("penalty_decide", inputs={"procedure": str},
-        outputs={"final_amount": int, "decision_number": str, "decided_on": str,
+        outputs={"final_amount": int, "decision_number": str, "decided_on": str, "decided": bool,
                  "payment_due_at": str, "payment_due_date": str, "periods": dict})
 def penalty_decide(ctx, procedure: str) -> dict:
     """决定 (第五十九条), served on issue (第六十一条); payment within 15 days (第六十七条)."""
@@ -150,7 +150,7 @@ def penalty_decide(ctx, procedure: str) -> dict:
                  {"number": document.number, "kind": data["penalty_kind"], "amount": final,
                   "procedure": procedure, "payment_due": payment.get("date")})
     return {"final_amount": final, "decision_number": document.number,
-            "decided_on": today.isoformat(), "payment_due_at": payment.get("at", ""),
+            "decided_on": today.isoformat(), "decided": True, "payment_due_at": payment.get("at", ""),
             "payment_due_date": payment.get("date", ""), "periods": periods}
 
 
