@@ -7,6 +7,7 @@ from casework.models.cases import CASE_KINDS, Case, Violation
 from casework.models.engine import ModelVersion, ProcessInstance, Timer, WorkItem
 from casework.models.identity import ROLES, ApiToken, SavedFilter, SignInAttempt, User
 from casework.models.night import NightBatch, NightRun
+from casework.models.penalty import Publication
 from casework.models.registry import (
     CalendarYear,
     Camera,
@@ -19,5 +20,5 @@ from casework.models.registry import (
 
 __all__ = [
     "ApiToken", "AuditEvent", "AuditHead", "SavedFilter", "SignInAttempt", "Base", "CASE_KINDS", "Case", "Violation", "CalendarYear", "Camera", "Document", "DocumentSequence", "HolidayDay",
-    "Jurisdiction", "NightBatch", "NightRun", "ROLES", "RulebookVersion", "Unit", "User", "VideoSystem",
+    "Jurisdiction", "NightBatch", "NightRun", "Publication", "ROLES", "RulebookVersion", "Unit", "User", "VideoSystem",
 ]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from casework.models.base import Base, JSONType
 from casework.models.registry import Jurisdiction, RulebookVersion, Unit, VideoSystem
 
-CASE_KINDS = ("acceptance", "filing", "rectification", "inspection", "footage_access")
+CASE_KINDS = ("acceptance", "filing", "rectification", "inspection", "footage_access", "penalty")
 
 
 class Case(Base):

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from casework import clock, engine
 from casework.models import AuditEvent, Document, ModelVersion, ProcessInstance, Violation
+from casework.services.penalty import terms as penalty_terms
 from casework.services import queues
 from casework.services import scope
 from casework.services.cases.cases import case_summary
@@ -73,6 +74,8 @@ def case_page(uow: UnitOfWork, ref: str, *, actor: Actor) -> dict:
             "process_status": instance.status if instance else "",
         }
         page["process_data"] = {k: data.get(k) for k in ("deadline_date", "article", "source") if k in data}
+        # a penalty case's periods (issue 14), each from the legal calendar with its article
+        page["legal_periods"] = penalty_terms.periods_for_screen(data.get("periods") or {})
         return page
 
 

@@ -66,7 +66,8 @@ def violation_terms(code: str, violation_code: str, party_type: str,
     if fines:
         band = max(fines, key=lambda f: f.max)
         fine = {"min": band.min or 0, "max": band.max, "source": band.source,
-                "article": band.article, "quote": band.quote, "when": band.when}
+                "article": band.article, "quote": band.quote, "when": band.when,
+                "discretionary": band.discretionary}
     correction = rule.correction
     return {
         "code": rule.code, "label": rule.label, "source": rule.source, "article": rule.article,

@@ -94,6 +94,7 @@ class RectificationOrder(KindContext):
     deadline: date
     consequence: str
     review: Review | None = None
+    with_order: str | None = None  # a fine the text imposes together with the order (issue 14)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -89,6 +89,7 @@ def _rectification_order(session, case, unit, data):
         "requirements": REQUIREMENTS.get(violation.code, "依法改正违法行为"),
         "deadline": data["deadline_date"],
         "consequence": wording.consequence_text(violation.rule),
+        "with_order": wording.with_order_text(violation.rule) or None,
     }
 
 
@@ -110,10 +111,15 @@ def _penalty_notice(session, case, unit, data):
     violation = _violation(session, case)
     violated, applied = _provisions(session, violation)
     return {
-        "facts": f"{_facts(data.get('facts') or violation.facts)}经责令限期改正，当事人逾期未改正。",
+        "facts": f"{_facts(data.get('facts') or violation.facts)}{_after_order(data)}",
         "evidence": _evidence(session, case, data), "violated": violated, "applied": applied,
         "proposed_penalty": "警告", "statement_deadline": data["deadline_date"],
     }
+
+
+def _after_order(data: dict) -> str:
+    """A warning given with the order (责令改正，予以警告) follows no missed deadline."""
+    return "" if data.get("warning_with_order") else "经责令限期改正，当事人逾期未改正。"
 
 
 def _warning_decision(session, case, unit, data):
@@ -123,7 +129,7 @@ def _warning_decision(session, case, unit, data):
     heard = (f"当事人提出陈述、申辩：{statement}。" if statement
              else "当事人在规定期限内未提出陈述、申辩。")
     return {
-        "facts": f"{_facts(data.get('facts') or violation.facts)}经责令限期改正，当事人逾期未改正。",
+        "facts": f"{_facts(data.get('facts') or violation.facts)}{_after_order(data)}",
         "evidence": _evidence(session, case, data), "violated": violated, "applied": applied,
         "statement": f"{heard}经复核：{data['adoption']}",
         "review": _review(unit),

@@ -65,9 +65,26 @@ def open_violation(session: Session, *, unit: Unit, code: str, facts: str, origi
         "correction_days_max": terms["correction_days_max"],
         "fine_min": terms["fine"]["min"] if terms["fine"] else 0,
         "fine_max": terms["fine"]["max"] if terms["fine"] else 0,
+        # Which sanction the text attaches to what (issue 14): a fine `with_order` proceeds
+        # with the order; only a fine for failing to correct waits for the missed deadline.
+        "fine_with_order": fine_with_order(terms),
+        "fine_on_failure": fine_on_failure(terms),
+        # A warning-first text (责令改正，予以警告) warns with the order, not after a missed deadline.
+        "warning_with_order": bool(terms["warning_first"]),
     }
     return open_case(session, kind="rectification", unit=unit, system=system, actor=actor,
                      data=data, resources=resources, subkind=code, violation=violation)
+
+
+def fine_with_order(terms: dict) -> bool:
+    """The text fines together with the order to correct (fine.when = with_order / immediate)."""
+    return bool(terms["fine"]) and terms["fine"]["when"] in ("with_order", "immediate")
+
+
+def fine_on_failure(terms: dict) -> bool:
+    """The text fines the party who fails to correct; an article with no fine never does."""
+    return bool(terms["fine"]) and terms["fine"]["when"] in (
+        "not_corrected", "not_corrected_or_serious")
 
 
 def report_violation(uow: UnitOfWork, *, actor: Actor, unit_id: int, code: str, facts: str,

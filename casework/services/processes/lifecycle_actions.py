@@ -70,9 +70,10 @@ def issue_case_document(ctx, kind: str) -> dict:
 def close_case(ctx, outcome: str) -> dict:
     case = _case(ctx)
     case.status, case.outcome, case.closed_at, case.due_at = "closed", outcome, clock.now(), None
-    if case.violation_id and outcome == "corrected":
+    if case.violation_id and outcome in ("corrected", "not_corrected"):
+        # not_corrected: no sanction is left to the bureau (the article fines nothing more).
         violation = ctx.session.get(Violation, case.violation_id)
-        violation.status, violation.closed_at = "corrected", clock.now()
+        violation.status, violation.closed_at = outcome, clock.now()
     audit.record(ctx.session, ctx.actor, "case.closed", f"case:{case.ref}", {"outcome": outcome})
     return {}
 

@@ -58,6 +58,8 @@ ROUTES = {
     "scheduler.index": ("GET", lambda f: "/scheduler", {None: "signin", **everyone(403), "scheduler": "ok"}),
     "scheduler.run_now": ("POST", lambda f: "/scheduler/deadline_sweep/run", {None: "signin", **everyone(403), "scheduler": 503}),
     "dashboards.index": ("GET", lambda f: "/dashboards", {None: "signin", **everyone(403), "manager": "ok", "head": "ok", "admin": "ok"}),
+    "gongshi.index": ("GET", lambda f: "/gongshi?q=&page=1", {None: "ok", **everyone("ok")}),
+    "gongshi.export": ("GET", lambda f: "/gongshi/export.csv", {None: "ok", **everyone("ok")}),
     "api-docs.openapi_json": ("GET", lambda f: "/api/v1/openapi.json", {None: "ok", **everyone("ok")}),
     "api.create_token": ("POST", lambda f: "/api/v1/tokens", {None: 401, **everyone(401)}),
     "api.revoke_token": ("DELETE", lambda f: f"/api/v1/tokens/{MISSING}", api(404)),

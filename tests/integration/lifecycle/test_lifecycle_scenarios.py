@@ -223,9 +223,8 @@ def tengchong_obstruction_order(driver, clock):
     assert driver.violation(rect).code == "obstructed"
     assert driver.violation(rect).rule["warning_first"] is True
     driver.order(rect.ref)
-    driver.travel(days=driver.case_data(rect.ref)["correction_days"] + 2)
-    driver.sweep()
-    # A warning is a penalty: prior notice and a chance to state a defence come first.
+    # 责令改正，予以警告 (issue 14): the warning proceeds with the order, not after a missed
+    # deadline; a warning is a penalty, so prior notice and a chance to state a defence come first.
     assert [d.kind for d in driver.documents(rect.ref)] == ["rectification_order", "penalty_notice"]
     assert driver.open_forms(rect.ref) == ["defence_statement"]
     return reg, rect

@@ -1,0 +1,196 @@
+"""Engine actions of bpmn/penalty.bpmn after 立案: proposal, notice, hearing, decision, payment."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from casework import audit, clock
+from casework.engine import action
+from casework.errors import InvalidInput, RuleViolation
+from casework.legal_calendar import BUREAU, PARTY
+from casework.models import Case, Document, Violation
+from casework.services import deadlines
+from casework.services.cases.documents import issue_for_case
+from casework.services.penalty import documents as penalty_documents
+from casework.services.penalty import publication, terms
+
+penalty_documents.register_builders()
+
+
+def _case(ctx) -> Case:
+    return ctx.session.execute(select(Case).where(Case.ref == ctx.instance.case_ref)).scalar_one()
+
+
+def period(session, start: date, length: str, owed_by: str, key: str) -> dict:
+    """A deadline through the legal calendar, carrying its article for screen and documents."""
+    found = deadlines.deadline(session, start, length, owed_by)
+    return {"date": found["date"], "at": found["end_utc"].isoformat(), "period": length,
+            "owed_by": owed_by, "article": terms.ARTICLES[key], "provisional": found["provisional"]}
+
+
+def _periods(ctx, **new) -> dict:
+    return dict(ctx.data.get("periods") or {}, **new)
+
+
+def _issue(ctx, case: Case, kind: str, extra: dict) -> Document:
+    return issue_for_case(ctx.session, ctx.resources["files"], case, kind, {**ctx.data, **extra},
+                          ctx.actor)
+
+
+@action("penalty_check_proposal", inputs={},
+        outputs={"no_penalty": bool, "no_penalty_reason": str, "simplified": bool,
+                 "hearing_right": bool, "discretion": dict, "proposed_amount": int})
+def penalty_check_proposal(ctx) -> dict:
+    """The proposal inside the cited band; 第三十三条 excuses; hearing right; simplified route."""
+    case = _case(ctx)
+    data, jurisdiction = ctx.data, case.jurisdiction.code
+    violation = ctx.session.get(Violation, case.violation_id)
+    kind, amount = data["penalty_kind"], int(data.get("amount") or 0)
+    reason = terms.no_penalty(bool(data.get("first_violation")), bool(data.get("minor")),
+                              bool(data.get("corrected_in_time")), bool(data.get("harm")))
+    if kind == "none" and not reason:
+        raise RuleViolation("不予处罚须符合《行政处罚法》第三十三条 / no penalty needs APL art. 33")
+    discretion: dict = {}
+    if kind == "fine":
+        fine = violation.rule.get("fine")
+        terms.check_amount(amount, fine)
+        low, high = terms.discretion_range(jurisdiction, fine, data.get("tier") or "ordinary")
+        table = terms.setting(jurisdiction, "discretion")
+        discretion = {"tier": data.get("tier") or "ordinary", "low": low, "high": high,
+                      "within": low <= amount <= high, "source": table["source"],
+                      "article": table["article"]}
+    elif kind == "warning" and not violation.rule.get("warning_first"):
+        raise RuleViolation(f"{violation.article}未规定警告 / the cited article provides no warning")
+    simplified = kind != "none" and terms.simplified(jurisdiction, case.unit.party_type, kind, amount)
+    hearing = terms.hearing_right(jurisdiction, case.unit.party_type, kind, amount)
+    audit.record(ctx.session, ctx.actor, "penalty.proposed", f"case:{case.ref}",
+                 {"kind": kind, "amount": amount, "simplified": simplified, "hearing": hearing,
+                  "discretion": discretion, "no_penalty": reason})
+    if kind == "none":
+        violation.status = "no_penalty"
+    return {"no_penalty": kind == "none", "no_penalty_reason": reason, "simplified": simplified,
+            "hearing_right": hearing, "discretion": discretion, "proposed_amount": amount}
+
+
+@action("penalty_notify", inputs={},
+        outputs={"notice_number": str, "response_due_at": str, "response_due_date": str,
+                 "periods": dict})
+def penalty_notify(ctx) -> dict:
+    """告知 (第四十四条): served now; statement and hearing request within 5 working days."""
+    case = _case(ctx)
+    due = period(ctx.session, clock.today_local(), terms.STATEMENT_PERIOD, PARTY, "statement")
+    document = _issue(ctx, case, "penalty_notice", {"response_due_date": due["date"]})
+    audit.record(ctx.session, ctx.actor, "penalty.noticed", f"case:{case.ref}",
+                 {"number": document.number, "response_due": due["date"]})
+    return {"notice_number": document.number, "response_due_at": due["at"],
+            "response_due_date": due["date"], "periods": _periods(ctx, statement=due)}
+
+
+@action("penalty_hearing_notice", inputs={}, outputs={"hearing_notice_number": str})
+def penalty_hearing_notice(ctx) -> dict:
+    """听证通知 at least seven days before the hearing (第六十四条第二项)."""
+    case = _case(ctx)
+    on = date.fromisoformat(ctx.data["hearing_on"])
+    # 七日前 counted in working days (第八十五条), as the hearing notice's own check does
+    notice_by = date.fromisoformat(period(ctx.session, clock.today_local(), "7wd", PARTY,
+                                          "statement")["date"])
+    if on <= notice_by:
+        raise InvalidInput(f"听证通知应于举行听证的七日前送达（《行政处罚法》第六十四条、第八十五条），"
+                           f"听证日期须晚于 {notice_by} / the hearing must be after {notice_by}")
+    document = _issue(ctx, case, "hearing_notice", {})
+    audit.record(ctx.session, ctx.actor, "penalty.hearing_noticed", f"case:{case.ref}",
+                 {"number": document.number, "hearing_on": on.isoformat()})
+    return {"hearing_notice_number": document.number}
+
+
+@action("penalty_check_final", inputs={}, outputs={"final_amount": int})
+def penalty_check_final(ctx) -> dict:
+    """After review: the final fine stays in the band and never above the proposal (第四十五条)."""
+    data = ctx.data
+    proposed = int(data.get("proposed_amount") or 0)
+    final = int(data["final_amount"]) if data.get("final_amount") else proposed
+    if data["penalty_kind"] == "fine" and data.get("approved"):
+        violation = ctx.session.get(Violation, _case(ctx).violation_id)
+        terms.check_amount(final, violation.rule.get("fine"))
+        terms.not_raised(proposed, final)
+    return {"final_amount": final}
+
+
+@action("penalty_decide", inputs={"procedure": str},
+        outputs={"final_amount": int, "decision_number": str, "decided_on": str, "decided": bool,
+                 "payment_due_at": str, "payment_due_date": str, "periods": dict})
+def penalty_decide(ctx, procedure: str) -> dict:
+    """决定 (第五十九条), served on issue (第六十一条); payment within 15 days (第六十七条)."""
+    case = _case(ctx)
+    data = ctx.data
+    violation = ctx.session.get(Violation, case.violation_id)
+    proposed = int(data.get("proposed_amount") or 0)
+    final = int(data["final_amount"]) if data.get("final_amount") else proposed
+    if data["penalty_kind"] == "fine":
+        terms.check_amount(final, violation.rule.get("fine"))
+        terms.not_raised(proposed, final)
+    kind = "penalty_decision" if data["penalty_kind"] == "fine" else "warning_decision"
+    document = _issue(ctx, case, kind, {"final_amount": final})
+    today = clock.today_local()
+    periods = _periods(
+        ctx, service=period(ctx.session, today, terms.SERVICE_PERIOD, BUREAU, "service"),
+        publication=period(ctx.session, today, terms.PUBLICATION_PERIOD, BUREAU, "publication"),
+        reconsideration=period(ctx.session, today, terms.RECONSIDERATION, PARTY, "reconsideration"),
+        lawsuit=period(ctx.session, today, terms.LAWSUIT, PARTY, "lawsuit"))
+    payment = {}
+    if data["penalty_kind"] == "fine":
+        payment = period(ctx.session, today, terms.PAYMENT_PERIOD, PARTY, "payment")
+        periods["payment"] = payment
+    case.due_at = None
+    violation.status = "decided"
+    publication.publish(ctx.session, case, violation, document, {**data, "final_amount": final},
+                        procedure, ctx.actor)
+    audit.record(ctx.session, ctx.actor, "penalty.decided", f"case:{case.ref}",
+                 {"number": document.number, "kind": data["penalty_kind"], "amount": final,
+                  "procedure": procedure, "payment_due": payment.get("date")})
+    return {"final_amount": final, "decision_number": document.number,
+            "decided_on": today.isoformat(), "decided": True, "payment_due_at": payment.get("at", ""),
+            "payment_due_date": payment.get("date", ""), "periods": periods}
+
+
+@action("penalty_remind", inputs={},
+        outputs={"surcharge": dict, "enforce_at": str, "enforce_date": str, "court_due_at": str,
+                 "reminder_number": str, "periods": dict})
+def penalty_remind(ctx) -> dict:
+    """Unpaid: 催告书 with the surcharge so far; the court may be asked 10 working days after
+    its service (行政强制法 第五十四条), within 3 months after the review periods end (第五十三条)."""
+    case = _case(ctx)
+    data = ctx.data
+    today = clock.today_local()
+    due = date.fromisoformat(data["payment_due_date"])
+    charge = terms.surcharge(int(data["final_amount"]), due, today)
+    surcharge = {"days": charge["days"], "amount": str(charge["amount"]), "as_of": today.isoformat(),
+                 "capped": charge["capped"], "article": charge["article"]}
+    enforce = period(ctx.session, today, terms.REMINDER_PERIOD, PARTY, "reminder")
+    review_end = date.fromisoformat(data["periods"]["lawsuit"]["date"])
+    court = period(ctx.session, review_end, terms.COURT_APPLICATION, BUREAU, "court")
+    document = _issue(ctx, case, "payment_reminder",
+                      {"surcharge": surcharge, "enforce_date": enforce["date"]})
+    audit.record(ctx.session, ctx.actor, "penalty.reminded", f"case:{case.ref}",
+                 {"number": document.number, "surcharge": surcharge, "enforce": enforce["date"]})
+    return {"surcharge": surcharge, "enforce_at": enforce["at"], "enforce_date": enforce["date"],
+            "court_due_at": court["at"], "reminder_number": document.number,
+            "periods": _periods(ctx, reminder=enforce, court=court)}
+
+
+@action("penalty_paid", inputs={}, outputs={"surcharge": dict, "amount_due": str})
+def penalty_paid(ctx) -> dict:
+    """Payment recorded with the surcharge owed up to the day paid (capped at the fine)."""
+    case = _case(ctx)
+    data = ctx.data
+    paid_on = date.fromisoformat(data["paid_on"])
+    charge = terms.surcharge(int(data["final_amount"]), date.fromisoformat(data["payment_due_date"]),
+                             paid_on)
+    surcharge = {"days": charge["days"], "amount": str(charge["amount"]), "as_of": paid_on.isoformat(),
+                 "capped": charge["capped"], "article": charge["article"]}
+    violation = ctx.session.get(Violation, case.violation_id)
+    violation.status = "executed"
+    audit.record(ctx.session, ctx.actor, "penalty.paid", f"case:{case.ref}",
+                 {"receipt": data.get("receipt"), "surcharge": surcharge})
+    return {"surcharge": surcharge, "amount_due": str(charge["total"])}

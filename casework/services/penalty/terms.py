@@ -1,0 +1,159 @@
+"""The law's numbers for one penalty case: band, discretion, hearing right, simplified
+procedure, limitation and the late-payment surcharge. Plain values in, plain values out."""
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from pathlib import Path
+
+from casework.errors import InvalidInput, RuleViolation
+
+APL = "《中华人民共和国行政处罚法》"
+LIMITATION_YEARS = 2  # APL 第三十六条
+DECISION_LIMIT = "90d"  # APL 第六十条
+LIMIT_WARNING = "10wd"  # the head is warned this long before the limit
+PAYMENT_PERIOD = "15d"  # APL 第六十七条
+SERVICE_PERIOD = "7wd"  # APL 第六十一条: served within 7 days (working days, 第八十五条)
+STATEMENT_PERIOD = "5wd"  # APL 第六十四条: a hearing is requested within 5 days of notice
+PUBLICATION_PERIOD = "7wd"  # 国办发〔2018〕118号: published within 7 working days
+WITHDRAWAL_PERIOD = "3wd"  # 国办发〔2018〕118号: withdrawn within 3 working days
+REMINDER_PERIOD = "10wd"  # 行政强制法 第五十四条 with 第六十九条
+RECONSIDERATION = "60d"  # 行政复议法 第二十条
+LAWSUIT = "6m"  # 行政诉讼法 第四十六条
+COURT_APPLICATION = "3m"  # 行政强制法 第五十三条
+SURCHARGE_RATE = Decimal("0.03")  # APL 第七十二条第一款第一项
+
+ARTICLES = {
+    "limitation": f"{APL}第三十六条", "decision_limit": f"{APL}第六十条",
+    "payment": f"{APL}第六十七条", "service": f"{APL}第六十一条",
+    "statement": f"{APL}第四十四条、第六十四条", "surcharge": f"{APL}第七十二条",
+    "publication": f"{APL}第四十八条；国办发〔2018〕118号",
+    "reminder": "《中华人民共和国行政强制法》第五十四条", "court": "《中华人民共和国行政强制法》第五十三条",
+    "reconsideration": "《中华人民共和国行政复议法》第二十条", "lawsuit": "《中华人民共和国行政诉讼法》第四十六条",
+}
+
+PERIOD_NAMES = {  # how each period of a penalty case is named on screen
+    "decision_limit": "作出处罚决定期限（自立案起九十日）", "statement": "陈述、申辩及申请听证期限",
+    "service": "决定书送达期限", "publication": "行政执法公示期限", "payment": "缴纳罚款期限",
+    "reconsideration": "申请行政复议期限", "lawsuit": "提起行政诉讼期限",
+    "reminder": "催告期满（可申请强制执行）", "court": "申请人民法院强制执行期限",
+}
+
+
+def periods_for_screen(periods: dict) -> list[dict]:
+    """The case's legal periods in a stable order, each with its date and article."""
+    return [{"name": PERIOD_NAMES.get(key, key), "date": found["date"], "article": found["article"],
+             "provisional": bool(found.get("provisional"))}
+            for key, found in sorted(periods.items(), key=lambda kv: kv[1]["date"])]
+
+
+@cache
+def _settings() -> dict:
+    return tomllib.loads((Path(__file__).with_name("settings.toml")).read_text("utf-8"))
+
+
+def setting(jurisdiction: str, name: str) -> dict:
+    """A jurisdiction's setting (`hearing`, `discretion`, `simplified`), else the default."""
+    data = _settings()
+    return data.get(jurisdiction, {}).get(name) or data["default"][name]
+
+
+def party_kind(party_type: str) -> str:
+    """APL speaks of 公民 and 法人或者其他组织: a person or a unit."""
+    return "person" if party_type == "person" else "unit"
+
+
+def check_amount(amount: int, fine: dict | None) -> None:
+    """A proposed fine must lie inside the cited band; refused naming band and article."""
+    if not fine:
+        raise RuleViolation("所适用条款未规定罚款，不得处以罚款 / the cited article provides no fine")
+    low, high = int(fine.get("min") or 0), int(fine["max"])
+    if not low <= amount <= high:
+        band = f"{low}元以上{high}元以下" if low else f"{high}元以下"
+        raise RuleViolation(
+            f"拟罚款 {amount} 元超出{fine.get('article', '')}规定的{band}罚款幅度 / "
+            f"the amount {amount} is outside the band {low}-{high} of {fine.get('article', '')}")
+
+
+def discretion_range(jurisdiction: str, fine: dict, tier: str) -> tuple[int, int]:
+    """The sub-range of the band the discretion table suggests for `tier`."""
+    table = setting(jurisdiction, "discretion")
+    if tier not in ("lighter", "ordinary", "heavier"):
+        raise InvalidInput(f"unknown discretion tier: {tier}")
+    low, high = int(fine.get("min") or 0), int(fine["max"])
+    a, b = table[tier]
+    span = Decimal(high - low)
+    q = lambda x: int((low + span * Decimal(str(x))).quantize(Decimal(1), ROUND_HALF_UP))  # noqa: E731
+    return q(a), q(b)
+
+
+def hearing_right(jurisdiction: str, party_type: str, penalty_kind: str, amount: int) -> bool:
+    """较大数额罚款 gives the right to request a hearing (APL 第六十三条)."""
+    if penalty_kind != "fine":
+        return False
+    return amount >= int(setting(jurisdiction, "hearing")[party_kind(party_type)])
+
+
+def simplified(jurisdiction: str, party_type: str, penalty_kind: str, amount: int) -> bool:
+    """简易程序 (APL 第五十一条): a warning, or a fine up to the on-the-spot ceiling."""
+    if penalty_kind == "warning":
+        return True
+    return penalty_kind == "fine" and amount <= int(setting(jurisdiction, "simplified")[party_kind(party_type)])
+
+
+def time_barred(act_on: date, found_on: date) -> bool:
+    """Undiscovered for two years: no penalty any more (APL 第三十六条)."""
+    try:
+        limit = act_on.replace(year=act_on.year + LIMITATION_YEARS)
+    except ValueError:  # 29 February
+        limit = act_on.replace(year=act_on.year + LIMITATION_YEARS, day=28)
+    return found_on > limit
+
+
+def no_penalty(first_violation: bool, minor: bool, corrected_in_time: bool, harm: bool) -> str:
+    """APL 第三十三条: why no penalty is given, or "" when the law does not excuse it."""
+    if minor and corrected_in_time and not harm:
+        return f"违法行为轻微并及时改正，没有造成危害后果，依据{APL}第三十三条第一款不予行政处罚"
+    if first_violation and minor and corrected_in_time:
+        return f"初次违法且危害后果轻微并及时改正，依据{APL}第三十三条第一款可以不予行政处罚"
+    return ""
+
+
+def not_raised(proposed: int, final: int) -> None:
+    """A statement or defence never makes the penalty heavier (APL 第四十五条第二款)."""
+    if final > proposed:
+        raise RuleViolation(f"不得因当事人陈述、申辩而给予更重的处罚（{APL}第四十五条）：拟 {proposed} 元，"
+                            f"现 {final} 元 / the penalty cannot be raised after a statement")
+
+
+def surcharge(fine: int, due: date, on: date) -> dict:
+    """Late-payment surcharge: 3% of the fine a day after `due`, never above the fine."""
+    days = max(0, (on - due).days)
+    raw = (Decimal(fine) * SURCHARGE_RATE * days).quantize(Decimal("0.01"))
+    capped = min(raw, Decimal(fine).quantize(Decimal("0.01")))
+    return {"days": days, "amount": capped, "capped": raw > Decimal(fine), "fine": Decimal(fine),
+            "total": Decimal(fine) + capped, "as_of": on, "article": ARTICLES["surcharge"]}
+
+
+def mask_name(name: str) -> str:
+    """An individual's name for publication: the surname kept, the rest masked."""
+    name = name.strip()
+    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+
+
+def mask_identity(text: str) -> str:
+    """Every identity number (身份证号 18 chars, credit codes, phone numbers) masked."""
+    out, run = [], []
+    for ch in text + "\0":
+        if ch.isascii() and ch.isalnum():
+            run.append(ch)
+            continue
+        if len(run) >= 6 and any(c.isdigit() for c in run):
+            out.append(run[0] + "*" * (len(run) - 2) + run[-1])
+        else:
+            out.append("".join(run))
+        run = []
+        out.append(ch)
+    return "".join(out)[:-1]

@@ -1,0 +1,1 @@
+"""The public 行政执法公示 door: published penalty decisions, no sign-in."""
