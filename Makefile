@@ -50,7 +50,7 @@ apt:
 	  else echo "please install as root: apt-get install$$missing"; exit 1; fi; fi
 
 bench: setup
-	for b in engine documents recorder; do $(BIN)/python -m bench.$$b --quick || exit 1; done
+	for b in engine documents recorder calendar web flows; do $(BIN)/python -m bench.$$b --quick || exit 1; done
 
 clean:
 	rm -rf var .pytest_cache

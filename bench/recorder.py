@@ -2,7 +2,7 @@
 
 remux_speed_vs_ffmpeg           our segmenting (PyAV copy + hashing + catalogue) ÷ `ffmpeg -c copy -f segment`
 ingest_cpu_s_per_stream_minute  CPU seconds per minute of a real-time RTSP stream (720p)
-sweep_select_batch_ms           one sweep batch (500 due rows) on a 10 M-segment catalogue (1 M --quick)
+sweep_select_batch_ms           one sweep batch (500 due rows) on a 10 M-segment catalogue (100 k --quick)
 sweep_select_floor_ms           the same SELECT on the bare DB-API cursor (and _vs_floor: the ratio)
 sweep_deletes_per_s             mark + unlink + fsync + tombstone, with real files
 sweep_unlink_floor_per_s        a bare unlink loop over the same files (and deletes_vs_unlink)
@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> None:
               "segment as ours are before sealing)", flush=True)
         cpu = bench_ingest(tmp, clip, 6 if args.quick else 30)
         print(f"ingest_cpu_s_per_stream_minute: {cpu:.2f} s", flush=True)
-        rows = 1_000_000 if args.quick else 10_000_000
+        rows = 100_000 if args.quick else 10_000_000
         ms, floor_ms, fill_s = bench_select(tmp, rows, args.database_url)
         print(f"sweep_select_batch_ms: {ms:.3f} ms ({rows:,} segments, filled in {fill_s:.0f} s)",
               flush=True)
