@@ -26,7 +26,7 @@ from casework.models import NightBatch, Violation
 from casework.services.night.page import scheduler_page
 from casework.services.night.prefect_api import run_now
 from tests.conftest import PG_URL
-from tests.integration.lifecycle_driver import Driver
+from tests.integration.lifecycle.lifecycle_driver import Driver
 from tests.integration.test_night_jobs import missed_filing
 from workflows import server as prefect_server
 from workflows.serving import register, trigger

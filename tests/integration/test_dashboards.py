@@ -10,7 +10,7 @@ from casework.models import Jurisdiction
 from casework.services import dashboards
 from casework.services.actor import Actor
 from casework.services.cases.violations import report_violation
-from tests.integration.lifecycle_driver import CLERK, INSPECTOR, Driver
+from tests.integration.lifecycle.lifecycle_driver import CLERK, INSPECTOR, Driver
 
 MANAGER = Actor("manager1", frozenset({"manager"}))
 ADMIN = Actor("admin1", frozenset({"admin"}))

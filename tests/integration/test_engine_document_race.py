@@ -15,7 +15,7 @@ from casework.models import Document
 from casework.services.units import inspections
 from casework.services.processes import tasks
 from casework.services.actor import Actor
-from tests.integration.lifecycle_driver import CLERK, INSPECTOR, Driver
+from tests.integration.lifecycle.lifecycle_driver import CLERK, INSPECTOR, Driver
 
 REVIEWERS = [Actor("legal1", frozenset({"legal_reviewer"})), Actor("legal2", frozenset({"legal_reviewer"}))]
 

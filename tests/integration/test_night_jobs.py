@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from casework import clock as clock_module
 from casework.models import AuditEvent, Case, NightBatch, NightRun, User, Violation
 from casework.services.night import inspections, runs
-from tests.integration.lifecycle_driver import Driver
+from tests.integration.lifecycle.lifecycle_driver import Driver
 from tests.integration.test_lifecycle_scenarios import accept_and_start_filing, due_day
 from workflows import jobs
 

@@ -8,7 +8,7 @@ from prefect.testing.utilities import prefect_test_harness
 from casework.models import NightRun
 from casework.services.night import runs
 from tests.integration.test_night_jobs import miss, missed_filing
-from tests.integration.lifecycle_driver import Driver
+from tests.integration.lifecycle.lifecycle_driver import Driver
 from workflows import context, flows
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from casework.cli import main
 from casework.models import AuditEvent, User
 from casework import engine
-from tests.integration.lifecycle_driver import Driver
+from tests.integration.lifecycle.lifecycle_driver import Driver
 from tests.integration.operators import PASSWORD, add_user, sign_in
 
 

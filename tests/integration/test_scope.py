@@ -11,7 +11,7 @@ from casework.services.units import inspections
 from casework.services.processes import tasks
 from casework.services.cases import violations
 from casework.services.actor import Actor
-from tests.integration.lifecycle_driver import Driver
+from tests.integration.lifecycle.lifecycle_driver import Driver
 
 
 @pytest.fixture

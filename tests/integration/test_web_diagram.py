@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from casework.services.cases.violations import report_violation
-from tests.integration.lifecycle_driver import CLERK, INSPECTOR, Driver
+from tests.integration.lifecycle.lifecycle_driver import CLERK, INSPECTOR, Driver
 from web.diagram import marks
 
 ORDERED = ["start", "f_start", "draft_order", "f_draft", "review_order", "f_review", "order_approved",
