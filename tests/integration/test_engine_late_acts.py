@@ -7,7 +7,7 @@ import pytest
 from casework import clock as clock_module
 from casework.engine.run.runtime import TooLate
 from tests.integration.lifecycle.lifecycle_driver import Driver
-from tests.integration.test_lifecycle_scenarios import accept_and_start_filing, due_day, tengchong_obstruction_order
+from tests.integration.lifecycle.test_lifecycle_scenarios import accept_and_start_filing, due_day, tengchong_obstruction_order
 
 
 @pytest.fixture

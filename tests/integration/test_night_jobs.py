@@ -10,7 +10,7 @@ from casework import clock as clock_module
 from casework.models import AuditEvent, Case, NightBatch, NightRun, User, Violation
 from casework.services.night import inspections, runs
 from tests.integration.lifecycle.lifecycle_driver import Driver
-from tests.integration.test_lifecycle_scenarios import accept_and_start_filing, due_day
+from tests.integration.lifecycle.test_lifecycle_scenarios import accept_and_start_filing, due_day
 from workflows import jobs
 
 
