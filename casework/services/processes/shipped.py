@@ -16,6 +16,7 @@ def register_actions() -> None:
     Outer packages (the recorder) contribute theirs through the `casework.actions`
     entry-point group, so the core never imports them.
     """
+    import casework.services.cases.service_of_documents  # noqa: F401
     import casework.services.processes.lifecycle_actions  # noqa: F401
 
     for entry in entry_points(group="casework.actions"):
