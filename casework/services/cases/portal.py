@@ -1,0 +1,111 @@
+"""What the unit portal shows a unit user: its obligations and its documents.
+
+Every query is the unit's own (`actor.unit_id`); anything else does not exist (404).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from casework import clock, documents, engine
+from casework.documents import kinds
+from casework.errors import NotFound, PermissionDenied
+from casework.models import Case, Document
+from casework.services.cases import service_of_documents as sod
+
+if TYPE_CHECKING:
+    from casework.services.actor import Actor
+    from casework.storage.unit_of_work import UnitOfWork
+
+RECEIPT = sod.RECEIPT
+
+
+def _unit_of(actor: Actor) -> int:
+    if not actor.is_unit_user:
+        raise PermissionDenied("单位门户仅供受监管单位使用 / the portal is for regulated units")
+    return actor.unit_id
+
+
+def _days_left(day: date | None) -> int | None:
+    return None if day is None else (day - clock.today_local()).days
+
+
+def home(uow: UnitOfWork, *, actor: Actor) -> dict:
+    """Open obligations (overdue first, then by deadline) and the latest documents."""
+    unit_id = _unit_of(actor)
+    with uow:
+        session = uow.session
+        obligations = []
+        for item in engine.list_work_items(session, role="unit", unit_id=unit_id, limit=100):
+            case = session.execute(select(Case).where(Case.ref == item.case_ref)).scalar_one_or_none()
+            basis = (case.deadline_basis or {}) if case else {}
+            waiting = case is not None and sod.waiting_for_service(case) is not None
+            # A deadline ends at 24:00 local: its last day is the second before.
+            day = (None if waiting or item.due_at is None
+                   else clock.to_local(item.due_at - timedelta(seconds=1)).date())
+            obligations.append({
+                "kind": "task", "title": item.title, "case_ref": item.case_ref,
+                "work_item_id": item.id, "form_key": item.form_key, "deadline": day,
+                "days_left": _days_left(day), "rule": basis.get("rule", ""),
+                "provisional": bool(case and case.deadline_provisional),
+                "from_service": waiting})
+        docs = _documents(session, unit_id)
+        for doc in docs:
+            if doc["status"] == "awaiting_receipt":
+                day = date.fromisoformat(doc["confirm_by"])
+                obligations.append({
+                    "kind": "receipt", "title": f"确认收悉：{doc['title']}（{doc['number']}）",
+                    "case_ref": doc["case_ref"], "document_id": doc["id"], "deadline": day,
+                    "days_left": _days_left(day), "rule": sod.CONFIRM_SOURCE,
+                    "provisional": False, "from_service": False})
+        for o in obligations:
+            o["overdue"] = o["days_left"] is not None and o["days_left"] < 0
+        obligations.sort(key=lambda o: (not o["overdue"], o["deadline"] or date.max))
+        return {"obligations": obligations, "documents": docs[:5],
+                "overdue": [o for o in obligations if o["overdue"]]}
+
+
+def _documents(session, unit_id: int) -> list[dict]:
+    rows = []
+    query = select(Document).where(Document.unit_id == unit_id, Document.kind != RECEIPT,
+                                   Document.case_ref.is_not(None)).order_by(Document.id.desc())
+    for doc in session.scalars(query):
+        found = sod.state(session, doc)
+        if found["status"] == "clerk" and doc.served_at is None:
+            continue  # without consent, shown once the clerk records service
+        receipt = sod.receipt_of(session, doc) if doc.served_at else None
+        rows.append({"id": doc.id, "number": doc.number, "kind": doc.kind,
+                     "title": kinds.KINDS[doc.kind].title("zh"), "case_ref": doc.case_ref,
+                     "sha256": doc.sha256, "issued_at": clock.format_local(doc.issued_at),
+                     "served_at": clock.format_local(doc.served_at) if doc.served_at else None,
+                     "method": doc.service_method, "status": found["status"],
+                     "confirm_by": found["confirm_by"],
+                     "receipt": ({"id": receipt.id, "number": receipt.number, "sha256": receipt.sha256}
+                                 if receipt else None)})
+    return rows
+
+
+def list_documents(uow: UnitOfWork, *, actor: Actor) -> list[dict]:
+    unit_id = _unit_of(actor)
+    with uow:
+        return _documents(uow.session, unit_id)
+
+
+def download(uow: UnitOfWork, *, actor: Actor, document_id: int) -> tuple[Document, bytes]:
+    """The exact bytes served (hash-verified); each download audited."""
+    unit_id = _unit_of(actor)
+    with uow:
+        doc = uow.session.get(Document, document_id)
+        if doc is None or doc.unit_id != unit_id or doc.case_ref is None:
+            raise NotFound(f"文书不存在 / no document {document_id}")
+        if doc.kind == RECEIPT:
+            visible = True
+        else:
+            visible = sod.visible_to_unit(uow.session, doc)
+        if not visible:
+            raise NotFound(f"文书不存在 / no document {document_id}")
+        data = documents.download(uow.session, uow.files, doc.id, actor=actor.name)
+        uow.commit()
+        return doc, data

@@ -1,0 +1,10 @@
+"""Unit portal door: every route of it (home, documents, download, confirming receipt)."""
+from flask import Blueprint
+
+from web.portal import views
+
+bp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="templates")
+bp.add_url_rule("/", "home", views.home)
+bp.add_url_rule("/documents", "documents", views.documents)
+bp.add_url_rule("/documents/<int:document_id>.pdf", "download", views.download)
+bp.add_url_rule("/documents/<int:document_id>/confirm", "confirm", views.confirm, methods=["POST"])

@@ -1,0 +1,39 @@
+"""Portal views: parse, call one service, render (unit users only)."""
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from casework.services.cases import portal
+from casework.services.cases import service_of_documents
+from web.access import current_actor, signed_in, uow
+
+
+@signed_in("unit")
+def home():
+    return render_template("portal/home.html", page=portal.home(uow(), actor=current_actor()))
+
+
+@signed_in("unit")
+def documents():
+    return render_template("portal/documents.html",
+                           rows=portal.list_documents(uow(), actor=current_actor()))
+
+
+@signed_in("unit")
+def download(document_id: int):
+    doc, data = portal.download(uow(), actor=current_actor(), document_id=document_id)
+    # A PDF as an attachment, never a type a browser would run or sniff.
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"attachment; filename=document-{doc.id}.pdf"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Document-SHA256"] = doc.sha256
+    return response
+
+
+@signed_in("unit")
+def confirm(document_id: int):
+    result = service_of_documents.confirm(uow(), actor=current_actor(), document_id=document_id)
+    flash(_("Receipt confirmed; service receipt %(number)s issued.",
+            number=result["receipt_number"]), "ok")
+    return redirect(url_for("portal.documents"))
