@@ -1,0 +1,110 @@
+"""The unit portal in headless chromium, phone-sized and desktop: documents, receipt, scope.
+
+Screenshots (Chinese and English, phone and desktop) go to $CASEWORK_TEST_OUTPUT/web/portal.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from casework import clock
+from casework.models import Document
+from casework.services.cases import service_of_documents
+from tests.e2e.web.test_browser import CHROMIUM, OUTPUT, WAIT, browser, server  # noqa: F401
+from tests.e2e.web.world import PASSWORD
+
+pytestmark = pytest.mark.browser
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def portal_page(browser, server):  # noqa: F811
+    contexts = []
+
+    def make(username: str, viewport: str, lang: str = "zh"):
+        context = browser.new_context(viewport=VIEWPORTS[viewport], base_url=server,
+                                      accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(WAIT)
+        page.goto(f"/sign-in?lang={lang}")
+        page.fill("#username", username)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/tasks**")
+        page.goto(f"/portal/?lang={lang}")
+        return page
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name: str) -> None:
+    folder = OUTPUT / "portal"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_unit_downloads_the_order_confirms_receipt_and_gets_the_service_receipt(
+        portal_page, app, facts, viewport):
+    container = app.extensions["casework"]
+    document_id = facts["document_b"]
+    with container.uow() as uow:
+        served = uow.session.get(Document, document_id)
+        sha, already = served.sha256, served.served_at is not None
+    page = portal_page("unitB", viewport)
+    shot(page, f"home-{viewport}-zh")
+    card = page.locator(f"#document-{document_id}")
+    assert sha in card.inner_text()
+    with page.expect_download() as info:
+        card.locator("a", has_text="下载").first.click()
+    data = open(info.value.path(), "rb").read()
+    assert hashlib.sha256(data).hexdigest() == sha  # byte-for-byte what was issued
+    if not already:
+        assert "确认收悉" in page.locator("#obligations").inner_text()
+        card.locator("button", has_text="确认收悉").click()
+        page.wait_for_url("**/portal/documents")
+        page.wait_for_selector(f"#document-{document_id} a.receipt")
+    else:
+        page.goto("/portal/documents")
+    shot(page, f"documents-{viewport}-zh")
+    with container.uow() as uow:
+        doc = uow.session.get(Document, document_id)
+        assert doc.served_at is not None and doc.service_method == "electronic"
+        receipt = service_of_documents.receipt_of(uow.session, doc)
+        assert receipt is not None
+    page.goto("/portal/?lang=en")
+    assert "Open obligations" in page.content()
+    shot(page, f"home-{viewport}-en")
+    page.goto("/portal/documents?lang=en")
+    shot(page, f"documents-{viewport}-en")
+
+
+def test_another_unit_cannot_open_the_document_or_its_receipt(portal_page, app, facts):
+    container = app.extensions["casework"]
+    with container.uow() as uow:
+        ids = list(uow.session.scalars(select(Document.id).where(
+            Document.unit_id == facts["b"]["unit_id"])))
+    page = portal_page("unitA", "phone")
+    for document_id in ids:
+        answer = page.request.get(f"/portal/documents/{document_id}.pdf")
+        assert answer.status == 404
+        answer = page.request.get(f"/cases/documents/{document_id}.pdf")
+        assert answer.status == 404
+    assert f"document-{facts['document_b']}\"" not in page.content()
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_an_overdue_obligation_comes_first_under_a_banner(portal_page, viewport):
+    if viewport == "phone":
+        clock.current().advance(timedelta(days=10))  # past the order's 7-day deadline
+    page = portal_page("unitB", viewport)
+    assert page.locator(".banner.overdue").count() == 1
+    first = page.locator("#obligations li.card").first
+    assert "overdue" in (first.get_attribute("class") or "")
+    assert "已逾期" in first.inner_text()
+    shot(page, f"home-overdue-{viewport}-zh")
