@@ -1,4 +1,4 @@
-"""Unit portal door: every route of it (home, documents, download, confirming receipt)."""
+"""Unit portal door: every route of it (home, documents, downloads, receipt, attachments)."""
 from flask import Blueprint
 
 from web.portal import views
@@ -8,3 +8,4 @@ bp.add_url_rule("/", "home", views.home)
 bp.add_url_rule("/documents", "documents", views.documents)
 bp.add_url_rule("/documents/<int:document_id>.pdf", "download", views.download)
 bp.add_url_rule("/documents/<int:document_id>/confirm", "confirm", views.confirm, methods=["POST"])
+bp.add_url_rule("/attachments/<digest>", "attachment", views.attachment)

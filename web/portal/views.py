@@ -37,3 +37,12 @@ def confirm(document_id: int):
     flash(_("Receipt confirmed; service receipt %(number)s issued.",
             number=result["receipt_number"]), "ok")
     return redirect(url_for("portal.documents"))
+
+
+@signed_in("unit")
+def attachment(digest: str):
+    mimetype, data = portal.attachment(uow(), actor=current_actor(), digest=digest)
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename={digest[:16]}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

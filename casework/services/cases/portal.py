@@ -4,6 +4,8 @@ Every query is the unit's own (`actor.unit_id`); anything else does not exist (4
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -12,7 +14,7 @@ from sqlalchemy import select
 from casework import clock, documents, engine
 from casework.documents import kinds
 from casework.errors import NotFound, PermissionDenied
-from casework.models import Case, Document
+from casework.models import Case, Document, ProcessInstance
 from casework.services.cases import service_of_documents as sod
 
 if TYPE_CHECKING:
@@ -109,3 +111,34 @@ def download(uow: UnitOfWork, *, actor: Actor, document_id: int) -> tuple[Docume
         data = documents.download(uow.session, uow.files, doc.id, actor=actor.name)
         uow.commit()
         return doc, data
+
+
+ATTACHMENT_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg",
+                    b"\x89PNG": "image/png"}
+
+
+def attachment(uow: UnitOfWork, *, actor: Actor, digest: str) -> tuple[str, bytes]:
+    """(content type, bytes) of an attachment the unit itself submitted; else 404.
+
+    Only the types the forms accept are ever served (PDF, JPEG, PNG, by content), so a
+    browser is never handed something it would run.
+    """
+    unit_id = _unit_of(actor)
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise NotFound("附件不存在 / no such attachment")
+    with uow:
+        token = f"sha256:{digest}"
+        owned = any(token in json.dumps(data, ensure_ascii=False) for data in uow.session.scalars(
+            select(ProcessInstance.data).where(ProcessInstance.unit_id == unit_id)))
+        if not owned:
+            raise NotFound("附件不存在 / no such attachment")
+        try:
+            body = uow.files.get(f"attachments/{digest[:2]}/{digest}")
+        except FileNotFoundError:
+            raise NotFound("附件不存在 / no such attachment") from None
+    if hashlib.sha256(body).hexdigest() != digest:
+        raise NotFound("附件已损坏 / the attachment no longer matches its SHA-256")
+    for magic, mimetype in ATTACHMENT_TYPES.items():
+        if body.startswith(magic):
+            return mimetype, body
+    raise NotFound("附件类型不受支持 / unsupported attachment type")

@@ -5,6 +5,8 @@ Screenshots (Chinese and English, phone and desktop) go to $CASEWORK_TEST_OUTPUT
 from __future__ import annotations
 
 import hashlib
+import struct
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -14,7 +16,8 @@ from casework import clock
 from casework.models import Document
 from casework.services.cases import service_of_documents
 from tests.e2e.web.test_browser import CHROMIUM, OUTPUT, WAIT, browser, server  # noqa: F401
-from tests.e2e.web.world import PASSWORD
+from casework.services.cases.violations import report_violation
+from tests.e2e.web.world import CLERK, FACTS, LEGAL, PASSWORD, _do
 
 pytestmark = pytest.mark.browser
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
@@ -98,10 +101,47 @@ def test_another_unit_cannot_open_the_document_or_its_receipt(portal_page, app, 
     assert f"document-{facts['document_b']}\"" not in page.content()
 
 
+def _png(path) -> bytes:
+    """A real 2x2 PNG (the form checks the content, not the name)."""
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    path.write_bytes(data)
+    return data
+
+
+def test_unit_reports_the_correction_with_a_photo(portal_page, facts, tmp_path):
+    page = portal_page("unitB", "phone")
+    card = page.locator("#obligations li.card", has_text="报告整改情况")
+    card.locator("a", has_text="去办理").click()
+    page.wait_for_selector("#task-form")
+    page.fill("[name=description]", "已在出入口设置明显标志。")
+    photo = _png(tmp_path / "sign.png")
+    page.set_input_files("input[type=file]", str(tmp_path / "sign.png"))
+    shot(page, "rectification-report-phone-zh")
+    page.click("#task-form button[type=submit]")
+    page.wait_for_url("**/tasks**")
+    digest = hashlib.sha256(photo).hexdigest()
+    answer = page.request.get(f"/portal/attachments/{digest}")
+    assert answer.status == 200 and answer.body() == photo
+    assert answer.headers["content-type"] == "image/png"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    other = portal_page("unitA", "phone")
+    assert other.request.get(f"/portal/attachments/{digest}").status == 404
+
+
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
-def test_an_overdue_obligation_comes_first_under_a_banner(portal_page, viewport):
-    if viewport == "phone":
-        clock.current().advance(timedelta(days=10))  # past the order's 7-day deadline
+def test_an_overdue_obligation_comes_first_under_a_banner(portal_page, app, facts, viewport):
+    if viewport == "phone":  # a second order, then past its 7-day deadline
+        container = app.extensions["casework"]
+        ref = report_violation(container.uow(), actor=CLERK, unit_id=facts["b"]["unit_id"],
+                               code="no_signage", facts=FACTS, act_key="portal-overdue")
+        _do(container, ref, "rectification_draft", {"facts": FACTS, "correction_days": 7}, CLERK)
+        _do(container, ref, "legal_review", {"approved": True, "comment": "事实清楚"}, LEGAL)
+        clock.current().advance(timedelta(days=10))
     page = portal_page("unitB", viewport)
     assert page.locator(".banner.overdue").count() == 1
     first = page.locator("#obligations li.card").first
