@@ -12,7 +12,7 @@ from casework.documents import DocumentIntegrityError, download
 from casework.models import AuditEvent, AuditHead, Document
 from casework.models.guards import drop_core_guards, install_core_guards
 from tests.integration.tamper import as_owner, guards_lifted
-from tests.integration.documents.test_documents_issue import ids, issue_one  # noqa: F401
+from tests.helpers import issue_one
 
 
 def rehash_from(session, first_seq: int) -> None:
