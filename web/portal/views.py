@@ -46,3 +46,8 @@ def attachment(digest: str):
     response.headers["Content-Disposition"] = f"attachment; filename={digest[:16]}"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@signed_in("unit")
+def systems():
+    return render_template("portal/systems.html", rows=portal.systems(uow(), actor=current_actor()))

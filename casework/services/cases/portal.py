@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from casework import clock, documents, engine
+from casework import clock, documents, engine, rulebooks
 from casework.documents import kinds
-from casework.errors import NotFound, PermissionDenied
-from casework.models import Case, Document, ProcessInstance
+from casework.errors import CaseworkError, NotFound, PermissionDenied
+from casework.models import Case, Document, ProcessInstance, Unit, VideoSystem
 from casework.services.cases import service_of_documents as sod
 
 if TYPE_CHECKING:
@@ -142,3 +142,33 @@ def attachment(uow: UnitOfWork, *, actor: Actor, digest: str) -> tuple[str, byte
         if body.startswith(magic):
             return mimetype, body
     raise NotFound("附件类型不受支持 / unsupported attachment type")
+
+
+def systems(uow: UnitOfWork, *, actor: Actor) -> list[dict]:
+    """The unit's systems: status, filing and acceptance cases, cameras and retention."""
+    unit_id = _unit_of(actor)
+    with uow:
+        session = uow.session
+        unit = session.get(Unit, unit_id)
+        try:
+            retention = rulebooks.effective(unit.jurisdiction.code, clock.today_local()).retention
+        except CaseworkError:  # an expired or unknown rulebook: nothing in force to cite
+            retention = None
+        rows = []
+        for system in session.scalars(select(VideoSystem).where(VideoSystem.unit_id == unit_id)
+                                      .order_by(VideoSystem.id)):
+            cases = {}
+            for case in session.scalars(select(Case).where(
+                    Case.system_id == system.id, Case.kind.in_(("filing", "acceptance")))
+                    .order_by(Case.id)):
+                cases[case.kind] = {"ref": case.ref, "status": case.status,
+                                    "outcome": case.outcome, "subkind": case.subkind}
+            cameras = [{
+                "name": c.name, "location": c.location, "enabled": c.enabled,
+                "retention_days": c.retention_days or (retention.min_days if retention else None),
+                "retention_article": (f"{retention.source} {retention.article}" if retention else ""),
+            } for c in system.cameras]
+            rows.append({"id": system.id, "site": system.site, "purpose": system.purpose,
+                         "status": system.status, "filing": cases.get("filing"),
+                         "acceptance": cases.get("acceptance"), "cameras": cameras})
+        return rows

@@ -85,6 +85,10 @@ def test_unit_downloads_the_order_confirms_receipt_and_gets_the_service_receipt(
     shot(page, f"home-{viewport}-en")
     page.goto("/portal/documents?lang=en")
     shot(page, f"documents-{viewport}-en")
+    for lang in ("zh", "en"):
+        page.goto(f"/portal/systems?lang={lang}")
+        assert page.locator("#systems li.card").count() >= 1
+        shot(page, f"systems-{viewport}-{lang}")
 
 
 def test_another_unit_cannot_open_the_document_or_its_receipt(portal_page, app, facts):

@@ -79,6 +79,7 @@ ROUTES = {
     "portal.documents": ("GET", lambda f: "/portal/documents", unit_only()),
     "portal.download": ("GET", lambda f: f"/portal/documents/{f['document_b']}.pdf", unit_only(unitA=404)),
     "portal.confirm": ("POST", lambda f: f"/portal/documents/{MISSING}/confirm", unit_only(404)),
+    "portal.systems": ("GET", lambda f: "/portal/systems", unit_only()),
     "portal.attachment": ("GET", lambda f: f"/portal/attachments/{'0' * 64}", unit_only(404)),
     "auth.sign_out": ("POST", lambda f: "/sign-out", signed("signin")),  # back to the sign-in page
 }
