@@ -226,6 +226,12 @@ def confirm(uow: UnitOfWork, *, actor: Actor, document_id: int) -> dict:
     if not actor.is_unit_user:
         raise PermissionDenied("只有受送达单位可以确认收悉 / only the served unit confirms receipt")
     with uow:
+        doc = uow.session.get(Document, document_id)
+        if (doc is not None and doc.unit_id == actor.unit_id and doc.served_at is not None
+                and doc.service_method == "electronic"):
+            # A double click or a retried request: the receipt already exists, nothing new.
+            receipt = receipt_of(uow.session, doc)
+            return {"receipt_id": receipt.id, "receipt_number": receipt.number, "again": True}
         receipt = confirm_receipt(uow.session, uow.files, document_id, unit_id=actor.unit_id,
                                   actor=actor.name, resources=uow.resources)
         result = {"receipt_id": receipt.id, "receipt_number": receipt.number}

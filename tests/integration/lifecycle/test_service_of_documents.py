@@ -69,8 +69,10 @@ def test_confirming_receipt_serves_issues_the_receipt_and_starts_the_period(driv
     case = driver.case(rect.ref)
     assert case.deadline_basis["served_on"] == served_on.isoformat()
     assert due_day(case) == _period_from(driver, rect.ref, served_on)
-    with pytest.raises(Conflict):
-        sod.confirm(driver.uow(), actor=reg["unit"], document_id=notice.id)
+    again = sod.confirm(driver.uow(), actor=reg["unit"], document_id=notice.id)  # double click
+    assert again["again"] and again["receipt_number"] == receipt.number
+    assert len([d for d in driver.documents(rect.ref, receipts=True)
+                if d.kind == "service_receipt" and d.context["served_number"] == notice.number]) == 1
     driver.travel(days=15)
     driver.sweep()
     assert driver.open_forms(rect.ref) == ["defence_review"]
