@@ -1,7 +1,7 @@
 """Portal views: parse, call one service, render (unit users only)."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from casework.services.cases import portal
@@ -51,3 +51,21 @@ def attachment(digest: str):
 @signed_in("unit")
 def systems():
     return render_template("portal/systems.html", rows=portal.systems(uow(), actor=current_actor()))
+
+
+@signed_in("clerk", "admin")
+def service_queue():
+    """Bureau side: documents not confirmed in time (or without consent) to serve in person or by post."""
+    rows = service_of_documents.clerk_queue(uow(), actor=current_actor())
+    return render_template("portal/service_queue.html", rows=rows,
+                           methods=service_of_documents.CLERK_METHODS)
+
+
+@signed_in("clerk", "admin")
+def record_service(document_id: int):
+    result = service_of_documents.record(uow(), actor=current_actor(), document_id=document_id,
+                                         method=request.form.get("method", ""),
+                                         place=request.form.get("place", ""))
+    flash(_("Service recorded; service receipt %(number)s issued.",
+            number=result["receipt_number"]), "ok")
+    return redirect(url_for("portal.service_queue"))

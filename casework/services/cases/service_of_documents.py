@@ -251,3 +251,11 @@ def record(uow: UnitOfWork, *, actor: Actor, document_id: int, method: str, plac
         result = {"receipt_id": receipt.id, "receipt_number": receipt.number}
         uow.commit()
     return result
+
+
+def clerk_queue(uow: UnitOfWork, *, actor: Actor) -> list[dict]:
+    """The clerk's work items: documents to serve directly or by post, in the clerk's scope."""
+    actor.require("clerk", "admin")
+    with uow:
+        allowed = actor.jurisdictions
+        return clerk_items(uow.session, None if allowed is None else set(allowed))

@@ -152,3 +152,23 @@ def test_an_overdue_obligation_comes_first_under_a_banner(portal_page, app, fact
     assert "overdue" in (first.get_attribute("class") or "")
     assert "已逾期" in first.inner_text()
     shot(page, f"home-overdue-{viewport}-zh")
+
+
+def test_not_confirmed_in_time_the_clerk_serves_by_post_and_the_unit_then_sees_it(portal_page, app):
+    """After the overdue test: the second order was never confirmed (第三十六条's other means)."""
+    container = app.extensions["casework"]
+    clerk = portal_page("clerk", "desktop")
+    clerk.goto("/portal/service")
+    card = clerk.locator("#to-serve li.card").first
+    number = card.locator("strong").inner_text()
+    card.locator("select[name=method]").select_option("post")
+    card.locator("input[name=place]").fill("常州市人民路2号")
+    shot(clerk, "service-queue-desktop-zh")
+    card.locator("button[type=submit]").click()
+    clerk.wait_for_selector(".flash")
+    with container.uow() as uow:
+        doc = uow.session.scalars(select(Document).where(Document.number == number)).one()
+        assert doc.service_method == "post" and service_of_documents.receipt_of(uow.session, doc)
+    unit = portal_page("unitB", "phone")
+    unit.goto("/portal/documents")
+    assert number in unit.locator("#documents").inner_text()

@@ -80,6 +80,10 @@ ROUTES = {
     "portal.download": ("GET", lambda f: f"/portal/documents/{f['document_b']}.pdf", unit_only(unitA=404)),
     "portal.confirm": ("POST", lambda f: f"/portal/documents/{MISSING}/confirm", unit_only(404)),
     "portal.systems": ("GET", lambda f: "/portal/systems", unit_only()),
+    "portal.service_queue": ("GET", lambda f: "/portal/service",
+                             {None: "signin", **everyone(403), "clerk": "ok", "tyclerk": "ok", "admin": "ok"}),
+    "portal.record_service": ("POST", lambda f: f"/portal/service/{MISSING}",
+                              {None: "signin", **everyone(403), "clerk": 404, "tyclerk": 404, "admin": 404}),
     "portal.attachment": ("GET", lambda f: f"/portal/attachments/{'0' * 64}", unit_only(404)),
     "auth.sign_out": ("POST", lambda f: "/sign-out", signed("signin")),  # back to the sign-in page
 }
