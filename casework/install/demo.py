@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING, Callable
 from sqlalchemy import select
 
 from casework import clock, engine
-from casework.models import Case, User
+from casework.models import Case, Document, User
 from casework.passwords import hash_password
 from casework.services.processes import tasks
 from casework.services.units import registration
 from casework.services.actor import Actor
 from casework.services.units.credit_code import make
+from casework.services.cases import service_of_documents
 from casework.services.cases.violations import report_violation
 
 if TYPE_CHECKING:
@@ -106,3 +107,10 @@ def _advance(container: Container, reg: dict, stage: str, clerk: Actor) -> None:
     _do(container, case_ref, "rectification_draft",
         {"facts": "现场检查发现，该单位在安装图像采集设备的公共场所未设置明显标志。", "correction_days": days}, clerk)
     _do(container, case_ref, "legal_review", {"approved": True, "comment": "事实清楚，依据正确"}, legal)
+    # 第三十六条: served when the unit confirms receipt in its portal (it consented).
+    with container.uow() as uow:
+        offered = list(uow.session.scalars(select(Document.id).where(
+            Document.case_ref == case_ref, Document.served_at.is_(None),
+            Document.kind != "service_receipt")))
+    for document_id in offered:
+        service_of_documents.confirm(container.uow(), actor=unit, document_id=document_id)

@@ -10,6 +10,7 @@ from casework.models import Case, Document, Unit, Violation
 from casework.legal_calendar import PARTY
 from casework.services import deadlines
 from casework.services import wording
+from casework.services.cases import service_of_documents
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -29,23 +30,19 @@ REQUIREMENTS = {
 
 def issue_for_case(session: Session, files: FileStore, case: Case, kind: str, data: dict,
                    actor: str):
-    """Issue the document of `kind` for `case` and serve it in the unit's portal."""
+    """Issue the document of `kind` for `case` and offer it for service (第三十六条).
+
+    Service is not recorded here: the unit confirms receipt in its portal (with consent),
+    or a clerk records direct or postal service (`service_of_documents`).
+    """
     unit = case.unit
     context = BUILDERS[kind](session, case, unit, data)
     document = documents.issue(session, files, kind=kind, jurisdiction_id=case.jurisdiction_id,
                                unit_id=case.unit_id, case_ref=case.ref, context=context,
                                actor=actor)
-    # Electronic service (the unit's portal) needs the unit's written consent (APL 第六十一条);
-    # otherwise the document goes by post to the registered address.
-    method, place = (("electronic", "单位门户") if unit.electronic_service_consent
-                     else ("post", unit.address))
-    documents.serve(session, document.id, actor=actor, method=method)
-    receipt = documents.issue_service_receipt(session, files, document_id=document.id,
-                                              actor=actor, method=method, place=place,
-                                              servers=[actor])
+    route = service_of_documents.offer(session, document, actor=actor)
     audit.record(session, actor, "case.document", f"case:{case.ref}",
-                 {"kind": kind, "number": document.number, "service": method,
-                  "receipt": receipt.number})
+                 {"kind": kind, "number": document.number, "service": route["status"]})
     return document
 
 

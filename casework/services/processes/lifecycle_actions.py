@@ -60,7 +60,7 @@ def set_deadline(ctx, period: str, owed_by: str = PARTY) -> dict:
 @action("issue_case_document", inputs={"kind": str},
         outputs={"document_id": int, "document_number": str})
 def issue_case_document(ctx, kind: str) -> dict:
-    """Render, store and serve the case's document of `kind` (in the unit's portal)."""
+    """Render and store the case's document of `kind`, offered for service (第三十六条)."""
     document = issue_for_case(ctx.session, ctx.resources["files"], _case(ctx), kind,
                               ctx.data, ctx.actor)
     return {"document_id": document.id, "document_number": document.number}

@@ -17,6 +17,7 @@ def register_actions() -> None:
     entry-point group, so the core never imports them.
     """
     import casework.services.penalty.actions  # noqa: F401
+    import casework.services.cases.service_of_documents  # noqa: F401
     import casework.services.processes.lifecycle_actions  # noqa: F401
 
     for entry in entry_points(group="casework.actions"):

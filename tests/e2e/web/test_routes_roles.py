@@ -32,6 +32,11 @@ def b_case(**over):
     return {None: "signin", **everyone("ok"), "unitA": 404, "tyclerk": 404, **over}
 
 
+def unit_only(result="ok", **over):
+    """The unit portal: unit users (their own unit's data only); staff 403."""
+    return {None: "signin", **everyone(403), **{u: result for u in UNITS}, **over}
+
+
 def api(result="ok", **over):
     return {None: 401, **everyone(result), **over}
 
@@ -74,6 +79,16 @@ ROUTES = {
     "api.get_system": ("GET", lambda f: f"/api/v1/systems/{f['b']['system_id']}", api(unitA=404, tyclerk=404)),
     "api.get_document": ("GET", lambda f: f"/api/v1/documents/{f['document_b']}", api(unitA=404, tyclerk=404)),
     "api.document_content": ("GET", lambda f: f"/api/v1/documents/{f['document_b']}/content", api(unitA=404, tyclerk=404)),
+    "portal.home": ("GET", lambda f: "/portal/", unit_only()),
+    "portal.documents": ("GET", lambda f: "/portal/documents", unit_only()),
+    "portal.download": ("GET", lambda f: f"/portal/documents/{f['document_b']}.pdf", unit_only(unitA=404)),
+    "portal.confirm": ("POST", lambda f: f"/portal/documents/{MISSING}/confirm", unit_only(404)),
+    "portal.systems": ("GET", lambda f: "/portal/systems", unit_only()),
+    "portal.service_queue": ("GET", lambda f: "/portal/service",
+                             {None: "signin", **everyone(403), "clerk": "ok", "tyclerk": "ok", "admin": "ok"}),
+    "portal.record_service": ("POST", lambda f: f"/portal/service/{MISSING}",
+                              {None: "signin", **everyone(403), "clerk": 404, "tyclerk": 404, "admin": 404}),
+    "portal.attachment": ("GET", lambda f: f"/portal/attachments/{'0' * 64}", unit_only(404)),
     "auth.sign_out": ("POST", lambda f: "/sign-out", signed("signin")),  # back to the sign-in page
 }
 

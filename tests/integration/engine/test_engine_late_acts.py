@@ -48,6 +48,7 @@ def test_correction_report_after_its_deadline_takes_the_missed_path(driver):
 def test_statement_after_its_period_is_refused_and_review_follows(driver, clock):
     """rectification.bpmn `statement_period_over` on `state_defence`."""
     reg, rect = tengchong_obstruction_order(driver, clock)
+    driver.confirm_all(rect.ref, reg["unit"])  # the period runs from service (第三十六条)
     driver.travel(days=7)
     with pytest.raises(TooLate, match="statement_period_over|陈述申辩期限届满"):
         driver.complete(rect.ref, "defence_statement", {"statement": "迟到的申辩"}, reg["unit"])

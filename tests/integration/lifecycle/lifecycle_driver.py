@@ -8,7 +8,7 @@ from sqlalchemy import select
 from casework import engine
 from casework.models import Case, Document, Violation
 from casework.install.seed import seed_reference_data
-from casework.services.cases import cases
+from casework.services.cases import cases, service_of_documents
 from casework.services.processes import sweeps, tasks
 from casework.services.units import registration
 from casework.services.actor import Actor
@@ -39,6 +39,21 @@ class Driver:
             electronic_service_consent=consent)
         result["unit"] = Actor(f"unit{result['unit_id']}", frozenset({"unit"}), result["unit_id"])
         return result
+
+    def confirm_all(self, case_ref: str, unit: Actor) -> list[str]:
+        """The unit confirms receipt of what is offered to it; the clerk posts the rest."""
+        numbers = []
+        for doc in self.documents(case_ref):
+            with self.uow() as uow:
+                status = service_of_documents.state(uow.session, uow.session.merge(doc))["status"]
+            if status == "awaiting_receipt":
+                numbers.append(service_of_documents.confirm(
+                    self.uow(), actor=unit, document_id=doc.id)["receipt_number"])
+            elif status == "clerk":
+                numbers.append(service_of_documents.record(
+                    self.uow(), actor=CLERK, document_id=doc.id, method="post",
+                    place="单位注册地址")["receipt_number"])
+        return numbers
 
     def task(self, case_ref: str, form_key: str | None = None):
         with self.uow() as uow:

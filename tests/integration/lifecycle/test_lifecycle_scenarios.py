@@ -8,6 +8,7 @@ import pytest
 from casework import clock as clock_module
 from casework.errors import Conflict, InvalidInput, RuleViolation
 from casework.rulebooks.model import RulebookExpired
+from casework.services.cases import service_of_documents
 from casework.services.units import inspections, registration
 from tests.integration.lifecycle.lifecycle_driver import CLERK, INSPECTOR, LEGAL, Driver
 
@@ -243,6 +244,10 @@ def test_tengchong_warning_comes_before_penalty(driver, clock):
     assert docs[0].number in warning  # the order served is cited as evidence
     assert driver.open_forms(rect.ref) == ["rectification_report"]
     driver.travel(days=driver.case_data(rect.ref)["correction_days"] + 2)
+    driver.sweep()  # the correction the warning orders runs from its service: not yet begun
+    assert driver.open_forms(rect.ref) == ["rectification_report"]
+    driver.confirm_all(rect.ref, reg["unit"])
+    driver.travel(days=driver.case_data(rect.ref)["correction_days"] + 2)
     driver.sweep()
     assert driver.open_forms(rect.ref) == ["penalty_handoff"]
     fine = driver.violation(rect).rule["fine"]
@@ -251,6 +256,7 @@ def test_tengchong_warning_comes_before_penalty(driver, clock):
 
 def test_silence_after_the_notice_still_reaches_review_and_an_accepted_defence_closes(driver, clock):
     reg, rect = tengchong_obstruction_order(driver, clock)
+    driver.confirm_all(rect.ref, reg["unit"])
     driver.travel(days=7)  # three working days pass without a statement
     driver.sweep()
     assert driver.open_forms(rect.ref) == ["defence_review"]
@@ -262,6 +268,7 @@ def test_silence_after_the_notice_still_reaches_review_and_an_accepted_defence_c
 
 def test_every_served_document_has_its_proof_of_service(driver, clock):
     reg, rect = tengchong_obstruction_order(driver, clock)
+    driver.confirm_all(rect.ref, reg["unit"])
     served = driver.documents(rect.ref)
     receipts = [d for d in driver.documents(rect.ref, receipts=True) if d.kind == "service_receipt"]
     assert len(receipts) == len(served)
@@ -275,6 +282,12 @@ def test_without_consent_documents_go_by_post(driver):
     ref = report_violation(driver.uow(), actor=CLERK, unit_id=reg["unit_id"], code="no_signage",
                            facts="未设置明显标志", act_key="visit-post")
     driver.order(ref)
+    [order] = driver.documents(ref)
+    assert order.served_at is None  # no consent: nothing is offered in the portal
+    with pytest.raises(Conflict):
+        service_of_documents.confirm(driver.uow(), actor=reg["unit"], document_id=order.id)
+    service_of_documents.record(driver.uow(), actor=CLERK, document_id=order.id, method="post",
+                                place="太原市人民路")
     [order] = driver.documents(ref)
     assert order.service_method == "post"
 

@@ -1,0 +1,71 @@
+"""Portal views: parse, call one service, render (unit users only)."""
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from casework.services.cases import portal
+from casework.services.cases import service_of_documents
+from web.access import current_actor, signed_in, uow
+
+
+@signed_in("unit")
+def home():
+    return render_template("portal/home.html", page=portal.home(uow(), actor=current_actor()))
+
+
+@signed_in("unit")
+def documents():
+    return render_template("portal/documents.html",
+                           rows=portal.list_documents(uow(), actor=current_actor()))
+
+
+@signed_in("unit")
+def download(document_id: int):
+    doc, data = portal.download(uow(), actor=current_actor(), document_id=document_id)
+    # A PDF as an attachment, never a type a browser would run or sniff.
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"attachment; filename=document-{doc.id}.pdf"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Document-SHA256"] = doc.sha256
+    return response
+
+
+@signed_in("unit")
+def confirm(document_id: int):
+    result = service_of_documents.confirm(uow(), actor=current_actor(), document_id=document_id)
+    flash(_("Receipt confirmed; service receipt %(number)s issued.",
+            number=result["receipt_number"]), "ok")
+    return redirect(url_for("portal.documents"))
+
+
+@signed_in("unit")
+def attachment(digest: str):
+    mimetype, data = portal.attachment(uow(), actor=current_actor(), digest=digest)
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename={digest[:16]}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@signed_in("unit")
+def systems():
+    return render_template("portal/systems.html", rows=portal.systems(uow(), actor=current_actor()))
+
+
+@signed_in("clerk", "admin")
+def service_queue():
+    """Bureau side: documents not confirmed in time (or without consent) to serve in person or by post."""
+    rows = service_of_documents.clerk_queue(uow(), actor=current_actor())
+    return render_template("portal/service_queue.html", rows=rows,
+                           methods=service_of_documents.CLERK_METHODS)
+
+
+@signed_in("clerk", "admin")
+def record_service(document_id: int):
+    result = service_of_documents.record(uow(), actor=current_actor(), document_id=document_id,
+                                         method=request.form.get("method", ""),
+                                         place=request.form.get("place", ""))
+    flash(_("Service recorded; service receipt %(number)s issued.",
+            number=result["receipt_number"]), "ok")
+    return redirect(url_for("portal.service_queue"))
