@@ -16,6 +16,7 @@ from web.api.blueprint import register_api
 from web.auth.blueprint import bp as auth_bp
 from web.cases.blueprint import bp as cases_bp
 from web.dashboards.blueprint import bp as dashboards_bp
+from web.modeler.blueprint import bp as modeler_bp
 from web.queue.blueprint import bp as queue_bp
 from web.scheduler.blueprint import bp as scheduler_bp
 from web.vendor import bp as vendor_bp
@@ -46,7 +47,7 @@ def create_app(container: Container | None = None, config: dict[str, Any] | None
     app.teardown_request(access.close_uow)
     i18n.init_app(app)
     security.init_app(app)
-    for bp in (auth_bp, queue_bp, cases_bp, dashboards_bp, scheduler_bp, vendor_bp):
+    for bp in (auth_bp, queue_bp, cases_bp, dashboards_bp, scheduler_bp, modeler_bp, vendor_bp):
         app.register_blueprint(bp)
     register_api(app, csrf)
     errors.init_app(app)  # after flask-smorest's own handlers, so ours answer

@@ -32,6 +32,10 @@ def b_case(**over):
     return {None: "signin", **everyone("ok"), "unitA": 404, "tyclerk": 404, **over}
 
 
+def managers(result="ok"):
+    return {None: "signin", **everyone(403), "manager": result}
+
+
 def api(result="ok", **over):
     return {None: 401, **everyone(result), **over}
 
@@ -58,6 +62,15 @@ ROUTES = {
     "scheduler.index": ("GET", lambda f: "/scheduler", {None: "signin", **everyone(403), "scheduler": "ok"}),
     "scheduler.run_now": ("POST", lambda f: "/scheduler/deadline_sweep/run", {None: "signin", **everyone(403), "scheduler": 503}),
     "dashboards.index": ("GET", lambda f: "/dashboards", {None: "signin", **everyone(403), "manager": "ok", "head": "ok", "admin": "ok"}),
+    "modeler.index": ("GET", lambda f: "/modeler", managers()),
+    "modeler.edit": ("GET", lambda f: "/modeler/rectification/edit?version=1", managers()),
+    "modeler.source": ("GET", lambda f: "/modeler/rectification/source.bpmn", managers()),
+    "modeler.save": ("POST", lambda f: "/modeler/rectification/draft", managers(400)),  # not JSON
+    "modeler.deploy": ("POST", lambda f: "/modeler/rectification/deploy", managers(422)),  # no reason
+    "modeler.discard": ("POST", lambda f: "/modeler/rectification/discard", managers(409)),  # no draft
+    "modeler.diff": ("GET", lambda f: "/modeler/rectification/diff?old=1&new=1", managers()),
+    "modeler.preview": ("GET", lambda f: "/modeler/rectification/migrate?from=1&to=1", managers()),
+    "modeler.migrate": ("POST", lambda f: "/modeler/rectification/migrate", managers()),  # nothing chosen
     "api-docs.openapi_json": ("GET", lambda f: "/api/v1/openapi.json", {None: "ok", **everyone("ok")}),
     "api.create_token": ("POST", lambda f: "/api/v1/tokens", {None: 401, **everyone(401)}),
     "api.revoke_token": ("DELETE", lambda f: f"/api/v1/tokens/{MISSING}", api(404)),
