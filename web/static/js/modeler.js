@@ -11,7 +11,7 @@
   var SPIFF = 'http://spiffworkflow.org/bpmn/schema/1.0/core';
   var container = document.getElementById('modeler');
   if (!container || !window.BpmnJS) { return; }
-  var modeler = new window.BpmnJS({ container: container, keyboard: { bindTo: document } });
+  var modeler = new window.BpmnJS({ container: container });
   var csrf = (JSON.parse(document.body.getAttribute('hx-headers') || '{}'))['X-CSRFToken'];
   var shownProblems = [];
   var selected = null;
