@@ -54,7 +54,8 @@ def save(key: str):
         return jsonify({"message": "须提交 JSON：xml、base_version、revision / send JSON with xml, base_version, revision"}), 400
     try:
         saved = drafts.save_draft(uow(), actor=current_actor(), key=key, xml=body["xml"],
-                                  base_version=_int("base_version", body), revision=_int("revision", body, 0))
+                                  base_version=_int("base_version", body), revision=_int("revision", body, 0),
+                                  original=body["original"] if isinstance(body.get("original"), str) else None)
     except CaseworkError as exc:
         return jsonify({"message": str(exc), "status": exc.status}), exc.status
     return jsonify(saved)

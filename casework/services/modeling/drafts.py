@@ -60,15 +60,18 @@ def open_model(uow: UnitOfWork, *, actor: Actor, key: str, version: int | None =
 
 
 def save_draft(uow: UnitOfWork, *, actor: Actor, key: str, xml: str, base_version: int,
-               revision: int) -> dict:
-    """Store the draft (DI of undrawn elements kept) with its problems; stale `revision`: Conflict."""
+               revision: int, original: str | None = None) -> dict:
+    """Store the draft (DI of undrawn elements kept) with its problems; stale `revision`: Conflict.
+
+    `original`: the file a diagram was imported from (else the base version) for the DI merge.
+    """
     actor.require("manager", "admin")
-    if len(xml.encode("utf-8")) > MAX_DIAGRAM_BYTES:
+    if any(len(text.encode("utf-8")) > MAX_DIAGRAM_BYTES for text in (xml, original or "")):
         raise InvalidInput(f"流程图过大 / diagram larger than {MAX_DIAGRAM_BYTES} bytes")
     with uow:
         session = uow.session
         base = latest_version(session, key, base_version)
-        merged, restored = merge_di(base.bpmn_xml, xml)
+        merged, restored = merge_di(original or base.bpmn_xml, xml)
         problems = problems_of(key, merged)
         now = clock.now()
         stale = Conflict(f"草稿已被他人保存（您基于修订 {revision}）：请重新打开 / "

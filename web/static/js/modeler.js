@@ -15,6 +15,7 @@
   var csrf = (JSON.parse(document.body.getAttribute('hx-headers') || '{}'))['X-CSRFToken'];
   var shownProblems = [];
   var selected = null;
+  var importedOriginal = null;  // the file's own XML: the server keeps the DI bpmn-js drops
 
   function json(name) {
     try { return JSON.parse(container.getAttribute(name) || '[]'); } catch (e) { return []; }
@@ -151,7 +152,8 @@
         method: 'POST', credentials: 'same-origin',
         headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf },
         body: JSON.stringify({ xml: result.xml, base_version: Number(container.getAttribute('data-base-version')),
-                               revision: Number(container.getAttribute('data-revision')) })
+                               revision: Number(container.getAttribute('data-revision')),
+                               original: importedOriginal })
       });
     }).then(function (response) {
       return response.json().then(function (body) { return { status: response.status, body: body }; });
@@ -174,6 +176,25 @@
     });
   }
   $('save-draft').addEventListener('click', save);
+
+  $('import-file').addEventListener('change', function () {
+    var file = this.files && this.files[0];
+    if (!file) { return; }
+    container.setAttribute('data-state', 'importing');
+    file.text().then(function (xml) {
+      return modeler.importXML(xml).then(function () {
+        importedOriginal = xml;
+        modeler.get('canvas').zoom('fit-viewport');
+        showProblems([]);
+        showPanel(null);
+        container.setAttribute('data-state', 'ready');
+      });
+    }).catch(function (error) {
+      $('save-conflict').textContent = container.getAttribute('data-error-text') + ' (' + error + ')';
+      $('save-conflict').hidden = false;
+      container.setAttribute('data-state', 'error');
+    });
+  });
 
   fetch(container.getAttribute('data-source-url'), { credentials: 'same-origin' })
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
