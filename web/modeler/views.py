@@ -8,7 +8,7 @@ from flask import Response, flash, jsonify, redirect, render_template, request, 
 from casework.engine.model.deploy import default_forms_dir
 from casework.errors import CaseworkError, InvalidInput
 from casework.services.modeling import drafts, versions
-from web.access import current_actor, signed_in, uow
+from web.access import container, current_actor, signed_in, uow
 
 MANAGERS = ("manager",)
 
@@ -37,6 +37,7 @@ def edit(key: str):
     version = _int("version")
     opened = drafts.open_model(uow(), actor=current_actor(), key=key, version=version)
     return render_template("modeler/edit.html", m=opened, forms_json=json.dumps(_form_keys()),
+                           actions_json=json.dumps(container().actions.names()),
                            problems_json=json.dumps(opened["problems"], ensure_ascii=False),
                            source_url=url_for("modeler.source", key=key, version=version))
 

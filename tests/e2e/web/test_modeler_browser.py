@@ -64,6 +64,9 @@ def test_manager_edits_validates_deploys_diffs_and_migrates(new_page, web_world)
     page.wait_for_selector("#modeler[data-state=saved]")
     page.wait_for_selector("#no-problems", state="visible")
     assert page.locator(f"g.djs-element.cw-problem[data-element-id='{task_id}']").count() == 0
+    page.evaluate("() => { const m = window.caseworkModeler; m.get('selection').select(m.get('elementRegistry').get('set_order_deadline')); }")
+    assert page.locator("#panel-action").input_value() == "set_deadline"  # the registered actions' pick list
+    assert page.locator("#panel-form").is_hidden()
     page.fill("#deploy-reason", "整改前增加复核 / review before drafting")
     page.click("#deploy-button")
     page.wait_for_url("**/modeler")

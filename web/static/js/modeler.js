@@ -59,29 +59,54 @@
     $('no-problems').hidden = problems.length > 0;
   }
 
-  function formKeyOf(bo) {
+  function extValues(bo) {
+    return (bo.extensionElements && bo.extensionElements.values) || [];
+  }
+
+  function propertyOf(bo, name) {
     var found = '';
-    ((bo.extensionElements && bo.extensionElements.values) || []).forEach(function (ext) {
+    extValues(bo).forEach(function (ext) {
       if (ext.$type === 'spiffworkflow:properties') {
-        (ext.$children || []).forEach(function (p) { if (p.name === 'formKey') { found = p.value; } });
+        (ext.$children || []).forEach(function (p) { if (p.name === name) { found = p.value; } });
       }
     });
     return found;
   }
 
-  function setFormKey(element, value) {
-    var moddle = modeler.get('moddle');
-    var bo = element.businessObject;
-    var ext = bo.extensionElements || moddle.create('bpmn:ExtensionElements', { values: [] });
+  function operatorOf(bo) {
+    var op = extValues(bo).filter(function (v) { return v.$type === 'spiffworkflow:serviceTaskOperator'; })[0];
+    return op ? op.id : '';
+  }
+
+  function extensionsOf(bo) {
+    var ext = bo.extensionElements || modeler.get('moddle').create('bpmn:ExtensionElements', { values: [] });
     ext.values = ext.values || [];
+    return ext;
+  }
+
+  function setProperty(element, name, value) {
+    var moddle = modeler.get('moddle');
+    var ext = extensionsOf(element.businessObject);
     var props = ext.values.filter(function (v) { return v.$type === 'spiffworkflow:properties'; })[0];
     if (!props) {
       props = moddle.createAny('spiffworkflow:properties', SPIFF, { $children: [] });
       ext.values.push(props);
     }
-    props.$children = (props.$children || []).filter(function (p) { return p.name !== 'formKey'; });
+    props.$children = (props.$children || []).filter(function (p) { return p.name !== name; });
     if (value) {
-      props.$children.push(moddle.createAny('spiffworkflow:property', SPIFF, { name: 'formKey', value: value }));
+      props.$children.push(moddle.createAny('spiffworkflow:property', SPIFF, { name: name, value: value }));
+    }
+    modeler.get('modeling').updateProperties(element, { extensionElements: ext });
+  }
+
+  function setOperator(element, value) {
+    var ext = extensionsOf(element.businessObject);
+    var op = ext.values.filter(function (v) { return v.$type === 'spiffworkflow:serviceTaskOperator'; })[0];
+    if (op) {
+      op.id = value;
+    } else {
+      ext.values.push(modeler.get('moddle').createAny('spiffworkflow:serviceTaskOperator', SPIFF,
+                                                      { id: value, $children: [] }));
     }
     modeler.get('modeling').updateProperties(element, { extensionElements: ext });
   }
@@ -124,16 +149,27 @@
     fillSelect($('panel-lane'), lanes().map(function (l) {
       return { value: l.id, label: (l.businessObject.name || l.id) };
     }), lane ? lane.id : '');
-    var userTask = selected.type === 'bpmn:UserTask';
+    var userTask = selected.type === 'bpmn:UserTask', serviceTask = selected.type === 'bpmn:ServiceTask';
     document.querySelectorAll('.for-user-task').forEach(function (n) { n.hidden = !userTask; });
-    if (userTask) { fillSelect($('panel-form'), json('data-forms'), formKeyOf(bo)); }
+    document.querySelectorAll('.for-service-task').forEach(function (n) { n.hidden = !serviceTask; });
+    if (userTask) {
+      fillSelect($('panel-form'), json('data-forms'), propertyOf(bo, 'formKey'));
+      $('panel-due').value = propertyOf(bo, 'dueVariable');
+    }
+    if (serviceTask) { fillSelect($('panel-action'), json('data-actions'), operatorOf(bo)); }
   }
 
   $('panel-name').addEventListener('change', function () {
     if (selected) { modeler.get('modeling').updateProperties(selected, { name: this.value }); }
   });
   $('panel-form').addEventListener('change', function () {
-    if (selected) { setFormKey(selected, this.value); }
+    if (selected) { setProperty(selected, 'formKey', this.value); }
+  });
+  $('panel-due').addEventListener('change', function () {
+    if (selected) { setProperty(selected, 'dueVariable', this.value.trim()); }
+  });
+  $('panel-action').addEventListener('change', function () {
+    if (selected && this.value) { setOperator(selected, this.value); }
   });
   $('panel-lane').addEventListener('change', function () {
     var lane = modeler.get('elementRegistry').get(this.value);
