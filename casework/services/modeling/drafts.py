@@ -115,6 +115,10 @@ def deploy_draft(uow: UnitOfWork, *, actor: Actor, key: str, revision: int, reas
         if draft.revision != revision:
             raise Conflict(f"草稿已变为修订 {draft.revision}（您看到的是 {revision}） / "
                            f"the draft is now at revision {draft.revision}, you saw {revision}")
+        latest = latest_version(session, key).version
+        if draft.base_version != latest:
+            raise Conflict(f"草稿基于 v{draft.base_version}，但已部署 v{latest}：请在 v{latest} 上重做 / "
+                           f"the draft is based on v{draft.base_version} but v{latest} was deployed since: redo it on v{latest}")
         version = deploy(session, key, draft.xml, actor=actor.name)
         audit.record(session, actor.name, "model.deploy_draft", f"model:{key}",
                      {"version": version.version, "revision": revision, "reason": reason})

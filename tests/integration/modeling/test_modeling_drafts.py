@@ -96,3 +96,14 @@ def test_merge_restores_dropped_shapes_only_of_living_elements():
     assert merged.count("<bpmndi:BPMNShape") == XML.count("<bpmndi:BPMNShape")
     _, none = merge_di(XML, XML)
     assert none == []
+
+
+def test_a_draft_on_an_older_version_is_not_deployed_over_a_newer_one(container, shipped):
+    uow = container.uow()
+    drafts.save_draft(uow, actor=MANAGER, key="rectification", xml=_with_task("rectification_draft"),
+                      base_version=1, revision=0)
+    with container.uow() as u:
+        deploy(u.session, "rectification", XML.replace('name="法制审核"', 'name="法制审核（新）"'), actor="other")
+        u.commit()
+    with pytest.raises(Conflict, match="v2"):
+        drafts.deploy_draft(uow, actor=MANAGER, key="rectification", revision=1, reason="late")
