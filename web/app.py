@@ -18,6 +18,7 @@ from web.cases.blueprint import bp as cases_bp
 from web.dashboards.blueprint import bp as dashboards_bp
 from web.gongshi.blueprint import bp as gongshi_bp
 from web.portal.blueprint import bp as portal_bp
+from web.modeler.blueprint import bp as modeler_bp
 from web.queue.blueprint import bp as queue_bp
 from web.scheduler.blueprint import bp as scheduler_bp
 from web.vendor import bp as vendor_bp
@@ -49,7 +50,7 @@ def create_app(container: Container | None = None, config: dict[str, Any] | None
     i18n.init_app(app)
     security.init_app(app)
     for bp in (auth_bp, queue_bp, cases_bp, dashboards_bp, scheduler_bp, gongshi_bp, portal_bp,
-               vendor_bp):
+               modeler_bp, vendor_bp):
         app.register_blueprint(bp)
     register_api(app, csrf)
     errors.init_app(app)  # after flask-smorest's own handlers, so ours answer

@@ -16,7 +16,8 @@ DASHBOARD_ROLES = frozenset(dashboards.DASHBOARD_ROLES)
 def layout_context() -> dict:
     actor = current_actor()
     return {"actor": actor, "actor_name": session.get("name", actor.name) if actor else "",
-            "sees_dashboards": bool(actor and actor.roles & DASHBOARD_ROLES)}
+            "sees_dashboards": bool(actor and actor.roles & DASHBOARD_ROLES),
+            "sees_modeler": bool(actor and "manager" in actor.roles)}
 
 
 def _safe_next(target: str | None) -> str:

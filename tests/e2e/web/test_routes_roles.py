@@ -37,6 +37,10 @@ def unit_only(result="ok", **over):
     return {None: "signin", **everyone(403), **{u: result for u in UNITS}, **over}
 
 
+def managers(result="ok"):
+    return {None: "signin", **everyone(403), "manager": result}
+
+
 def api(result="ok", **over):
     return {None: 401, **everyone(result), **over}
 
@@ -65,6 +69,15 @@ ROUTES = {
     "dashboards.index": ("GET", lambda f: "/dashboards", {None: "signin", **everyone(403), "manager": "ok", "head": "ok", "admin": "ok"}),
     "gongshi.index": ("GET", lambda f: "/gongshi?q=&page=1", {None: "ok", **everyone("ok")}),
     "gongshi.export": ("GET", lambda f: "/gongshi/export.csv", {None: "ok", **everyone("ok")}),
+    "modeler.index": ("GET", lambda f: "/modeler", managers()),
+    "modeler.edit": ("GET", lambda f: "/modeler/rectification/edit?version=1", managers()),
+    "modeler.source": ("GET", lambda f: "/modeler/rectification/source.bpmn", managers()),
+    "modeler.save": ("POST", lambda f: "/modeler/rectification/draft", managers(400)),  # not JSON
+    "modeler.deploy": ("POST", lambda f: "/modeler/rectification/deploy", managers(422)),  # no reason
+    "modeler.discard": ("POST", lambda f: "/modeler/rectification/discard", managers(409)),  # no draft
+    "modeler.diff": ("GET", lambda f: "/modeler/rectification/diff?old=1&new=1", managers()),
+    "modeler.preview": ("GET", lambda f: "/modeler/rectification/migrate?from=1&to=1", managers()),
+    "modeler.migrate": ("POST", lambda f: "/modeler/rectification/migrate", managers()),  # nothing chosen
     "api-docs.openapi_json": ("GET", lambda f: "/api/v1/openapi.json", {None: "ok", **everyone("ok")}),
     "api.create_token": ("POST", lambda f: "/api/v1/tokens", {None: 401, **everyone(401)}),
     "api.revoke_token": ("DELETE", lambda f: f"/api/v1/tokens/{MISSING}", api(404)),

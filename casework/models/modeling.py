@@ -1,0 +1,25 @@
+"""Modeler drafts: a manager's unsaved-to-engine diagram of a model, with its revision."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.models.base import Base, JSONType
+
+
+class ModelDraft(Base):
+    """One draft per model key; `revision` grows on each save (a stale save is a conflict)."""
+
+    __tablename__ = "model_draft"
+    __table_args__ = (UniqueConstraint("key"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    base_version: Mapped[int] = mapped_column(Integer)
+    xml: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    problems: Mapped[list] = mapped_column(JSONType, default=list)
+    saved_by: Mapped[str] = mapped_column(String(100))
+    saved_at: Mapped[datetime]

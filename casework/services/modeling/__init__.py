@@ -1,0 +1,1 @@
+"""The modeler's services: drafts, validation problems, version diff, DI merge, bulk migration."""
