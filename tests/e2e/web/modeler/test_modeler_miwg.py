@@ -13,7 +13,7 @@ from casework.services.modeling.xml import local, parse, semantic_elements
 from tests.e2e.web.test_browser import browser, new_page, server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
-MIWG = Path(__file__).resolve().parents[2] / "data" / "miwg"
+MIWG = Path(__file__).resolve().parents[3] / "data" / "miwg"
 DIAGRAMS = sorted(MIWG.glob("*.bpmn"))
 
 

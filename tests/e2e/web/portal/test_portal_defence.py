@@ -21,7 +21,7 @@ from casework.services.cases import service_of_documents
 from casework.storage.db import make_engine
 from tests.conftest import PG_URL
 from tests.e2e.web.test_browser import browser, server  # noqa: F401
-from tests.e2e.web.test_portal_browser import portal_page, shot  # noqa: F401
+from tests.e2e.web.portal.test_portal_browser import portal_page, shot  # noqa: F401
 from tests.e2e.web.world import PASSWORD
 from tests.integration.lifecycle.lifecycle_driver import Driver
 from tests.integration.lifecycle.test_lifecycle_scenarios import tengchong_obstruction_order
