@@ -73,15 +73,11 @@ def checkpoint_heads(session: Session, anchor: Anchor | None = None) -> int:
     return len(found)
 
 
-def checkpointed_cameras(anchor: Anchor) -> set[int]:
-    """Every camera that has a checkpoint (a camera whose rows all vanished is still named)."""
-    return {int(m.group(1)) for c in anchor.checkpoints.entries()
-            if (m := _NAME.fullmatch(c.chain))}
-
-
-def marks(anchor: Anchor, camera_id: int) -> dict[int, list[Checkpoint]]:
-    """The camera's checkpoints by count."""
-    found: dict[int, list[Checkpoint]] = defaultdict(list)
-    for c in anchor.checkpoints.entries(chain_name(camera_id)):
-        found[c.count].append(c)
+def marks_by_camera(anchor: Anchor) -> dict[int, dict[int, list[Checkpoint]]]:
+    """Every camera's checkpoints by count, from one read of the file (a camera whose rows
+    all vanished is still there)."""
+    found: dict[int, dict[int, list[Checkpoint]]] = defaultdict(lambda: defaultdict(list))
+    for c in anchor.checkpoints.entries():
+        if m := _NAME.fullmatch(c.chain):
+            found[int(m.group(1))][c.count].append(c)
     return found

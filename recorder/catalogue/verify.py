@@ -2,8 +2,9 @@
 
 Each camera's chain is compared with its keyed checkpoints outside the database
 (`anchoring`): a head differing from the checkpoint at that count is a rewrite, a checkpoint
-counting more segments than the catalogue holds is a truncation. A tombstone (deleting or deleted) must carry its deletion link and have been deleted past
-its retain_until (vouched for by the chain) and outside every legal hold then in force."""
+counting more segments than the catalogue holds is a truncation. A tombstone (deleting or
+deleted) must carry its deletion link and have been deleted past its retain_until (vouched
+for by the chain) and outside every legal hold then in force."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from casework import audit, clock
 from casework.clock import format_local
+from casework.integrity import Checkpoint
 from recorder.catalogue import anchoring, chain
 from recorder.constants import GENESIS, LIVE_STATES, WRITING
 from recorder.catalogue.models import ChainHead, LegalHold, Segment
@@ -102,7 +104,8 @@ def _against_checkpoint(mark_list, link: str) -> str:
 
 
 def verify_camera(uow: UnitOfWork, root: Path, camera_id: int, since: datetime | None = None,
-                  batch: int = 2000, progress: Callable[[int], None] | None = None) -> Verdict:
+                  batch: int = 2000, progress: Callable[[int], None] | None = None,
+                  marks: dict[int, list[Checkpoint]] | None = None) -> Verdict:
     """Walk one camera's chain in seq order from the start, or from the first segment at `since`,
     against its checkpoints; after a full clean walk, checkpoint the head (synced)."""
     v = Verdict(camera_id)
@@ -110,7 +113,8 @@ def verify_camera(uow: UnitOfWork, root: Path, camera_id: int, since: datetime |
     with uow:
         s = uow.session
         anchor = audit.anchor_of(s)
-        marks = anchoring.marks(anchor, camera_id)  # before the rows: each names a committed seal
+        if marks is None:  # read before the rows: each checkpoint names a committed seal
+            marks = anchoring.marks_by_camera(anchor)[camera_id]
         holds = list(s.execute(select(LegalHold).where(LegalHold.camera_id == camera_id)).scalars())
         prev, expected, last_seq = GENESIS, 1, 0
         if since is not None:
@@ -126,8 +130,10 @@ def verify_camera(uow: UnitOfWork, root: Path, camera_id: int, since: datetime |
                     expected = last_seq + 1
             else:
                 before = s.execute(select(Segment.chain).where(
-                    Segment.camera_id == camera_id, Segment.seq == first.seq - 1)).scalar_one_or_none()
-                prev = before if before is not None else (GENESIS if first.seq == 1 else first.prev_chain)
+                    Segment.camera_id == camera_id, Segment.seq == first.seq - 1,
+                )).scalar_one_or_none()
+                prev = before if before is not None else (
+                    GENESIS if first.seq == 1 else first.prev_chain)
                 expected, last_seq = first.seq, first.seq - 1
         while True:
             rows = s.execute(select(Segment).where(
@@ -171,9 +177,10 @@ def verify(uow: UnitOfWork, root: Path, camera_id: int | None = None,
            since: datetime | None = None) -> list[Verdict]:
     """Verify one camera or all cameras that have a chain or a checkpoint."""
     with uow:
+        marks = anchoring.marks_by_camera(audit.anchor_of(uow.session))
         if camera_id is not None:
             ids = [camera_id]
         else:
-            ids = set(uow.session.execute(select(ChainHead.camera_id)).scalars())
-            ids = sorted(ids | anchoring.checkpointed_cameras(audit.anchor_of(uow.session)))
-    return [verify_camera(uow, root, cid, since) for cid in ids]
+            heads = set(uow.session.execute(select(ChainHead.camera_id)).scalars())
+            ids = sorted(heads | set(marks))
+    return [verify_camera(uow, root, cid, since, marks=marks[cid]) for cid in ids]

@@ -83,6 +83,9 @@ def test_truncated_chain_is_named(container, record, recorder_cli):
     [v] = verdict(container, cam)
     assert v.first_bad_seq == keep[-1].seq + 1 and v.checked == len(keep)
     assert f"recorded {rows[-1].seq}" in v.reason
+    # Verifying only from a time after the last kept segment still names the truncation.
+    [v] = verify.verify(container.uow(), footage_root(container), cam, gone[0].start_at)
+    assert v.first_bad_seq == keep[-1].seq + 1 and "were removed" in v.reason
     out = recorder_cli("verify", "--camera", str(cam))
     assert out.exit_code == 1
     assert f"camera {cam}: BROKEN at segment {keep[-1].seq + 1}" in out.output
