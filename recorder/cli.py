@@ -96,7 +96,8 @@ def verify_command(app: AppContext, camera, since) -> None:
     bad = 0
     for v in verify.verify(app.container.uow(), _root(app), camera, parse_moment(since)):
         if v.ok:
-            click.echo(f"camera {v.camera_id}: OK, {v.checked} segments")
+            click.echo(f"camera {v.camera_id}: OK, {v.checked} segments, "
+                       f"{v.checkpoints} checkpoints matched")
         else:
             bad += 1
             click.echo(f"camera {v.camera_id}: BROKEN at segment {v.first_bad_seq} "

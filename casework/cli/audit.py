@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import click
@@ -14,6 +15,10 @@ from casework.cli.operator import JOBS, STAFF, current_actor
 from casework.documents import DocumentIntegrityError, download
 from casework.models import Document
 from casework.models.guards import drop_core_guards, install_core_guards
+
+# Other chains anchored in the same file (e.g. each camera's): functions (session) -> how
+# many heads they checkpointed, synced, for the daily export.
+HEADS_GROUP = "casework.checkpoints"
 
 
 @click.group("audit")
@@ -71,12 +76,15 @@ def export_checkpoints(app: AppContext, out_dir: Path) -> None:
     current_actor(app.container, *JOBS, "auditor")
     with app.container.uow() as uow:
         seq, _ = audit.checkpoint(uow.session)
+        heads = sum(ep.load()(uow.session) for ep in
+                    sorted(entry_points(group=HEADS_GROUP), key=lambda ep: ep.name))
         log = audit.anchor_of(uow.session).checkpoints
     log.entries()  # copy only a log that checks
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"chain-heads-{clock.today_local().isoformat()}.log"
     shutil.copyfile(log.path, target)
-    click.echo(f"checkpoint at event {seq}; {log.path.name} copied to {target}")
+    click.echo(f"checkpoint at event {seq} and of {heads} other chain heads; "
+               f"{log.path.name} copied to {target}")
 
 
 @command.command("rekey")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from casework import clock
-from recorder.catalogue import chain
+from recorder.catalogue import anchoring, chain
 from recorder.constants import GENESIS, SEALED, TRUNCATED, WRITING
 from recorder.catalogue.models import ChainHead, Segment
 from recorder.retention.policy import retention_for
@@ -58,4 +58,5 @@ def seal_segment(session: Session, segment_id: int, end: datetime, size: int, sh
     row.state = TRUNCATED if truncated else SEALED
     head.chain, head.sealed_seq = row.chain, row.seq
     session.flush()
+    anchoring.note_sealed(session, row.camera_id, row.seq, row.chain)
     return row

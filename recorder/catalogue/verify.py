@@ -1,7 +1,10 @@
 """Integrity: recompute each segment's hash and the per-camera chain; name the first break.
 
-A tombstone (deleting or deleted) must carry its deletion link and have been deleted past
-its retain_until (vouched for by the chain) and outside every legal hold then in force."""
+Each camera's chain is compared with its keyed checkpoints outside the database
+(`anchoring`): a head differing from the checkpoint at that count is a rewrite, a checkpoint
+counting more segments than the catalogue holds is a truncation. A tombstone (deleting or
+deleted) must carry its deletion link and have been deleted past its retain_until (vouched
+for by the chain) and outside every legal hold then in force."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,9 +14,10 @@ from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import select
 
-from casework import clock
+from casework import audit, clock
 from casework.clock import format_local
-from recorder.catalogue import chain
+from casework.integrity import Checkpoint
+from recorder.catalogue import anchoring, chain
 from recorder.constants import GENESIS, LIVE_STATES, WRITING
 from recorder.catalogue.models import ChainHead, LegalHold, Segment
 from recorder.catalogue.disk import sha256_file
@@ -31,6 +35,7 @@ class Verdict:
     first_bad_seq: int | None = None
     path: str | None = None
     reason: str = ""
+    checkpoints: int = 0  # how many of the camera's checkpoints the chain was compared with
 
     @property
     def ok(self) -> bool:
@@ -88,25 +93,48 @@ def check_row(row: Segment, prev: str, expected_seq: int, root: Path,
     return ""
 
 
+def _against_checkpoint(mark_list, link: str) -> str:
+    """Why a link differs from a checkpoint of its count ('' when every one agrees)."""
+    for m in mark_list:
+        if m.head != link:
+            return (f"与{format_local(m.at)}的检查点不符（检查点文件第{m.line}行），链被改写 / "
+                    f"differs from the checkpoint of {format_local(m.at)} (line {m.line}): "
+                    "the chain was rewritten")
+    return ""
+
+
 def verify_camera(uow: UnitOfWork, root: Path, camera_id: int, since: datetime | None = None,
-                  batch: int = 2000, progress: Callable[[int], None] | None = None) -> Verdict:
-    """Walk one camera's chain in seq order from the start, or from the first segment at `since`."""
+                  batch: int = 2000, progress: Callable[[int], None] | None = None,
+                  marks: dict[int, list[Checkpoint]] | None = None) -> Verdict:
+    """Walk one camera's chain in seq order from the start, or from the first segment at `since`,
+    against its checkpoints; after a full clean walk, checkpoint the head (synced)."""
     v = Verdict(camera_id)
     now = clock.now()
     with uow:
         s = uow.session
+        anchor = audit.anchor_of(s)
+        if marks is None:  # read before the rows: each checkpoint names a committed seal
+            marks = anchoring.marks_by_camera(anchor)[camera_id]
         holds = list(s.execute(select(LegalHold).where(LegalHold.camera_id == camera_id)).scalars())
         prev, expected, last_seq = GENESIS, 1, 0
         if since is not None:
             first = s.execute(select(Segment).where(
                 Segment.camera_id == camera_id, Segment.start_at >= since,
                 Segment.state != WRITING).order_by(Segment.seq).limit(1)).scalar_one_or_none()
-            if first is None:
-                return v
-            before = s.execute(select(Segment.chain).where(
-                Segment.camera_id == camera_id, Segment.seq == first.seq - 1)).scalar_one_or_none()
-            prev = before if before is not None else (GENESIS if first.seq == 1 else first.prev_chain)
-            expected, last_seq = first.seq, first.seq - 1
+            if first is None:  # nothing to walk: still compare the tail with the checkpoints
+                last = s.execute(select(Segment.seq, Segment.chain).where(
+                    Segment.camera_id == camera_id, Segment.state != WRITING,
+                ).order_by(Segment.seq.desc()).limit(1)).first()
+                if last is not None:
+                    last_seq, prev = last
+                    expected = last_seq + 1
+            else:
+                before = s.execute(select(Segment.chain).where(
+                    Segment.camera_id == camera_id, Segment.seq == first.seq - 1,
+                )).scalar_one_or_none()
+                prev = before if before is not None else (
+                    GENESIS if first.seq == 1 else first.prev_chain)
+                expected, last_seq = first.seq, first.seq - 1
         while True:
             rows = s.execute(select(Segment).where(
                 Segment.camera_id == camera_id, Segment.seq > last_seq, Segment.state != WRITING,
@@ -115,6 +143,9 @@ def verify_camera(uow: UnitOfWork, root: Path, camera_id: int, since: datetime |
                 break
             for row in rows:
                 reason = check_row(row, prev, expected, root, holds=holds, now=now)
+                if not reason and row.seq in marks:
+                    reason = _against_checkpoint(marks[row.seq], row.chain)
+                    v.checkpoints += len(marks[row.seq])
                 if reason:
                     shown = row.seq if row.seq == expected else expected
                     v.first_bad_seq, v.path, v.reason = shown, row.path, reason
@@ -125,17 +156,31 @@ def verify_camera(uow: UnitOfWork, root: Path, camera_id: int, since: datetime |
                 progress(v.checked)
             for row in rows:
                 s.expunge(row)
+        latest = max((m for ms in marks.values() for m in ms), key=lambda m: m.count, default=None)
+        if latest is not None and latest.count > last_seq:
+            v.first_bad_seq = last_seq + 1
+            v.reason = (f"第{last_seq + 1}段起的录像记录被删除：{format_local(latest.at)}的检查点"
+                        f"（第{latest.line}行）记有{latest.count}段 / segments from {last_seq + 1} "
+                        f"were removed: the checkpoint of {format_local(latest.at)} "
+                        f"(line {latest.line}) recorded {latest.count}")
+            return v
         head = s.get(ChainHead, camera_id)
         if head is not None and (head.sealed_seq != last_seq or head.chain != prev):
             v.first_bad_seq = last_seq + 1
             v.reason = "链尾之后的录像记录被删除 / segments after the last one were removed"
+        elif head is not None and since is None:
+            anchor.checkpoints.append(anchoring.chain_name(camera_id), last_seq, prev)
     return v
 
 
 def verify(uow: UnitOfWork, root: Path, camera_id: int | None = None,
            since: datetime | None = None) -> list[Verdict]:
-    """Verify one camera or all cameras that have a chain."""
+    """Verify one camera or all cameras that have a chain or a checkpoint."""
     with uow:
-        ids = [camera_id] if camera_id is not None else list(uow.session.execute(
-            select(ChainHead.camera_id).order_by(ChainHead.camera_id)).scalars())
-    return [verify_camera(uow, root, cid, since) for cid in ids]
+        marks = anchoring.marks_by_camera(audit.anchor_of(uow.session))
+        if camera_id is not None:
+            ids = [camera_id]
+        else:
+            heads = set(uow.session.execute(select(ChainHead.camera_id)).scalars())
+            ids = sorted(heads | set(marks))
+    return [verify_camera(uow, root, cid, since, marks=marks[cid]) for cid in ids]
