@@ -13,7 +13,7 @@ from casework.bootstrap import bootstrap
 from casework.storage.db import make_engine
 from casework.models import Jurisdiction, Unit
 from casework.models.base import Base
-from casework.models.roles import provision
+from casework.storage.roles import provision
 from casework.install.schema import load_all_models
 from tests.integration.tamper import app_url, owner_url
 

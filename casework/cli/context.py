@@ -13,7 +13,7 @@ from casework import integrity
 from casework.bootstrap import Container, bootstrap
 from casework.storage.db import is_sqlite, make_engine
 from casework.errors import InvalidInput
-from casework.models import roles
+from casework.storage import roles
 
 
 class AppContext:

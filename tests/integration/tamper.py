@@ -1,7 +1,7 @@
 """Tests that play an attacker with DDL rights lift the guards, then restore them.
 
 On PostgreSQL the suite runs as the application role, which cannot drop triggers: the
-attacker here is the schema's owner (`<db>_owner`, see casework.models.roles).
+attacker here is the schema's owner (`<db>_owner`, see casework.storage.roles).
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from casework.storage.db import make_engine
 from casework.models.guards import drop_core_guards, install_core_guards
-from casework.models.roles import role_names, role_url
+from casework.storage.roles import role_names, role_url
 
 
 def owner_url(url: str) -> str:
