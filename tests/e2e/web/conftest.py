@@ -1,6 +1,8 @@
 """One seeded bureau per test module (seeding is the slow part), on SQLite or PostgreSQL."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from sqlalchemy import text
 
@@ -14,9 +16,10 @@ from tests.e2e.web import world as world_module
 from web.app import create_app
 
 
-@pytest.fixture(scope="module")
-def web_world(tmp_path_factory, pg_engine):
-    tmp = tmp_path_factory.mktemp("web")
+@contextmanager
+def fresh_container(tmp, pg_engine, start):
+    """A container on an empty schema (SQLite in `tmp`, or the emptied PostgreSQL one) whose
+    process clock travels from `start`; restores the previous clock after."""
     load_all_models()
     if pg_engine is not None:
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
@@ -28,13 +31,21 @@ def web_world(tmp_path_factory, pg_engine):
         engine = make_engine(url)
         Base.metadata.create_all(engine)
         engine.dispose()
-    travel = clock_module.TravelClock(START)
+    travel = clock_module.TravelClock(start)
     previous = clock_module.install(travel)
     container = bootstrap(database_url=url, data_dir=tmp / "data", clock=travel)
-    facts = world_module.build(container, tmp)
-    yield container, facts
-    container.engine.dispose()
-    clock_module.install(previous)
+    try:
+        yield container, travel
+    finally:
+        container.engine.dispose()
+        clock_module.install(previous)
+
+
+@pytest.fixture(scope="module")
+def web_world(tmp_path_factory, pg_engine):
+    tmp = tmp_path_factory.mktemp("web")
+    with fresh_container(tmp, pg_engine, START) as (container, _travel):
+        yield container, world_module.build(container, tmp)
 
 
 @pytest.fixture(scope="module")

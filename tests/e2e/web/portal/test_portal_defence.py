@@ -8,20 +8,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from casework import clock as clock_module
-from casework.bootstrap import bootstrap
-from casework.install.schema import load_all_models
 from casework.models import Case, Document, User
-from casework.models.base import Base
 from casework.passwords import hash_password
 from casework.services import deadlines
 from casework.services.cases import service_of_documents
-from casework.storage.db import make_engine
-from tests.conftest import PG_URL
 from tests.e2e.web.test_browser import browser, server  # noqa: F401
 from tests.e2e.web.portal.test_portal_browser import portal_page, shot  # noqa: F401
+from tests.e2e.web.conftest import fresh_container
 from tests.e2e.web.world import PASSWORD
 from tests.integration.lifecycle.lifecycle_driver import Driver
 from tests.integration.lifecycle.test_lifecycle_scenarios import tengchong_obstruction_order
@@ -33,20 +29,11 @@ START_2021 = datetime(2021, 3, 1, 2, 0, tzinfo=clock_module.UTC)
 @pytest.fixture(scope="module")
 def web_world(tmp_path_factory, pg_engine):
     tmp = tmp_path_factory.mktemp("portal-defence")
-    load_all_models()
-    if pg_engine is not None:
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        with pg_engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        url = PG_URL
-    else:
-        url = f"sqlite:///{tmp / 'web.db'}"
-        engine = make_engine(url)
-        Base.metadata.create_all(engine)
-        engine.dispose()
-    travel = clock_module.TravelClock(START_2021)
-    previous = clock_module.install(travel)
-    container = bootstrap(database_url=url, data_dir=tmp / "data", clock=travel)
+    with fresh_container(tmp, pg_engine, START_2021) as (container, travel):
+        yield from _tengchong_world(container, travel)
+
+
+def _tengchong_world(container, travel):
     driver = Driver(container, travel)
     reg, rect = tengchong_obstruction_order(driver, travel)
     with container.uow() as uow:
@@ -56,8 +43,6 @@ def web_world(tmp_path_factory, pg_engine):
         uow.commit()
     notice = [d for d in driver.documents(rect.ref) if d.kind == "penalty_notice"][0]
     yield container, {"ref": rect.ref, "notice_id": notice.id, "driver": driver}
-    container.engine.dispose()
-    clock_module.install(previous)
 
 
 def test_receipt_starts_the_defence_period_and_the_unit_states_its_defence(portal_page, facts):
