@@ -212,15 +212,22 @@ def test_tengchong_refuses_new_cases_after_expiry(driver):
         driver.register("tengchong")
 
 
-def tengchong_obstruction_order(driver, clock):
+def tengchong_inspection_finding(driver, clock, failed_item: str, notes: str):
+    """A Tengchong unit (2021, its rulebook in force) whose inspection fails one item:
+    (registration, the rectification case that opened)."""
     clock.travel_to(datetime(2021, 3, 1, 2, 0, tzinfo=clock_module.UTC))
     reg = driver.register("tengchong")
     ref = inspections.start_inspection(driver.uow(), actor=INSPECTOR, unit_id=reg["unit_id"])
     items = {k: True for k in inspections.CHECKLIST}
-    items["obstruction"] = False
+    items[failed_item] = False
     driver.complete(ref, "inspection_record",
-                    {"items": items, "officers": ["王五", "赵六"], "notes": "广告牌遮挡摄像机"}, INSPECTOR)
+                    {"items": items, "officers": ["王五", "赵六"], "notes": notes}, INSPECTOR)
     [rect] = driver.cases_of(reg["unit_id"], "rectification")
+    return reg, rect
+
+
+def tengchong_obstruction_order(driver, clock):
+    reg, rect = tengchong_inspection_finding(driver, clock, "obstruction", "广告牌遮挡摄像机")
     assert driver.violation(rect).code == "obstructed"
     assert driver.violation(rect).rule["warning_first"] is True
     driver.order(rect.ref)

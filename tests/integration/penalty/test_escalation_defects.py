@@ -2,16 +2,17 @@
 close, and an article with no fine that never reaches the penalty procedure."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
 from casework import clock as clock_module
 from casework.services.cases import cases
-from casework.services.units import inspections, registration
-from tests.integration.lifecycle.lifecycle_driver import CLERK, INSPECTOR, Driver
+from casework.services.units import registration
+from tests.integration.lifecycle.lifecycle_driver import CLERK, Driver
 
-from tests.integration.lifecycle.test_lifecycle_scenarios import accept_and_start_filing, pdf_text, tengchong_obstruction_order
+from tests.integration.lifecycle.test_lifecycle_scenarios import (
+    accept_and_start_filing, pdf_text, tengchong_inspection_finding, tengchong_obstruction_order)
 
 
 
@@ -70,14 +71,7 @@ def test_referred_case_closes_after_the_hand_off_is_approved(driver):
 
 
 def test_article_without_a_fine_never_reaches_the_penalty_procedure(driver, clock):
-    clock.travel_to(datetime(2021, 3, 1, 2, 0, tzinfo=clock_module.UTC))
-    reg = driver.register("tengchong")
-    ref = inspections.start_inspection(driver.uow(), actor=INSPECTOR, unit_id=reg["unit_id"])
-    items = {k: True for k in inspections.CHECKLIST}
-    items["signage"] = False
-    driver.complete(ref, "inspection_record",
-                    {"items": items, "officers": ["王五", "赵六"], "notes": "未设置标志"}, INSPECTOR)
-    [rect] = driver.cases_of(reg["unit_id"], "rectification")
+    reg, rect = tengchong_inspection_finding(driver, clock, "signage", "未设置标志")
     assert driver.violation(rect).code == "no_signage" and not driver.violation(rect).rule["fine"]
     driver.order(rect.ref)
     _past_deadline(driver, rect.ref)
