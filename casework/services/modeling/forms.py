@@ -208,6 +208,7 @@ def save_form(uow: UnitOfWork, *, actor: Actor, key: str, text: str, revision: i
             try:
                 session.flush()
             except IntegrityError:
+                session.rollback()  # the request's page is still rendered from this session
                 raise stale from None
         elif session.execute(update(FormDraft).where(FormDraft.key == key, FormDraft.revision == revision)
                              .values(form=form, revision=revision + 1, saved_by=actor.name,
