@@ -182,7 +182,7 @@
       $('panel-type').textContent = type.replace('bpmn:', '');
       $('panel-name').value = bo.name || '';
       var isLane = type === 'bpmn:Lane';
-      var isNode = !selected.waypoints && !isLane && type !== 'bpmn:Participant';
+      var isNode = !selected.waypoints && !isLane && type !== 'bpmn:Participant' && type !== 'bpmn:BoundaryEvent';
       showOnly('for-lane', isLane);
       showOnly('for-node', isNode);
       if (isLane) {
