@@ -61,6 +61,9 @@ def deploy(key: str):
     done = drafts.deploy_draft(uow(), actor=current_actor(), key=key, revision=_int("revision", request.form, 0),
                                reason=request.form.get("reason", ""))
     flash(f"已部署 / deployed: {key} v{done['version']}")
+    if done["edited_forms"]:
+        edited = ", ".join(f"{form} (修订 / revision {rev})" for form, rev in sorted(done["edited_forms"].items()))
+        flash(f"随此版本部署的已修改表单 / edited forms stored with this version: {edited}")
     return redirect(url_for("modeler.index"))
 
 

@@ -125,12 +125,12 @@ def deploy_draft(uow: UnitOfWork, *, actor: Actor, key: str, revision: int, reas
                            f"the draft is based on v{draft.base_version} but v{latest} was deployed since: redo it on v{latest}")
         with forms_dir(session) as forms:  # the version stores the exact forms it uses
             version = deploy(session, key, draft.xml, actor=actor.name, forms_dir=forms)
+        edited = edited_revisions(session, sorted(version.forms))
         audit.record(session, actor.name, "model.deploy_draft", f"model:{key}",
-                     {"version": version.version, "revision": revision, "reason": reason,
-                      "edited_forms": edited_revisions(session, sorted(version.forms))})
+                     {"version": version.version, "revision": revision, "reason": reason, "edited_forms": edited})
         session.delete(draft)
         uow.commit()
-        return {"key": key, "version": version.version}
+        return {"key": key, "version": version.version, "edited_forms": edited}
 
 
 def discard_draft(uow: UnitOfWork, *, actor: Actor, key: str, revision: int) -> None:

@@ -70,6 +70,7 @@ def test_manager_edits_a_form_and_deploys_it_with_the_next_version(new_page, web
     page.click("#deploy-button")
     page.wait_for_url("**/modeler")
     assert "v2" in page.locator(".flash").first.inner_text()
+    assert "rectification_draft (修订 / revision 1)" in page.locator(".flash").nth(1).inner_text()
     with container.uow() as uow:
         forms = dict(uow.session.execute(select(ModelVersion.version, ModelVersion.forms).where(
             ModelVersion.key == "rectification")).all())
