@@ -5,7 +5,7 @@ from casework.models.documents import Document, DocumentSequence
 from casework.models.guards import install_core_guards
 from casework.models.cases import CASE_KINDS, Case, Violation
 from casework.models.engine import ModelVersion, ProcessInstance, Timer, WorkItem
-from casework.models.modeling import ModelDraft
+from casework.models.modeling import FormDraft, ModelDraft
 from casework.models.identity import ROLES, ApiToken, SavedFilter, SignInAttempt, User
 from casework.models.night import NightBatch, NightRun
 from casework.models.penalty import Publication
@@ -21,5 +21,5 @@ from casework.models.registry import (
 
 __all__ = [
     "ApiToken", "AuditEvent", "AuditHead", "SavedFilter", "SignInAttempt", "Base", "CASE_KINDS", "Case", "Violation", "CalendarYear", "Camera", "Document", "DocumentSequence", "HolidayDay",
-    "Jurisdiction", "ModelDraft", "NightBatch", "NightRun", "Publication", "ROLES", "RulebookVersion", "Unit", "User", "VideoSystem",
+    "FormDraft", "Jurisdiction", "ModelDraft", "NightBatch", "NightRun", "Publication", "ROLES", "RulebookVersion", "Unit", "User", "VideoSystem",
 ]

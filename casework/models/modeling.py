@@ -23,3 +23,18 @@ class ModelDraft(Base):
     problems: Mapped[list] = mapped_column(JSONType, default=list)
     saved_by: Mapped[str] = mapped_column(String(100))
     saved_at: Mapped[datetime]
+
+
+class FormDraft(Base):
+    """A form edited in the modeler: the whole form document; the next deploy of a model using it
+    stores this text with that version (`engine_model_version.forms`). `revision` as for drafts."""
+
+    __tablename__ = "form_draft"
+    __table_args__ = (UniqueConstraint("key"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    form: Mapped[dict] = mapped_column(JSONType)
+    revision: Mapped[int] = mapped_column(Integer)
+    saved_by: Mapped[str] = mapped_column(String(100))
+    saved_at: Mapped[datetime]

@@ -1,13 +1,12 @@
-"""Modeler views: parse, call one modeling service, render (the save answers JSON for modeler.js)."""
+"""Modeler views: parse, call one modeling service, render (save, pick lists and timer checks answer JSON)."""
 from __future__ import annotations
 
 import json
 
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 
-from casework.engine.model.deploy import default_forms_dir
 from casework.errors import CaseworkError, InvalidInput
-from casework.services.modeling import drafts, versions
+from casework.services.modeling import drafts, forms, properties, versions
 from web.access import container, current_actor, signed_in, uow
 
 MANAGERS = ("manager",)
@@ -23,10 +22,6 @@ def _int(name: str, source=None, default: int | None = None) -> int | None:
         raise InvalidInput(f"参数 {name} 须为整数 / {name} must be a whole number") from None
 
 
-def _form_keys() -> list[str]:
-    return sorted(p.stem for p in default_forms_dir().glob("*.json"))
-
-
 @signed_in(*MANAGERS)
 def index():
     return render_template("modeler/index.html", models=versions.models_page(uow(), actor=current_actor()))
@@ -36,8 +31,7 @@ def index():
 def edit(key: str):
     version = _int("version")
     opened = drafts.open_model(uow(), actor=current_actor(), key=key, version=version)
-    return render_template("modeler/edit.html", m=opened, forms_json=json.dumps(_form_keys()),
-                           actions_json=json.dumps(container().actions.names()),
+    return render_template("modeler/edit.html", m=opened,
                            problems_json=json.dumps(opened["problems"], ensure_ascii=False),
                            source_url=url_for("modeler.source", key=key, version=version))
 
@@ -67,6 +61,9 @@ def deploy(key: str):
     done = drafts.deploy_draft(uow(), actor=current_actor(), key=key, revision=_int("revision", request.form, 0),
                                reason=request.form.get("reason", ""))
     flash(f"已部署 / deployed: {key} v{done['version']}")
+    if done["edited_forms"]:
+        edited = ", ".join(f"{form} (修订 / revision {rev})" for form, rev in sorted(done["edited_forms"].items()))
+        flash(f"随此版本部署的已修改表单 / edited forms stored with this version: {edited}")
     return redirect(url_for("modeler.index"))
 
 
@@ -105,3 +102,47 @@ def migrate(key: str):
         if not r["ok"]:
             flash(f"#{r['instance']}: {r['message']}", "error")
     return redirect(url_for("modeler.index"))
+
+
+@signed_in(*MANAGERS)
+def palette():
+    return jsonify(properties.palette(uow(), actor=current_actor(), actions=container().actions))
+
+
+@signed_in(*MANAGERS)
+def timer_check():
+    return jsonify(properties.check_timer(request.args.get("kind", ""), request.args.get("text", "")[:4000]))
+
+
+@signed_in(*MANAGERS)
+def forms_index():
+    wanted = (request.args.get("key") or "").strip()
+    if wanted:
+        return redirect(url_for("modeler.form", key=wanted))
+    return render_template("modeler/forms.html", forms=forms.list_forms(uow(), actor=current_actor()))
+
+
+@signed_in(*MANAGERS)
+def form(key: str):
+    return render_template("modeler/form.html", f=forms.open_form(uow(), actor=current_actor(), key=key), problems=[])
+
+
+@signed_in(*MANAGERS)
+def form_save(key: str):
+    text = request.form.get("text", "")
+    try:
+        saved = forms.save_form(uow(), actor=current_actor(), key=key, text=text,
+                                revision=_int("revision", request.form, 0))
+    except CaseworkError as exc:  # shown next to the text the manager typed, which is kept
+        shown = {**forms.open_form(uow(), actor=current_actor(), key=key), "text": text}
+        problems = getattr(exc, "problems", None) or [{"where": "", "message": str(exc)}]
+        return render_template("modeler/form.html", f=shown, problems=problems), exc.status
+    flash(f"表单已保存 / form saved: {key} (修订 / revision {saved['revision']})")
+    return redirect(url_for("modeler.form", key=key))
+
+
+@signed_in(*MANAGERS)
+def form_discard(key: str):
+    forms.discard_form(uow(), actor=current_actor(), key=key, revision=_int("revision", request.form, 0))
+    flash(f"表单修改已丢弃 / form edit discarded: {key}")
+    return redirect(url_for("modeler.forms_index"))

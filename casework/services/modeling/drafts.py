@@ -5,6 +5,7 @@ Deploying a draft makes it the model's next immutable version, with who and why.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
@@ -18,6 +19,8 @@ from casework.engine.run.runtime import latest_version
 from casework.errors import Conflict, InvalidInput, NotFound
 from casework.models.modeling import ModelDraft
 from casework.services.modeling.dimerge import merge_di
+from casework.services.modeling.forms import edited_revisions, forms_dir
+from casework.services.modeling.properties import timer_problems
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
@@ -27,10 +30,10 @@ MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
 MAX_REASON = 500
 
 
-def problems_of(key: str, xml: str | bytes) -> list[dict]:
+def problems_of(key: str, xml: str | bytes, forms: Path | None = None) -> list[dict]:
     """The engine's full deploy validation as a list of {element, message} (empty: deployable)."""
     try:
-        validate(key, xml.encode("utf-8") if isinstance(xml, str) else xml, default_forms_dir())
+        validate(key, xml.encode("utf-8") if isinstance(xml, str) else xml, forms or default_forms_dir())
     except DiagramInvalid as exc:
         return [{"element": exc.element_id or "definitions", "message": str(exc)}]
     return []
@@ -72,7 +75,8 @@ def save_draft(uow: UnitOfWork, *, actor: Actor, key: str, xml: str, base_versio
         session = uow.session
         base = latest_version(session, key, base_version)
         merged, restored = merge_di(original or base.bpmn_xml, xml)
-        problems = problems_of(key, merged)
+        with forms_dir(session) as forms:  # forms edited in the modeler count
+            problems = problems_of(key, merged, forms) + timer_problems(merged)
         now = clock.now()
         stale = Conflict(f"草稿已被他人保存（您基于修订 {revision}）：请重新打开 / "
                          f"the draft was saved by someone else since revision {revision}: reopen it")
@@ -119,12 +123,14 @@ def deploy_draft(uow: UnitOfWork, *, actor: Actor, key: str, revision: int, reas
         if draft.base_version != latest:
             raise Conflict(f"草稿基于 v{draft.base_version}，但已部署 v{latest}：请在 v{latest} 上重做 / "
                            f"the draft is based on v{draft.base_version} but v{latest} was deployed since: redo it on v{latest}")
-        version = deploy(session, key, draft.xml, actor=actor.name)
+        with forms_dir(session) as forms:  # the version stores the exact forms it uses
+            version = deploy(session, key, draft.xml, actor=actor.name, forms_dir=forms)
+        edited = edited_revisions(session, sorted(version.forms))
         audit.record(session, actor.name, "model.deploy_draft", f"model:{key}",
-                     {"version": version.version, "revision": revision, "reason": reason})
+                     {"version": version.version, "revision": revision, "reason": reason, "edited_forms": edited})
         session.delete(draft)
         uow.commit()
-        return {"key": key, "version": version.version}
+        return {"key": key, "version": version.version, "edited_forms": edited}
 
 
 def discard_draft(uow: UnitOfWork, *, actor: Actor, key: str, revision: int) -> None:

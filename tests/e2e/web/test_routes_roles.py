@@ -78,6 +78,12 @@ ROUTES = {
     "modeler.diff": ("GET", lambda f: "/modeler/rectification/diff?old=1&new=1", managers()),
     "modeler.preview": ("GET", lambda f: "/modeler/rectification/migrate?from=1&to=1", managers()),
     "modeler.migrate": ("POST", lambda f: "/modeler/rectification/migrate", managers()),  # nothing chosen
+    "modeler.palette": ("GET", lambda f: "/modeler/palette.json", managers()),
+    "modeler.timer_check": ("GET", lambda f: "/modeler/timer-check?kind=timeDate&text=deadline_at", managers()),
+    "modeler.forms_index": ("GET", lambda f: "/modeler/forms", managers()),
+    "modeler.form": ("GET", lambda f: "/modeler/forms/rectification_draft/schema", managers()),
+    "modeler.form_save": ("POST", lambda f: "/modeler/forms/rectification_draft/schema", managers(422)),  # no text
+    "modeler.form_discard": ("POST", lambda f: "/modeler/forms/rectification_draft/discard", managers(409)),  # no edit
     "api-docs.openapi_json": ("GET", lambda f: "/api/v1/openapi.json", {None: "ok", **everyone("ok")}),
     "api.create_token": ("POST", lambda f: "/api/v1/tokens", {None: 401, **everyone(401)}),
     "api.revoke_token": ("DELETE", lambda f: f"/api/v1/tokens/{MISSING}", api(404)),

@@ -1,0 +1,33 @@
+"""modeler: forms edited in the modeler (key, whole form document, revision)
+
+Revision ID: 5f0c2a9d81e3
+Revises: 7d3a91c0b2e4
+"""
+from alembic import op
+import sqlalchemy as sa
+import casework.models.base
+from sqlalchemy import Text
+from sqlalchemy.dialects import postgresql
+
+revision = '5f0c2a9d81e3'
+down_revision = '7d3a91c0b2e4'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('form_draft',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('form', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('saved_by', sa.String(length=100), nullable=False),
+    sa.Column('saved_at', casework.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_form_draft')),
+    sa.UniqueConstraint('key', name=op.f('uq_form_draft_key')),
+    sqlite_autoincrement=True
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('form_draft')

@@ -1,0 +1,277 @@
+/*
+ * The modeler's properties panel: edits what the engine reads on the selected element, with
+ * the server's pick lists (GET data-palette-url): a lane's role, a node's lane, a user task's
+ * form and due-date variable, a timer's kind and text (checked by GET data-timer-check-url,
+ * legal-calendar periods included), a service task's registered action and its declared inputs.
+ * Every edit goes through bpmn-js's modeling API (undoable). No inline script (CSP).
+ * window.CaseworkPanel(modeler, panelElement) -> { show(element) }.
+ */
+(function () {
+  'use strict';
+  var SPIFF = 'http://spiffworkflow.org/bpmn/schema/1.0/core';
+  var TIMER_KINDS = ['timeDate', 'timeDuration', 'timeCycle'];
+
+  function $(id) { return document.getElementById(id); }
+
+  function fillSelect(select, values, current) {
+    select.textContent = '';
+    [{ value: '', label: '—' }].concat(values).forEach(function (v) {
+      var option = document.createElement('option');
+      option.value = v.value;
+      option.textContent = v.label;
+      option.selected = v.value === (current || '');
+      select.appendChild(option);
+    });
+  }
+
+  window.CaseworkPanel = function (modeler, panel) {
+    var palette = { roles: [], forms: [], actions: [], due_variables: [] };
+    var selected = null;
+    var modeling = modeler.get('modeling');
+    var moddle = modeler.get('moddle');
+    var registry = modeler.get('elementRegistry');
+    var checkSeq = 0;
+
+    function extValues(bo) { return (bo.extensionElements && bo.extensionElements.values) || []; }
+    function extOf(bo, type) { return extValues(bo).filter(function (v) { return v.$type === type; })[0]; }
+    function children(node, type) {
+      return ((node && node.$children) || []).filter(function (c) { return !type || c.$type === type; });
+    }
+
+    function extensions(bo) {
+      var ext = bo.extensionElements || moddle.create('bpmn:ExtensionElements', { values: [] });
+      ext.values = ext.values || [];
+      return ext;
+    }
+
+    function propertyOf(bo, name) {
+      var found = '';
+      children(extOf(bo, 'spiffworkflow:properties')).forEach(function (p) { if (p.name === name) { found = p.value; } });
+      return found;
+    }
+
+    function setProperty(element, name, value) {
+      var ext = extensions(element.businessObject);
+      var props = extOf(element.businessObject, 'spiffworkflow:properties');
+      if (!props) {
+        props = moddle.createAny('spiffworkflow:properties', SPIFF, { $children: [] });
+        ext.values.push(props);
+      }
+      props.$children = children(props).filter(function (p) { return p.name !== name; });
+      if (value) { props.$children.push(moddle.createAny('spiffworkflow:property', SPIFF, { name: name, value: value })); }
+      modeling.updateProperties(element, { extensionElements: ext });
+    }
+
+    function roleLabel(code) {
+      var role = palette.roles.filter(function (r) { return r.code === code; })[0];
+      return role ? role.zh + ' / ' + role.en + ' (' + code + ')' : code + ' (?)';
+    }
+
+    function lanes() { return registry.filter(function (e) { return e.type === 'bpmn:Lane'; }); }
+
+    function laneOf(element) {
+      var cx = element.x + element.width / 2, cy = element.y + element.height / 2;
+      return lanes().filter(function (l) {
+        return cx >= l.x && cx <= l.x + l.width && cy >= l.y && cy <= l.y + l.height &&
+          !(l.children || []).some(function (c) { return c.type === 'bpmn:Lane'; });
+      })[0];
+    }
+
+    // --- timers -------------------------------------------------------------------------
+    function timerOf(bo) {
+      return (bo.eventDefinitions || []).filter(function (d) { return d.$type === 'bpmn:TimerEventDefinition'; })[0];
+    }
+
+    function timerText(definition) {
+      for (var i = 0; i < TIMER_KINDS.length; i++) {
+        var expr = definition[TIMER_KINDS[i]];
+        if (expr) { return { kind: TIMER_KINDS[i], text: expr.body || '' }; }
+      }
+      return { kind: 'timeDate', text: '' };
+    }
+
+    function checkTimer(kind, text) {
+      var out = $('panel-timer-check'), seq = ++checkSeq;
+      out.removeAttribute('data-ok');
+      out.textContent = '…';
+      var url = panel.getAttribute('data-timer-check-url') + '?kind=' + encodeURIComponent(kind) +
+        '&text=' + encodeURIComponent(text);
+      fetch(url, { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (answer) {
+        if (seq !== checkSeq) { return; }
+        out.textContent = answer.message;
+        out.setAttribute('data-ok', answer.ok ? 'true' : 'false');
+      });
+    }
+
+    function setTimer(element) {
+      var definition = timerOf(element.businessObject);
+      var kind = $('panel-timer-kind').value, text = $('panel-timer-text').value.trim();
+      var values = {};
+      TIMER_KINDS.forEach(function (k) { values[k] = undefined; });
+      values[kind] = moddle.create('bpmn:FormalExpression', { body: text });
+      modeling.updateModdleProperties(element, definition, values);
+      checkTimer(kind, text);
+    }
+
+    // --- service tasks ------------------------------------------------------------------
+    function operatorOf(bo) { return extOf(bo, 'spiffworkflow:serviceTaskOperator'); }
+
+    function paramValues(op) {
+      var values = {};
+      children(children(op, 'spiffworkflow:parameters')[0]).forEach(function (p) { values[p.id] = p.value; });
+      return values;
+    }
+
+    function actionNamed(name) { return palette.actions.filter(function (a) { return a.name === name; })[0]; }
+
+    function showParams(op) {
+      var box = $('panel-params-list'), action = actionNamed(op ? op.id : '');
+      var values = paramValues(op);
+      box.textContent = '';
+      $('panel-params').hidden = !action || !action.inputs.length;
+      if (!action) { return; }
+      action.inputs.forEach(function (input) {
+        var label = document.createElement('label');
+        label.textContent = input.name + ' (' + input.type + (input.optional ? ', 可选 / optional' : '') + ') ';
+        var field = document.createElement('input');
+        field.type = 'text';
+        field.setAttribute('data-param', input.name);
+        field.setAttribute('data-type', input.type);
+        field.value = values[input.name] || '';
+        field.addEventListener('change', function () { if (selected) { setOperator(selected, action.name); } });
+        label.appendChild(field);
+        box.appendChild(label);
+      });
+    }
+
+    function setOperator(element, name) {
+      var action = actionNamed(name);
+      var ext = extensions(element.businessObject);
+      var op = operatorOf(element.businessObject);
+      if (!op) {
+        op = moddle.createAny('spiffworkflow:serviceTaskOperator', SPIFF, { id: name, $children: [] });
+        ext.values.push(op);
+      }
+      op.id = name;
+      var params = moddle.createAny('spiffworkflow:parameters', SPIFF, { $children: [] });
+      // the declared inputs only (others are refused at deploy); an empty one is left out
+      document.querySelectorAll('#panel-params-list input[data-param]').forEach(function (field) {
+        var declared = action && action.inputs.some(function (i) { return i.name === field.getAttribute('data-param'); });
+        if (declared && field.value.trim()) {
+          params.$children.push(moddle.createAny('spiffworkflow:parameter', SPIFF, {
+            id: field.getAttribute('data-param'), type: field.getAttribute('data-type'), value: field.value.trim() }));
+        }
+      });
+      op.$children = children(op).filter(function (c) { return c.$type !== 'spiffworkflow:parameters'; });
+      if (params.$children.length) { op.$children.push(params); }
+      modeling.updateProperties(element, { extensionElements: ext });
+    }
+
+    // --- showing the selected element ---------------------------------------------------
+    function showOnly(cls, visible) {
+      panel.querySelectorAll('.' + cls).forEach(function (n) { n.hidden = !visible; });
+    }
+
+    function show(element) {
+      selected = element && element.type !== 'bpmn:Process' && element.type !== 'label' ? element : null;
+      $('panel-none').hidden = !!selected;
+      $('panel-fields').hidden = !selected;
+      if (!selected) { return; }
+      var bo = selected.businessObject, type = selected.type;
+      $('panel-id').textContent = bo.id;
+      $('panel-type').textContent = type.replace('bpmn:', '');
+      $('panel-name').value = bo.name || '';
+      var isLane = type === 'bpmn:Lane';
+      var isNode = !selected.waypoints && !isLane && type !== 'bpmn:Participant' && type !== 'bpmn:BoundaryEvent';
+      showOnly('for-lane', isLane);
+      showOnly('for-node', isNode);
+      if (isLane) {
+        var roles = palette.roles.map(function (r) { return { value: r.code, label: roleLabel(r.code) }; });
+        if (bo.name && !palette.roles.some(function (r) { return r.code === bo.name; })) {
+          roles.push({ value: bo.name, label: bo.name + ' (未知角色 / not a role)' });
+        }
+        fillSelect($('panel-role'), roles, bo.name);
+      }
+      if (isNode) {
+        var lane = laneOf(selected);
+        fillSelect($('panel-lane'), lanes().map(function (l) {
+          return { value: l.id, label: roleLabel(l.businessObject.name || '') };
+        }), lane ? lane.id : '');
+      }
+      var userTask = type === 'bpmn:UserTask' || type === 'bpmn:ManualTask';
+      showOnly('for-user-task', userTask);
+      if (userTask) {
+        var formKey = propertyOf(bo, 'formKey');
+        var forms = palette.forms.map(function (f) { return { value: f.key, label: f.key + ' — ' + f.zh + ' / ' + f.en }; });
+        if (formKey && !palette.forms.some(function (f) { return f.key === formKey; })) {
+          forms.push({ value: formKey, label: formKey + ' (缺失 / missing)' });
+        }
+        fillSelect($('panel-form'), forms, formKey);
+        var link = $('panel-form-link');
+        link.hidden = !formKey;
+        link.href = panel.getAttribute('data-form-url').replace('__KEY__', encodeURIComponent(formKey));
+        $('panel-due').value = propertyOf(bo, 'dueVariable');
+      }
+      var timer = timerOf(bo);
+      showOnly('for-timer', !!timer);
+      if (timer) {
+        var current = timerText(timer);
+        $('panel-timer-kind').value = current.kind;
+        $('panel-timer-text').value = current.text;
+        if (current.text) { checkTimer(current.kind, current.text); } else { $('panel-timer-check').textContent = ''; }
+      }
+      var serviceTask = type === 'bpmn:ServiceTask';
+      showOnly('for-service-task', serviceTask);
+      if (serviceTask) {
+        var op = operatorOf(bo);
+        var actions = palette.actions.map(function (a) { return { value: a.name, label: a.name }; });
+        fillSelect($('panel-action'), actions, op ? op.id : '');
+        showParams(op);
+      }
+    }
+
+    $('panel-name').addEventListener('change', function () {
+      if (selected) { modeling.updateProperties(selected, { name: this.value }); }
+    });
+    $('panel-role').addEventListener('change', function () {
+      if (selected && this.value) { modeling.updateProperties(selected, { name: this.value }); }
+    });
+    $('panel-lane').addEventListener('change', function () {
+      var lane = registry.get(this.value);
+      if (!selected || !lane) { return; }
+      var cy = selected.y + selected.height / 2, cx = selected.x + selected.width / 2;
+      var dx = cx < lane.x + 40 ? lane.x + 80 - cx : 0;
+      modeling.moveShape(selected, { x: dx, y: lane.y + lane.height / 2 - cy });
+      show(selected);
+    });
+    $('panel-form').addEventListener('change', function () {
+      if (selected) { setProperty(selected, 'formKey', this.value); }
+    });
+    $('panel-due').addEventListener('change', function () {
+      if (selected) { setProperty(selected, 'dueVariable', this.value.trim()); }
+    });
+    $('panel-timer-kind').addEventListener('change', function () { if (selected) { setTimer(selected); } });
+    $('panel-timer-text').addEventListener('change', function () { if (selected) { setTimer(selected); } });
+    $('panel-action').addEventListener('change', function () {
+      if (!selected || !this.value) { return; }
+      var op = operatorOf(selected.businessObject);
+      showParams({ id: this.value, $children: op ? op.$children : [] });  // keep values of inputs that stay
+      setOperator(selected, this.value);
+    });
+
+    var loaded = fetch(panel.getAttribute('data-palette-url'), { credentials: 'same-origin' })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (answer) {
+        palette = answer;
+        var list = $('due-variables');
+        answer.due_variables.forEach(function (name) {
+          var option = document.createElement('option');
+          option.value = name;
+          list.appendChild(option);
+        });
+        panel.setAttribute('data-state', 'ready');
+      });
+
+    return { show: show, loaded: loaded, selected: function () { return selected; } };
+  };
+}());
