@@ -61,7 +61,8 @@ def new_form(uow: UnitOfWork, *, actor: Actor, system_id: int, kind: str) -> dic
         needs = _needs(system, kind, clock.today_local())
         return {"system": {"id": system.id, "site": system.site, "status": system.status},
                 "kind": kind, "offer": offer, "needs": needs,
-                "form": filing_materials.form(kind, needs)}
+                "form": filing_materials.form(kind, needs),
+                "values": {"site": system.site, "camera_count": str(len(system.cameras))}}
 
 
 def start(uow: UnitOfWork, *, actor: Actor, system_id: int, kind: str, data: dict) -> dict:
