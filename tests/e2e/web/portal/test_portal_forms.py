@@ -117,6 +117,29 @@ def test_a_filing_returned_keeps_its_answers_and_is_filed_again(portal_page, app
     page.goto("/portal/?lang=zh")
 
 
+def test_unit_starts_a_filing_of_a_change_of_cameras(portal_page, app, facts):
+    """Taiyuan sets no window for it; the national 第十四条第一款 (及时) does."""
+    container = app.extensions["casework"]
+    page = portal_page("unitA", "phone")
+    page.goto("/portal/filings")
+    page.locator(f"#start-system-{facts['a']['system_id']} a", has_text="增加或拆除").click()
+    page.wait_for_selector("#task-form")
+    assert "第十四条第一款" in page.locator("#filing-window").inner_text()
+    assert page.input_value("[name=site]")  # the system's site, filled in
+    page.fill("[name=changed_on]", clock_module.today_local().isoformat())
+    page.fill("[name=cameras_added]", "2")
+    page.fill("[name=camera_count]", "6")
+    page.fill("[name=camera_types]", "枪机、球机")
+    page.fill("[name=retention_days]", "30")
+    page.fill("[name=contact]", "李四 13800000000")
+    shot(page, "filing-new-phone-zh")
+    page.click("#task-form button[type=submit]")
+    page.wait_for_selector(".flash")
+    ref = page.url.rsplit("/", 1)[-1]
+    with container.uow() as uow:
+        assert [w.form_key for w in engine.list_work_items(uow.session, case_ref=ref)] == ["filing_review"]
+
+
 def test_acceptance_reported_with_the_trial_run_and_the_test_report(portal_page, app, facts, tmp_path):
     container = app.extensions["casework"]
     ref = facts["c"]["case_ref"]
