@@ -1,7 +1,8 @@
-"""Unit portal door: every route of it (home, documents, downloads, receipt, attachments)."""
+"""Unit portal door: every route of it (home, documents, downloads, receipt, attachments,
+a case and its form, filings)."""
 from flask import Blueprint
 
-from web.portal import views
+from web.portal import case_views, filing_views, views
 
 bp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="templates")
 bp.add_url_rule("/", "home", views.home)
@@ -12,3 +13,7 @@ bp.add_url_rule("/attachments/<digest>", "attachment", views.attachment)
 bp.add_url_rule("/systems", "systems", views.systems)
 bp.add_url_rule("/service", "service_queue", views.service_queue)
 bp.add_url_rule("/service/<int:document_id>", "record_service", views.record_service, methods=["POST"])
+bp.add_url_rule("/cases/<ref>", "case", case_views.case)
+bp.add_url_rule("/cases/<ref>/tasks/<int:item_id>", "submit", case_views.submit, methods=["POST"])
+bp.add_url_rule("/filings", "filings", filing_views.filings)
+bp.add_url_rule("/filings/new", "new_filing", filing_views.new_filing, methods=["GET", "POST"])

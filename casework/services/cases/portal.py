@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 RECEIPT = sod.RECEIPT
 
 
-def _unit_of(actor: Actor) -> int:
+def unit_of(actor: Actor) -> int:
     if not actor.is_unit_user:
         raise PermissionDenied("单位门户仅供受监管单位使用 / the portal is for regulated units")
     return actor.unit_id
@@ -36,7 +36,7 @@ def _days_left(day: date | None) -> int | None:
 
 def home(uow: UnitOfWork, *, actor: Actor) -> dict:
     """Open obligations (overdue first, then by deadline) and the latest documents."""
-    unit_id = _unit_of(actor)
+    unit_id = unit_of(actor)
     with uow:
         session = uow.session
         obligations = []
@@ -53,7 +53,7 @@ def home(uow: UnitOfWork, *, actor: Actor) -> dict:
                 "days_left": _days_left(day), "rule": basis.get("rule", ""),
                 "provisional": bool(case and case.deadline_provisional),
                 "from_service": waiting})
-        docs = _documents(session, unit_id)
+        docs = documents_of(session, unit_id)
         for doc in docs:
             if doc["status"] == "awaiting_receipt":
                 day = date.fromisoformat(doc["confirm_by"])
@@ -69,7 +69,7 @@ def home(uow: UnitOfWork, *, actor: Actor) -> dict:
                 "overdue": [o for o in obligations if o["overdue"]]}
 
 
-def _documents(session, unit_id: int) -> list[dict]:
+def documents_of(session, unit_id: int) -> list[dict]:
     rows = []
     query = select(Document).where(Document.unit_id == unit_id, Document.kind != RECEIPT,
                                    Document.case_ref.is_not(None)).order_by(Document.id.desc())
@@ -90,14 +90,14 @@ def _documents(session, unit_id: int) -> list[dict]:
 
 
 def list_documents(uow: UnitOfWork, *, actor: Actor) -> list[dict]:
-    unit_id = _unit_of(actor)
+    unit_id = unit_of(actor)
     with uow:
-        return _documents(uow.session, unit_id)
+        return documents_of(uow.session, unit_id)
 
 
 def download(uow: UnitOfWork, *, actor: Actor, document_id: int) -> tuple[Document, bytes]:
     """The exact bytes served (hash-verified); each download audited."""
-    unit_id = _unit_of(actor)
+    unit_id = unit_of(actor)
     with uow:
         doc = uow.session.get(Document, document_id)
         if doc is None or doc.unit_id != unit_id or doc.case_ref is None:
@@ -123,7 +123,7 @@ def attachment(uow: UnitOfWork, *, actor: Actor, digest: str) -> tuple[str, byte
     Only the types the forms accept are ever served (PDF, JPEG, PNG, by content), so a
     browser is never handed something it would run.
     """
-    unit_id = _unit_of(actor)
+    unit_id = unit_of(actor)
     if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
         raise NotFound("附件不存在 / no such attachment")
     with uow:
@@ -146,7 +146,7 @@ def attachment(uow: UnitOfWork, *, actor: Actor, digest: str) -> tuple[str, byte
 
 def systems(uow: UnitOfWork, *, actor: Actor) -> list[dict]:
     """The unit's systems: status, filing and acceptance cases, cameras and retention."""
-    unit_id = _unit_of(actor)
+    unit_id = unit_of(actor)
     with uow:
         session = uow.session
         unit = session.get(Unit, unit_id)

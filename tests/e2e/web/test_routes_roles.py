@@ -108,6 +108,12 @@ ROUTES = {
     "portal.record_service": ("POST", lambda f: f"/portal/service/{MISSING}",
                               {None: "signin", **everyone(403), "clerk": 404, "tyclerk": 404, "admin": 404}),
     "portal.attachment": ("GET", lambda f: f"/portal/attachments/{'0' * 64}", unit_only(404)),
+    "portal.case": ("GET", lambda f: f"/portal/cases/{f['b']['case_ref']}", unit_only(unitA=404)),
+    "portal.submit": ("POST", lambda f: f"/portal/cases/{f['b']['case_ref']}/tasks/{f['unit_b_task']}",
+                      unit_only(422, unitA=404)),  # unit B: the form is incomplete
+    "portal.filings": ("GET", lambda f: "/portal/filings", unit_only()),
+    "portal.new_filing": ("GET", lambda f: f"/portal/filings/new?system={f['b']['system_id']}&kind=camera_change",
+                          unit_only(422, unitA=404)),  # unit B: not accepted yet, nothing to file
     "auth.sign_out": ("POST", lambda f: "/sign-out", signed("signin")),  # back to the sign-in page
 }
 

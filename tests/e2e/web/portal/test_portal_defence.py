@@ -71,5 +71,5 @@ def test_receipt_starts_the_defence_period_and_the_unit_states_its_defence(porta
     page.fill("[name=statement]", "广告牌系他人设置，已联系拆除。")
     shot(page, "defence-form-phone-zh")
     page.click("#task-form button[type=submit]")
-    page.wait_for_url("**/tasks**")
+    page.wait_for_selector(".flash")  # back on the portal case page
     assert driver.open_forms(ref) == ["defence_review"]

@@ -1,0 +1,51 @@
+"""Portal case page: the unit's case, the form of its open task, and the submission of it."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from casework.errors import CaseworkError
+from casework.services.cases import portal_case
+from web import forms
+from web.access import current_actor, signed_in, uow
+from web.portal import formpage
+
+HEARING_FIELD = "hearing_requested"  # penalty_response: asked by the two buttons, not a field
+
+
+@signed_in("unit")
+def case(ref: str):
+    page = portal_case.case_page(uow(), actor=current_actor(), ref=ref)
+    return render_case(page, page["values"], {}, "")
+
+
+@signed_in("unit")
+def submit(ref: str, item_id: int):
+    actor = current_actor()
+    page = portal_case.case_page(uow(), actor=actor, ref=ref)
+    data, raw, errors = formpage.read(page["form"] or {}, actor.name)
+    problem, status = "", 422
+    if not errors:
+        try:
+            portal_case.submit(uow(), actor=actor, ref=ref, item_id=item_id, data=data)
+        except CaseworkError as exc:
+            problem, status = str(exc), exc.status
+        else:
+            flash(_("Submitted: %(ref)s", ref=ref), "ok")
+            return redirect(url_for("portal.case", ref=ref))
+    return render_case(page, raw, errors, problem), status
+
+
+def render_case(page: dict, raw: dict, errors: dict, problem: str) -> str:
+    lang = get_locale().language
+    form = page["form"]
+    fields = forms.fields(form, raw, errors, lang) if form else []
+    if page["task"] and page["task"]["form_key"] == "penalty_response":
+        fields = [f for f in fields if f.name != HEARING_FIELD]
+        for f in fields:
+            f.kind = "textarea" if f.name == "statement" else f.kind
+    many = {path for path, several in formpage.attachment_paths((form or {}).get("schema", {})) if several}
+    return render_template("portal/case.html", page=page, fields=fields, errors=errors,
+                           problem=problem, many=many, keep=formpage.keeper(current_actor().name),
+                           title=forms.title(form, lang) if form else "")
