@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from casework import audit, clock
 from casework.engine.errors import DiagramInvalid
 from casework.engine.model.deploy import default_forms_dir, deploy
+from casework.engine.model.problems import problems_of as engine_problems
 from casework.engine.model.validation import validate
 from casework.engine.run.runtime import latest_version
 from casework.errors import Conflict, InvalidInput, NotFound
@@ -28,11 +29,16 @@ MAX_REASON = 500
 
 
 def problems_of(key: str, xml: str | bytes) -> list[dict]:
-    """The engine's full deploy validation as a list of {element, message} (empty: deployable)."""
+    """Every problem of the engine's full deploy validation (empty: deployable).
+
+    Each: `element` (id), `message` (one zh / en line) as before, and `type`, `name` (of the
+    element), `key` + `params` (the message template in casework.engine.model.problems, also a
+    msgid in web/translations), `message_zh`, `message_en`.
+    """
     try:
         validate(key, xml.encode("utf-8") if isinstance(xml, str) else xml, default_forms_dir())
     except DiagramInvalid as exc:
-        return [{"element": exc.element_id or "definitions", "message": str(exc)}]
+        return [problem.as_dict() for problem in engine_problems(exc)]
     return []
 
 
