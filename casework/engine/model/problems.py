@@ -1,7 +1,8 @@
 """Deploy-validation problems: every one names its element, a message key and its parameters.
 
 `MESSAGES[key] = (zh, en)` are `%(name)s` templates; the English one is also the msgid in
-web/translations, so the web can show a problem in the page's language. `Problems` collects
+web/translations, so the web can show a problem in the page's language (except PER_LANGUAGE
+keys, whose parameters hold the text in each language: use `message_zh` / `message_en`). `Problems` collects
 them while validation goes on; `DiagramInvalid.problems` carries the list when it refuses.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from casework.engine.errors import DiagramInvalid
 DI_NAMESPACES = ("http://www.omg.org/spec/BPMN/20100524/DI", "http://www.omg.org/spec/DD/20100524/DI",
                  "http://www.omg.org/spec/DD/20100524/DC")
 USE_INSTEAD_ZH = "请改用位于泳道并带表单的用户任务、脚本任务或服务任务"
+PER_LANGUAGE = frozenset({"timer_limit", "refused"})
 MESSAGES: dict[str, tuple[str, str]] = {
     "too_large": ("文件过大（上限 %(limit)s 字节）", "diagram larger than %(limit)s bytes"),
     "dtd": ("不允许 DTD 或实体声明", "DTDs and entity declarations are not allowed"),

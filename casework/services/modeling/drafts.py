@@ -16,7 +16,7 @@ from casework.engine.model.deploy import default_forms_dir, deploy
 from casework.engine.model.problems import problems_of as engine_problems
 from casework.engine.model.validation import validate
 from casework.engine.run.runtime import latest_version
-from casework.errors import Conflict, InvalidInput, NotFound
+from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound
 from casework.models.modeling import ModelDraft
 from casework.services.modeling.dimerge import merge_di
 
@@ -42,8 +42,18 @@ def problems_of(key: str, xml: str | bytes) -> list[dict]:
     return []
 
 
-def _draft(session, key: str) -> ModelDraft | None:
-    return session.scalar(select(ModelDraft).where(ModelDraft.key == key))
+def _draft(session, key: str, *, lock: bool = False) -> ModelDraft | None:
+    """The draft of `key`; `lock`: its row locked (PostgreSQL) so a racing save or deploy waits."""
+    query = select(ModelDraft).where(ModelDraft.key == key)
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def _gone(key: str, revision: int) -> CaseworkError:
+    """No draft: it never existed (NotFound), or someone deployed or discarded it (Conflict)."""
+    if revision:
+        return Conflict(f"草稿已不存在（已被他人部署或丢弃）：请重新打开 / the draft of {key} is gone "
+                        f"(deployed or discarded by someone else since revision {revision}): reopen the model")
+    return NotFound(f"流程 {key} 没有草稿 / model {key} has no draft")
 
 
 def _view(draft: ModelDraft) -> dict:
@@ -115,9 +125,9 @@ def deploy_draft(uow: UnitOfWork, *, actor: Actor, key: str, revision: int, reas
                            f"give a reason for the deployment (at most {MAX_REASON} characters)")
     with uow:
         session = uow.session
-        draft = _draft(session, key)
+        draft = _draft(session, key, lock=True)
         if draft is None:
-            raise NotFound(f"流程 {key} 没有草稿 / model {key} has no draft")
+            raise _gone(key, revision)
         if draft.revision != revision:
             raise Conflict(f"草稿已变为修订 {draft.revision}（您看到的是 {revision}） / "
                            f"the draft is now at revision {draft.revision}, you saw {revision}")
@@ -136,8 +146,10 @@ def deploy_draft(uow: UnitOfWork, *, actor: Actor, key: str, revision: int, reas
 def discard_draft(uow: UnitOfWork, *, actor: Actor, key: str, revision: int) -> None:
     actor.require("manager", "admin")
     with uow:
-        draft = _draft(uow.session, key)
-        if draft is None or draft.revision != revision:
+        draft = _draft(uow.session, key, lock=True)
+        if draft is None:
+            raise _gone(key, revision)
+        if draft.revision != revision:
             raise Conflict("草稿已变更 / the draft changed")
         uow.session.delete(draft)
         audit.record(uow.session, actor.name, "model.draft_discard", f"model:{key}", {"revision": revision})
