@@ -22,11 +22,11 @@ MUST_BE_LISTED = {"task": "plain_task", "businessRuleTask": "business_rule", "da
 
 
 def _drawn(root: etree._Element) -> set[str]:
-    return {e.get("bpmnElement") for e in root.iter()
-            if isinstance(e.tag, str) and local(e.tag) in ("BPMNShape", "BPMNEdge")}
+    """The ids of every DI shape and edge."""
+    return {e.get("id") for e in root.iter() if isinstance(e.tag, str) and local(e.tag) in ("BPMNShape", "BPMNEdge")}
 
 
-def _check_problems(path: Path, problems: list[dict]) -> None:
+def check_problems(path: Path, problems: list[dict]) -> None:
     elements = semantic_elements(parse(path.read_bytes()))
     processes = {i for i, e in elements.items() if local(e.tag) == "process"}
     for problem in problems:
@@ -53,7 +53,7 @@ def test_reference_diagram_is_refused_by_element_or_deploys_as_something_that_ca
             deploy(uow.session, "miwg", path.read_bytes(), actor="t")
         except DiagramInvalid as exc:
             assert exc.problems
-            _check_problems(path, [p.as_dict() for p in exc.problems])
+            check_problems(path, [p.as_dict() for p in exc.problems])
             return
         instance = start(uow.session, "miwg", data={}, actor="t")
         waits = uow.session.query(WorkItem).count() + uow.session.query(Timer).count()
@@ -85,4 +85,4 @@ def test_each_reference_diagram_saved_as_a_draft_keeps_ids_and_shapes_and_lists_
         assert set(semantic_elements(original)) <= set(semantic_elements(kept)), path.name
         assert _drawn(original) <= _drawn(kept), path.name
         assert saved["problems"] == draft["problems"] and saved["problems"], path.name
-        _check_problems(path, saved["problems"])
+        check_problems(path, saved["problems"])
