@@ -5,11 +5,15 @@ from casework.errors import CaseworkError, InvalidInput
 
 
 class DiagramInvalid(InvalidInput):
-    """A diagram that must not be deployed; the message names the element."""
+    """A diagram that must not be deployed; the message names the (first) element.
 
-    def __init__(self, message: str, element_id: str | None = None) -> None:
+    `problems`: every problem deploy validation found (`model.problems.Problem`), when it ran.
+    """
+
+    def __init__(self, message: str, element_id: str | None = None, problems: list | None = None) -> None:
         super().__init__(message)
         self.element_id = element_id
+        self.problems = list(problems or [])
 
 
 class ExpressionRejected(InvalidInput):

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
 
 from casework.cli.context import AppContext, pass_app
 from casework.cli.operator import current_actor
+from casework.engine.errors import DiagramInvalid
 from casework.services.processes import admin as process_admin
 
 
@@ -21,10 +23,20 @@ def command() -> None:
 @click.option("--key", default=None, help="Model key (default: the file name without .bpmn).")
 @pass_app
 def deploy(app: AppContext, path: Path, key: str | None) -> None:
-    """Validate and deploy PATH as the next version; a bad diagram is refused by element."""
+    """Validate and deploy PATH as the next version; a bad diagram is refused, every problem by element."""
     actor = current_actor(app.container)
-    result = process_admin.deploy_model(app.container.uow(), actor=actor, key=key or path.stem,
-                                        bpmn_xml=path.read_bytes())
+    try:
+        result = process_admin.deploy_model(app.container.uow(), actor=actor, key=key or path.stem,
+                                            bpmn_xml=path.read_bytes())
+    except DiagramInvalid as exc:
+        if not exc.problems:  # not the diagram's content (a key that is not one...): one line
+            raise
+        problems = exc.problems
+        click.echo(f"错误 / error: {path.name}: {len(problems)} 个问题 / {len(problems)} problem(s), "
+                   f"not deployed", err=True)
+        for problem in problems:
+            click.echo(f"  {problem.message}", err=True)
+        sys.exit(1)
     click.echo(f"{result['key']} v{result['version']} {result['sha256'][:12]}")
 
 

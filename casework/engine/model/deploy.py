@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from casework import audit, clock
 from casework.config import PROJECT_ROOT
@@ -14,6 +15,7 @@ from casework.engine.errors import DiagramInvalid
 from casework.engine.expressions.actions import Actions
 from casework.engine.model.serializer import spec_to_json
 from casework.engine.model.validation import validate
+from casework.errors import Conflict
 from casework.models.engine import ModelVersion
 
 if TYPE_CHECKING:
@@ -59,7 +61,11 @@ def deploy(session: Session, key: str, bpmn_xml: str | bytes, *, actor: str,
         forms=validated.forms, spec_json=spec_to_json(validated.spec, validated.subprocess_specs),
         sha256=sha, deployed_by=actor, deployed_at=clock.now())
     session.add(model)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # another deploy of this key took the same version number first
+        raise Conflict(f"流程 {key} 的 v{model.version} 刚被同时部署：请重试 / v{model.version} of {key} "
+                       f"was deployed at the same time: try again") from None
     audit.record(session, actor, "engine.deploy", f"model:{key}",
                  {"version": model.version, "sha256": sha, "forms": sorted(validated.forms)})
     return model

@@ -6,59 +6,69 @@ task waits for ever: nothing makes a work item for it). Those are refused here, 
 """
 from __future__ import annotations
 
-from typing import Callable
-
 from lxml import etree
+
+from casework.engine.model.problems import Problems
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NS = {"bpmn": BPMN_NS}
 EVENTS = ("startEvent", "intermediateCatchEvent", "boundaryEvent", "intermediateThrowEvent", "endEvent")
 TIMER_TEXTS = ("timeDate", "timeDuration", "timeCycle")
-Refuse = Callable[[str | None, str, str], Exception]
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+GATEWAYS = ("exclusiveGateway", "inclusiveGateway")
+REFUSED = {"task": "plain_task", "businessRuleTask": "business_rule", "dataStoreReference": "data_store",
+           "dataStore": "data_store"}
 
 
 def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
-def check_xml(root: etree._Element, refuse: Refuse) -> None:
-    """Raise `refuse(element_id, zh, en)` for the first element the engine cannot run."""
+def _children(element: etree._Element) -> list[str]:
+    return [_local(c) for c in element if isinstance(c.tag, str)]
+
+
+def check_xml(root: etree._Element, problems: Problems) -> None:
+    """Add a problem for every element the engine cannot run (all of them, in document order)."""
     messages = {m.get("id") for m in root.iterfind(".//bpmn:message", NS)}
+    processes = {p.get("id") for p in root.iterfind(".//bpmn:process", NS)}
     for element in root.iter():
         if not isinstance(element.tag, str) or etree.QName(element).namespace != BPMN_NS:
             continue
         name, eid = _local(element), element.get("id")
-        if name == "task":
-            raise refuse(eid, "普通任务（bpmn:task）会永远等待：请改用位于泳道并带表单的用户任务、脚本任务或服务任务",
-                         "a plain task (bpmn:task) would wait for ever: use a userTask in a lane with a form, "
-                         "a scriptTask or a serviceTask")
-        if name == "businessRuleTask":
-            raise refuse(eid, "不支持业务规则任务（DMN）：请改用脚本任务或服务任务",
-                         "business rule tasks (DMN) are not supported: use a scriptTask or a serviceTask")
-        if name in ("dataStoreReference", "dataStore"):
-            raise refuse(eid, "不支持数据存储：流程数据保存在实例中", "data stores are not supported: process data "
-                         "lives in the instance")
-        if name == "timerEventDefinition":
+        owner = element.getparent().get("id") if element.getparent() is not None else None
+        if name in REFUSED:
+            problems.add(eid, REFUSED[name])
+        elif name == "timerEventDefinition":
             texts = [c for c in element if isinstance(c.tag, str) and _local(c) in TIMER_TEXTS]
             if len(texts) != 1 or not (texts[0].text or "").strip():
-                owner = element.getparent().get("id")
-                raise refuse(owner, "定时器须有且只有一个 timeDate、timeDuration 或 timeCycle（且不为空）",
-                             "a timer needs exactly one non-empty timeDate, timeDuration or timeCycle")
+                problems.add(owner, "timer_text")
+        elif name == "multiInstanceLoopCharacteristics":
+            if not set(_children(element)) & {"loopCardinality", "loopDataInputRef"}:
+                problems.add(owner, "multi_instance_input")
         if name in ("messageEventDefinition", "receiveTask", "sendTask"):
             ref = element.get("messageRef")
-            owner = eid if name != "messageEventDefinition" else element.getparent().get("id")
             if ref is not None and ref not in messages:
-                raise refuse(owner, f"messageRef {ref!r} 未指向任何 bpmn:message",
-                             f"messageRef {ref!r} names no bpmn:message")
-        if name in EVENTS:
-            count = sum(1 for c in element if isinstance(c.tag, str) and _local(c) == "messageEventDefinition")
-            if count > 1:
-                raise refuse(eid, "一个事件只能等待一个消息（send_message 无法恢复多消息事件）",
-                             "an event may wait for one message only (send_message cannot resume several)")
-        if name == "multiInstanceLoopCharacteristics":
-            parts = {_local(c) for c in element if isinstance(c.tag, str)}
-            if not parts & {"loopCardinality", "loopDataInputRef"}:
-                owner = element.getparent().get("id")
-                raise refuse(owner, "多实例任务须有 loopCardinality 或输入集合（loopDataInputRef）",
-                             "a multi-instance task needs a loopCardinality or an input collection "
-                             "(loopDataInputRef)")
+                problems.add(eid if name != "messageEventDefinition" else owner, "message_ref", ref=ref)
+        if name in EVENTS and _children(element).count("messageEventDefinition") > 1:
+            problems.add(eid, "several_messages")
+        if name == "serviceTask" and not operator(element):
+            problems.add(eid, "service_operator")
+        if name == "callActivity" and element.get("calledElement") not in processes:
+            problems.add(eid, "call_missing", called=element.get("calledElement") or "")
+        if name in GATEWAYS:
+            for flow in unconditioned(element):
+                problems.add(flow.get("id"), "flow_condition", gateway=eid)
+
+
+def operator(task: etree._Element) -> bool:
+    """A service task names its action in spiffworkflow:serviceTaskOperator."""
+    return task.find(f"bpmn:extensionElements/{{{SPIFF_NS}}}serviceTaskOperator", NS) is not None
+
+
+def unconditioned(gateway: etree._Element) -> list[etree._Element]:
+    """Outgoing flows of an exclusive/inclusive gateway with neither condition nor default (a
+    single outgoing flow needs neither)."""
+    flows = [f for f in gateway.getparent().iterfind("bpmn:sequenceFlow", NS) if f.get("sourceRef") == gateway.get("id")]
+    return [f for f in flows if len(flows) > 1 and f.get("id") != gateway.get("default")
+            and f.find("bpmn:conditionExpression", NS) is None]

@@ -14,9 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from casework import audit, clock
 from casework.engine.errors import DiagramInvalid
 from casework.engine.model.deploy import default_forms_dir, deploy
+from casework.engine.model.problems import problems_of as engine_problems
 from casework.engine.model.validation import validate
 from casework.engine.run.runtime import latest_version
-from casework.errors import Conflict, InvalidInput, NotFound
+from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound
 from casework.models.modeling import ModelDraft
 from casework.services.modeling.dimerge import merge_di
 from casework.services.modeling.forms import edited_revisions, forms_dir
@@ -31,16 +32,31 @@ MAX_REASON = 500
 
 
 def problems_of(key: str, xml: str | bytes, forms: Path | None = None) -> list[dict]:
-    """The engine's full deploy validation as a list of {element, message} (empty: deployable)."""
+    """Every problem of the engine's full deploy validation (empty: deployable).
+
+    Each: `element` (id), `message` (one zh / en line) as before, and `type`, `name` (of the
+    element), `key` + `params` (the message template in casework.engine.model.problems, also a
+    msgid in web/translations), `message_zh`, `message_en`.
+    """
     try:
         validate(key, xml.encode("utf-8") if isinstance(xml, str) else xml, forms or default_forms_dir())
     except DiagramInvalid as exc:
-        return [{"element": exc.element_id or "definitions", "message": str(exc)}]
+        return [problem.as_dict() for problem in engine_problems(exc)]
     return []
 
 
-def _draft(session, key: str) -> ModelDraft | None:
-    return session.scalar(select(ModelDraft).where(ModelDraft.key == key))
+def _draft(session, key: str, *, lock: bool = False) -> ModelDraft | None:
+    """The draft of `key`; `lock`: its row locked (PostgreSQL) so a racing save or deploy waits."""
+    query = select(ModelDraft).where(ModelDraft.key == key)
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def _gone(key: str, revision: int) -> CaseworkError:
+    """No draft: it never existed (NotFound), or someone deployed or discarded it (Conflict)."""
+    if revision:
+        return Conflict(f"草稿已不存在（已被他人部署或丢弃）：请重新打开 / the draft of {key} is gone "
+                        f"(deployed or discarded by someone else since revision {revision}): reopen the model")
+    return NotFound(f"流程 {key} 没有草稿 / model {key} has no draft")
 
 
 def _view(draft: ModelDraft) -> dict:
@@ -113,9 +129,9 @@ def deploy_draft(uow: UnitOfWork, *, actor: Actor, key: str, revision: int, reas
                            f"give a reason for the deployment (at most {MAX_REASON} characters)")
     with uow:
         session = uow.session
-        draft = _draft(session, key)
+        draft = _draft(session, key, lock=True)
         if draft is None:
-            raise NotFound(f"流程 {key} 没有草稿 / model {key} has no draft")
+            raise _gone(key, revision)
         if draft.revision != revision:
             raise Conflict(f"草稿已变为修订 {draft.revision}（您看到的是 {revision}） / "
                            f"the draft is now at revision {draft.revision}, you saw {revision}")
@@ -136,8 +152,10 @@ def deploy_draft(uow: UnitOfWork, *, actor: Actor, key: str, revision: int, reas
 def discard_draft(uow: UnitOfWork, *, actor: Actor, key: str, revision: int) -> None:
     actor.require("manager", "admin")
     with uow:
-        draft = _draft(uow.session, key)
-        if draft is None or draft.revision != revision:
+        draft = _draft(uow.session, key, lock=True)
+        if draft is None:
+            raise _gone(key, revision)
+        if draft.revision != revision:
             raise Conflict("草稿已变更 / the draft changed")
         uow.session.delete(draft)
         audit.record(uow.session, actor.name, "model.draft_discard", f"model:{key}", {"revision": revision})

@@ -1,6 +1,8 @@
 """Modeler services on the real engine: drafts and conflicts, diff, DI merge, bulk migration."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -107,3 +109,18 @@ def test_a_draft_on_an_older_version_is_not_deployed_over_a_newer_one(container,
         u.commit()
     with pytest.raises(Conflict, match="v2"):
         drafts.deploy_draft(uow, actor=MANAGER, key="rectification", revision=1, reason="late")
+
+
+def test_merge_restores_a_di_only_edge_while_what_it_connects_is_drawn():
+    """C.7.0 has an edge naming no element (it joins a shape to an edge); bpmn-js drops it."""
+    original = (Path(__file__).resolve().parents[2] / "data" / "miwg" / "C.7.0.bpmn").read_text()
+    start_edge = original.index('<bpmndi:BPMNEdge id="_985753e3')
+    end_edge = original.index("</bpmndi:BPMNEdge>", start_edge) + len("</bpmndi:BPMNEdge>")
+    dropped = original[:start_edge] + original[end_edge:]
+    merged, restored = merge_di(original, dropped)
+    assert restored == ["_985753e3-a4ce-486b-908a-509d382259ed"] and 'id="_985753e3' in merged
+    start_shape = dropped.index('<bpmndi:BPMNShape id="_c68abea8')
+    end_shape = dropped.index("</bpmndi:BPMNShape>", start_shape) + len("</bpmndi:BPMNShape>")
+    deleted = (dropped[:start_shape] + dropped[end_shape:]).replace(  # the manager removed the data object
+        'id="_c68abea8-c5b4-4aef-b1a5-1e81caec0cba"', 'id="gone"')
+    assert merge_di(original, deleted)[1] == []
