@@ -93,6 +93,8 @@
   }
   $('save-draft').addEventListener('click', save);
 
+  // the browser's own file button speaks the browser's language: ours opens its picker
+  $('import-button').addEventListener('click', function () { $('import-file').click(); });
   $('import-file').addEventListener('change', function () {
     var file = this.files && this.files[0];
     if (!file) { return; }
