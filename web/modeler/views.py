@@ -4,12 +4,19 @@ from __future__ import annotations
 import json
 
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from casework.errors import CaseworkError, InvalidInput
 from casework.services.modeling import drafts, forms, properties, versions
 from web.access import container, current_actor, signed_in, uow
+from web.modeler import texts
 
 MANAGERS = ("manager",)
+
+
+def _lang() -> str:
+    return get_locale().language
 
 
 def _int(name: str, source=None, default: int | None = None) -> int | None:
@@ -19,7 +26,7 @@ def _int(name: str, source=None, default: int | None = None) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise InvalidInput(f"参数 {name} 须为整数 / {name} must be a whole number") from None
+        raise InvalidInput(_("%(name)s must be a whole number", name=name)) from None
 
 
 @signed_in(*MANAGERS)
@@ -32,7 +39,7 @@ def edit(key: str):
     version = _int("version")
     opened = drafts.open_model(uow(), actor=current_actor(), key=key, version=version)
     return render_template("modeler/edit.html", m=opened,
-                           problems_json=json.dumps(opened["problems"], ensure_ascii=False),
+                           problems_json=json.dumps(texts.problems(opened["problems"], _lang()), ensure_ascii=False),
                            source_url=url_for("modeler.source", key=key, version=version))
 
 
@@ -46,31 +53,33 @@ def source(key: str):
 def save(key: str):
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("xml"), str):
-        return jsonify({"message": "须提交 JSON：xml、base_version、revision / send JSON with xml, base_version, revision"}), 400
+        return jsonify({"message": _("Send JSON with xml, base_version and revision.")}), 400
     try:
         saved = drafts.save_draft(uow(), actor=current_actor(), key=key, xml=body["xml"],
                                   base_version=_int("base_version", body), revision=_int("revision", body, 0),
                                   original=body["original"] if isinstance(body.get("original"), str) else None)
     except CaseworkError as exc:
-        return jsonify({"message": str(exc), "status": exc.status}), exc.status
-    return jsonify(saved)
+        return jsonify({"message": str(exc), "text": texts.one_language(str(exc), _lang()),
+                        "status": exc.status}), exc.status
+    return jsonify({**saved, "problems": texts.problems(saved["problems"], _lang())})
 
 
 @signed_in(*MANAGERS)
 def deploy(key: str):
     done = drafts.deploy_draft(uow(), actor=current_actor(), key=key, revision=_int("revision", request.form, 0),
                                reason=request.form.get("reason", ""))
-    flash(f"已部署 / deployed: {key} v{done['version']}")
+    flash(_("Deployed: %(key)s v%(version)s", key=key, version=done["version"]))
     if done["edited_forms"]:
-        edited = ", ".join(f"{form} (修订 / revision {rev})" for form, rev in sorted(done["edited_forms"].items()))
-        flash(f"随此版本部署的已修改表单 / edited forms stored with this version: {edited}")
+        edited = ", ".join(_("%(form)s (revision %(revision)s)", form=form, revision=rev)
+                           for form, rev in sorted(done["edited_forms"].items()))
+        flash(_("Edited forms stored with this version: %(forms)s", forms=edited))
     return redirect(url_for("modeler.index"))
 
 
 @signed_in(*MANAGERS)
 def discard(key: str):
     drafts.discard_draft(uow(), actor=current_actor(), key=key, revision=_int("revision", request.form, 0))
-    flash(f"草稿已丢弃 / draft discarded: {key}")
+    flash(_("Draft discarded: %(key)s", key=key))
     return redirect(url_for("modeler.index"))
 
 
@@ -88,7 +97,8 @@ def diff(key: str):
 def preview(key: str):
     source_v, target_v = _int("from", default=1), _int("to", default=2)
     rows = versions.preview_bulk(uow(), actor=current_actor(), key=key, from_version=source_v, to_version=target_v)
-    return render_template("modeler/migrate.html", key=key, source=source_v, target=target_v, rows=rows)
+    shown = [{**r, "reasons": [texts.one_language(why, _lang()) for why in r["reasons"]]} for r in rows]
+    return render_template("modeler/migrate.html", key=key, source=source_v, target=target_v, rows=shown)
 
 
 @signed_in(*MANAGERS)
@@ -97,10 +107,10 @@ def migrate(key: str):
     results = versions.apply_bulk(uow(), actor=current_actor(), key=key, from_version=_int("from", request.form),
                                   to_version=_int("to", request.form), instances=chosen)
     moved = sum(r["ok"] for r in results)
-    flash(f"已迁移 / migrated: {moved}/{len(results)}")
+    flash(_("Migrated: %(moved)s/%(total)s", moved=moved, total=len(results)))
     for r in results:
         if not r["ok"]:
-            flash(f"#{r['instance']}: {r['message']}", "error")
+            flash(f"#{r['instance']}: {texts.one_language(r['message'], _lang())}", "error")
     return redirect(url_for("modeler.index"))
 
 
@@ -111,7 +121,8 @@ def palette():
 
 @signed_in(*MANAGERS)
 def timer_check():
-    return jsonify(properties.check_timer(request.args.get("kind", ""), request.args.get("text", "")[:4000]))
+    answer = properties.check_timer(request.args.get("kind", ""), request.args.get("text", "")[:4000])
+    return jsonify({**answer, "text": texts.one_language(answer["message"], _lang())})
 
 
 @signed_in(*MANAGERS)
@@ -135,14 +146,17 @@ def form_save(key: str):
                                 revision=_int("revision", request.form, 0))
     except CaseworkError as exc:  # shown next to the text the manager typed, which is kept
         shown = {**forms.open_form(uow(), actor=current_actor(), key=key), "text": text}
-        problems = getattr(exc, "problems", None) or [{"where": "", "message": str(exc)}]
+        found = getattr(exc, "problems", None) or [{"where": "", "message": str(exc)}]
+        lang = _lang()
+        problems = [{part: texts.one_language(str(p.get(part, "")), lang) for part in ("where", "message")}
+                    for p in found]
         return render_template("modeler/form.html", f=shown, problems=problems), exc.status
-    flash(f"表单已保存 / form saved: {key} (修订 / revision {saved['revision']})")
+    flash(_("Form saved: %(key)s (revision %(revision)s)", key=key, revision=saved["revision"]))
     return redirect(url_for("modeler.form", key=key))
 
 
 @signed_in(*MANAGERS)
 def form_discard(key: str):
     forms.discard_form(uow(), actor=current_actor(), key=key, revision=_int("revision", request.form, 0))
-    flash(f"表单修改已丢弃 / form edit discarded: {key}")
+    flash(_("Form edit discarded: %(key)s", key=key))
     return redirect(url_for("modeler.forms_index"))

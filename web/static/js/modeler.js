@@ -2,7 +2,8 @@
  * The modeler page: bpmn-js Modeler (global BpmnJS from bpmn-modeler.production.min.js) on
  * #modeler, the properties panel (modeler_panel.js, pick lists from the server), saving the
  * draft as JSON with the revision it started from, and the server's validation problems as
- * markers, overlays and a list. No inline script (CSP).
+ * markers, overlays and a list, each in the page's language (the server's `text`). No inline
+ * script (CSP): words come from the page (data-error-text, #modeler-labels for the panel).
  * States for tests: #modeler[data-state] = ready | saving | saved | conflict | error.
  * The bpmn.io watermark stays: its licence requires it.
  */
@@ -36,18 +37,19 @@
     clearProblems();
     var registry = modeler.get('elementRegistry');
     problems.forEach(function (p) {
+      var message = p.text || p.message;
       var item = document.createElement('li');
       item.setAttribute('data-element', p.element);
       var code = document.createElement('code');
       code.textContent = p.element;
       item.appendChild(code);
-      item.appendChild(document.createTextNode(' ' + p.message));
+      item.appendChild(document.createTextNode(' ' + message));
       $('problems').appendChild(item);
       if (registry.get(p.element)) {
         modeler.get('canvas').addMarker(p.element, 'cw-problem');
         var note = document.createElement('div');
         note.className = 'cw-problem-note';
-        note.textContent = p.message;
+        note.textContent = message;
         modeler.get('overlays').add(p.element, 'cw-problem', { position: { bottom: -6, left: 0 }, html: note });
         shownProblems.push(p.element);
         item.addEventListener('click', function () {
@@ -79,7 +81,7 @@
         showProblems(answer.body.problems);
         container.setAttribute('data-state', 'saved');
       } else {
-        $('save-conflict').textContent = answer.body.message || String(answer.status);
+        $('save-conflict').textContent = answer.body.text || answer.body.message || String(answer.status);
         $('save-conflict').hidden = false;
         container.setAttribute('data-state', answer.status === 409 ? 'conflict' : 'error');
       }
@@ -91,6 +93,8 @@
   }
   $('save-draft').addEventListener('click', save);
 
+  // the browser's own file button speaks the browser's language: ours opens its picker
+  $('import-button').addEventListener('click', function () { $('import-file').click(); });
   $('import-file').addEventListener('change', function () {
     var file = this.files && this.files[0];
     if (!file) { return; }

@@ -3,7 +3,8 @@
  * the server's pick lists (GET data-palette-url): a lane's role, a node's lane, a user task's
  * form and due-date variable, a timer's kind and text (checked by GET data-timer-check-url,
  * legal-calendar periods included), a service task's registered action and its declared inputs.
- * Every edit goes through bpmn-js's modeling API (undoable). No inline script (CSP).
+ * Every edit goes through bpmn-js's modeling API (undoable). No inline script (CSP): its words
+ * and the page's language come from <script type="application/json" id="modeler-labels">.
  * window.CaseworkPanel(modeler, panelElement) -> { show(element) }.
  */
 (function () {
@@ -12,6 +13,15 @@
   var TIMER_KINDS = ['timeDate', 'timeDuration', 'timeCycle'];
 
   function $(id) { return document.getElementById(id); }
+
+  function readLabels() {
+    var node = $('modeler-labels');
+    try { return JSON.parse(node ? node.textContent : '{}'); } catch (e) { return {}; }
+  }
+  var LABELS = readLabels();
+  var LANG = LABELS.lang === 'en' ? 'en' : 'zh';
+
+  function inLanguage(titles) { return (titles && (titles[LANG] || titles.zh || titles.en)) || ''; }
 
   function fillSelect(select, values, current) {
     select.textContent = '';
@@ -64,7 +74,7 @@
 
     function roleLabel(code) {
       var role = palette.roles.filter(function (r) { return r.code === code; })[0];
-      return role ? role.zh + ' / ' + role.en + ' (' + code + ')' : code + ' (?)';
+      return role ? inLanguage(role) + ' (' + code + ')' : code + ' (?)';
     }
 
     function lanes() { return registry.filter(function (e) { return e.type === 'bpmn:Lane'; }); }
@@ -98,7 +108,7 @@
         '&text=' + encodeURIComponent(text);
       fetch(url, { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (answer) {
         if (seq !== checkSeq) { return; }
-        out.textContent = answer.message;
+        out.textContent = answer.text || answer.message;
         out.setAttribute('data-ok', answer.ok ? 'true' : 'false');
       });
     }
@@ -132,7 +142,7 @@
       if (!action) { return; }
       action.inputs.forEach(function (input) {
         var label = document.createElement('label');
-        label.textContent = input.name + ' (' + input.type + (input.optional ? ', 可选 / optional' : '') + ') ';
+        label.textContent = input.name + ' (' + input.type + (input.optional ? ', ' + LABELS.optional : '') + ') ';
         var field = document.createElement('input');
         field.type = 'text';
         field.setAttribute('data-param', input.name);
@@ -188,7 +198,7 @@
       if (isLane) {
         var roles = palette.roles.map(function (r) { return { value: r.code, label: roleLabel(r.code) }; });
         if (bo.name && !palette.roles.some(function (r) { return r.code === bo.name; })) {
-          roles.push({ value: bo.name, label: bo.name + ' (未知角色 / not a role)' });
+          roles.push({ value: bo.name, label: bo.name + ' (' + LABELS.not_a_role + ')' });
         }
         fillSelect($('panel-role'), roles, bo.name);
       }
@@ -202,9 +212,9 @@
       showOnly('for-user-task', userTask);
       if (userTask) {
         var formKey = propertyOf(bo, 'formKey');
-        var forms = palette.forms.map(function (f) { return { value: f.key, label: f.key + ' — ' + f.zh + ' / ' + f.en }; });
+        var forms = palette.forms.map(function (f) { return { value: f.key, label: f.key + ' — ' + inLanguage(f) }; });
         if (formKey && !palette.forms.some(function (f) { return f.key === formKey; })) {
-          forms.push({ value: formKey, label: formKey + ' (缺失 / missing)' });
+          forms.push({ value: formKey, label: formKey + ' (' + LABELS.missing + ')' });
         }
         fillSelect($('panel-form'), forms, formKey);
         var link = $('panel-form-link');

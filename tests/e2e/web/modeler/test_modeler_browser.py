@@ -49,13 +49,16 @@ def test_manager_edits_validates_deploys_diffs_and_migrates(new_page, web_world)
     page.click("#save-draft")
     page.wait_for_selector("#modeler[data-state=saved]")
     problem = page.locator(f"#problems li[data-element='{task_id}']")
-    assert "formKey" in problem.inner_text()
+    assert "formKey" in problem.inner_text() and "缺少" in problem.inner_text()
+    assert "missing" not in page.inner_text("main")  # Chinese only, on the diagram too
     assert page.locator(f"g.djs-element.cw-problem[data-element-id='{task_id}']").count() == 1
     shot(page, "modeler-problem", "zh")
 
     other.click("#save-draft")  # started from no draft: refused, nothing overwritten
     other.wait_for_selector("#modeler[data-state=conflict]")
     assert other.locator("#save-conflict").is_visible()
+    assert "someone else" in other.inner_text("#save-conflict") and "草稿" not in other.inner_text("#save-conflict")
+    assert "Validation problems" in other.inner_text("main") and "校验问题" not in other.inner_text("main")
 
     page.evaluate("id => { const m = window.caseworkModeler; m.get('selection').select(m.get('elementRegistry').get(id)); }",
                   task_id)
@@ -83,7 +86,7 @@ def test_manager_edits_validates_deploys_diffs_and_migrates(new_page, web_world)
     assert page.locator(f"g.djs-element.cw-added[data-element-id='{task_id}']").count() == 1
 
     page.goto("/modeler")
-    page.click("#model-rectification tr[data-version='1'] a:has-text('Migrate')")
+    page.click("#model-rectification tr[data-version='1'] a:has-text('迁移到 v2')")
     page.wait_for_selector(f"tr[data-instance='{earlier}']")
     page.eval_on_selector_all("input[name=instance]", "boxes => boxes.forEach(b => { b.checked = false; })")
     page.check(f"tr[data-instance='{earlier}'] input[name=instance]")

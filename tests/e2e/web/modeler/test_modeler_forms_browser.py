@@ -56,10 +56,10 @@ def test_manager_edits_a_form_and_deploys_it_with_the_next_version(new_page, web
         f["schema"]["required"].remove("missing_field")
         f["schema"]["properties"]["review_note"] = NOTE
     _edit(page, fixed)
-    assert "revision 1" in page.locator(".flash").first.inner_text()
+    assert "修订 1" in page.locator(".flash").first.inner_text()
     assert page.locator("#form-problems").count() == 0
     page.goto("/modeler/forms")
-    assert "旧文本 / older text" in page.locator("#form-rectification_draft").inner_text()
+    assert "旧文本" in page.locator("#form-rectification_draft").inner_text()
 
     page.goto("/modeler/rectification/edit")
     page.wait_for_selector("#modeler[data-state=ready]")
@@ -70,7 +70,7 @@ def test_manager_edits_a_form_and_deploys_it_with_the_next_version(new_page, web
     page.click("#deploy-button")
     page.wait_for_url("**/modeler")
     assert "v2" in page.locator(".flash").first.inner_text()
-    assert "rectification_draft (修订 / revision 1)" in page.locator(".flash").nth(1).inner_text()
+    assert "rectification_draft（修订 1）" in page.locator(".flash").nth(1).inner_text()
     with container.uow() as uow:
         forms = dict(uow.session.execute(select(ModelVersion.version, ModelVersion.forms).where(
             ModelVersion.key == "rectification")).all())
@@ -90,6 +90,9 @@ def test_manager_edits_a_form_and_deploys_it_with_the_next_version(new_page, web
     english = new_page("manager", lang="en")
     english.goto("/modeler/forms")
     shot(english, "modeler-forms", "en")
+    listing = english.inner_text("main")
+    assert "Used by" in listing and "older text" in listing and "使用它的流程版本" not in listing and "旧文本" not in listing
     english.goto("/modeler/forms/rectification_draft/schema")
     shot(english, "modeler-form", "en")
+    assert english.inner_text("#save-form") == "Check and save" and "修订" not in english.inner_text("h1")
     assert page.problems == [] and clerk.problems == [] and english.problems == []

@@ -40,7 +40,7 @@ def test_new_form_conflict_model_validation_and_discard(manager):
     opened = manager.get("/modeler/forms?key=review_checklist")
     assert opened.status_code == 302 and opened.headers["Location"].endswith("/modeler/forms/review_checklist/schema")
     page = manager.get("/modeler/forms/review_checklist/schema").get_data(as_text=True)
-    assert "新表单 / new form" in page and "&#34;schema&#34;" in page
+    assert "新表单" in page and "&#34;schema&#34;" in page
 
     problems = _draft_problems(manager, "review_checklist", 0)  # no such form yet
     assert "review_checklist" in problems[0]["message"]
@@ -66,14 +66,14 @@ def test_new_form_conflict_model_validation_and_discard(manager):
 
 
 @pytest.mark.parametrize(("text", "says"), [
-    ("{\"title\": ", "line 1 column"),
-    ("[]", "a form is an object"),
+    ("{\"title\": ", "第 1 行第"),
+    ("[]", "表单须为对象"),
     (json.dumps({**NEW_FORM, "title": {"zh": "只有中文"}}), "/title"),
     (json.dumps({**NEW_FORM, "extra": 1}), "/extra"),
     (json.dumps({**NEW_FORM, "schema": {"type": "object", "properties": {"a": {"type": "string", "title": "甲",
                                                                                "pattern": "("}}}}), "pattern"),
     (json.dumps({**NEW_FORM, "schema": {"type": "object", "properties": {"a": {"$ref": "http://example.org/x"}}}}),
-     "needs one type"),
+     "须有一种类型"),
     (json.dumps({**NEW_FORM, "ui": {"nothing": {"widget": "textarea"}}}), "/ui/nothing"),
 ])
 def test_a_form_that_is_not_valid_is_refused_with_where_and_why(manager, text, says):
