@@ -74,7 +74,7 @@ ROUTES = {
     "modeler.source": ("GET", lambda f: "/modeler/rectification/source.bpmn", managers()),
     "modeler.save": ("POST", lambda f: "/modeler/rectification/draft", managers(400)),  # not JSON
     "modeler.deploy": ("POST", lambda f: "/modeler/rectification/deploy", managers(422)),  # no reason
-    "modeler.discard": ("POST", lambda f: "/modeler/rectification/discard", managers(409)),  # no draft
+    "modeler.discard": ("POST", lambda f: "/modeler/rectification/discard", managers(404)),  # no draft: nothing to discard
     "modeler.diff": ("GET", lambda f: "/modeler/rectification/diff?old=1&new=1", managers()),
     "modeler.preview": ("GET", lambda f: "/modeler/rectification/migrate?from=1&to=1", managers()),
     "modeler.migrate": ("POST", lambda f: "/modeler/rectification/migrate", managers()),  # nothing chosen
