@@ -20,6 +20,7 @@ from typing import Any
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 
+from casework.storage import submissions
 from casework.storage.files import FileStore
 from web import idempotency
 
@@ -46,8 +47,8 @@ def title(form: dict, lang: str) -> str:
 
 
 def fields(form: dict, raw: dict[str, Any], errors: dict[str, str], lang: str) -> list[Field]:
-    """The form's fields, then its one-time submission key (kept across a failed post)."""
-    key = Field(idempotency.FIELD, "", "", "hidden", False, idempotency.current_key())
+    """The form's fields, then its one-time submission key."""
+    key = Field(idempotency.FIELD, "", "", "hidden", False, submissions.new_key())
     return [*_fields(form.get("schema", {}), form.get("ui", {}), raw, errors, lang, ""), key]
 
 

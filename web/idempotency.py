@@ -4,7 +4,9 @@ Every form carries a one-time key (`submission_field()` in a template, or the hi
 `web.forms.fields` adds); a view wraps its act in `once(act, fallback=url)`. The key is
 committed with the act's own transaction (`casework.storage.submissions`); a repeat with
 the same key does nothing and is sent where the first post went (or to `fallback` when the
-first answer was a page, not a redirect). A post without a key acts as before.
+first answer was a page, not a redirect). An answer of 400 or more means the act was
+refused: its key is dropped and the form (kept with its key) may be sent again. A post
+without a key acts as before.
 """
 from __future__ import annotations
 
@@ -21,14 +23,10 @@ from web.access import current_actor, uow
 FIELD = "submission_key"
 
 
-def current_key() -> str:
-    """The key a rendered form carries: the posted one again after an error, else a new one."""
-    posted = request.form.get(FIELD) if request.method == "POST" else None
-    return posted if submissions.well_formed(posted) else submissions.new_key()
-
-
 def submission_field() -> Markup:
-    return Markup(f'<input type="hidden" name="{FIELD}" value="{escape(current_key())}">')
+    """A hidden field with a new key. A page shown again after a refused post gets a new one
+    too: the refused post left no key behind."""
+    return Markup(f'<input type="hidden" name="{FIELD}" value="{escape(submissions.new_key())}">')
 
 
 def once(act: Callable[[], Response], *, fallback: str) -> Response:
@@ -51,10 +49,13 @@ def once(act: Callable[[], Response], *, fallback: str) -> Response:
             raise
         return _again(prior or fallback)
     except Exception:
-        submissions.settle(uow(), key=key, result=fallback)
+        submissions.settle(uow(), key=key, result=None)
         raise
-    location = response.headers.get("Location") if 300 <= response.status_code < 400 else None
-    submissions.settle(uow(), key=key, result=location or fallback)
+    if response.status_code >= 400:  # refused: the same form may be sent again
+        submissions.settle(uow(), key=key, result=None)
+    else:
+        location = response.headers.get("Location") if response.status_code >= 300 else None
+        submissions.settle(uow(), key=key, result=location or fallback)
     return response
 
 

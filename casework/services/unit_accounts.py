@@ -110,10 +110,10 @@ def create_unit_account(uow: UnitOfWork, *, actor: Actor, unit_id: int, username
                         display_name: str = "") -> dict:
     """The bureau adds an account for a unit in its scope: returns the one-time code."""
     actor.require(*BUREAU)
-    username = _valid_username(username)
     with uow:
         session = uow.session
         unit = scope.unit(session, actor, unit_id)
+        username = _valid_username(username)
         user = _add_unit_user(session, unit, username, display_name, actor.name)
         audit.record(session, actor.name, "account.unit_created", f"user:{username}",
                      {"unit_id": unit.id, "credit_code": unit.credit_code})

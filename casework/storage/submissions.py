@@ -4,8 +4,8 @@ A form carries a one-time key. Before the act, `hold` adds the key to the caller
 work (flushed, not committed), so the service's own commit stores it in the same
 transaction as the act; a repeat finds it (`find`) and gets the first answer (`settle`
 records where it sent the user). Two posts racing: the second's insert waits for the
-first (the key is the primary key) and fails once the first commits. An act that did not
-commit leaves no key, so the same form may be sent again.
+first (the key is the primary key) and fails once the first commits. An act that failed
+leaves no key, so the same form may be sent again.
 
 `hold` needs a unit of work that stays open around the act (the web request's shared one).
 """
@@ -53,15 +53,18 @@ def hold(uow: UnitOfWork, *, key: str, actor: str, endpoint: str) -> None:
         uow.session.flush()
 
 
-def settle(uow: UnitOfWork, *, key: str, result: str) -> bool:
-    """After the act: drop what it left uncommitted; if its key was committed, record the
-    answer. True when the act committed (its key exists)."""
+def settle(uow: UnitOfWork, *, key: str, result: str | None) -> None:
+    """After the act: drop what it left uncommitted. If its key was committed (with the act,
+    or with what a failing service records, such as a failed try), keep the act's answer
+    (`result`), or, when the act failed (`result` None), remove the key so that the same form
+    may be sent again."""
     with uow:
         uow.rollback()
         row = uow.session.get(SubmissionKey, key, populate_existing=True)
-        if row is None:
-            return False
-        if not row.result:
+        if row is None or (result is not None and row.result):
+            return
+        if result is None:
+            uow.session.delete(row)
+        else:
             row.result = result[:500]
-            uow.commit()
-        return True
+        uow.commit()

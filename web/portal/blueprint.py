@@ -1,6 +1,7 @@
 """Unit portal door: every route of it (home, documents, downloads, receipt, attachments)."""
 from flask import Blueprint
 
+from web.auth import accounts as account_views
 from web.portal import views
 
 bp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="templates")
@@ -12,3 +13,5 @@ bp.add_url_rule("/attachments/<digest>", "attachment", views.attachment)
 bp.add_url_rule("/systems", "systems", views.systems)
 bp.add_url_rule("/service", "service_queue", views.service_queue)
 bp.add_url_rule("/service/<int:document_id>", "record_service", views.record_service, methods=["POST"])
+bp.add_url_rule("/account", "account", account_views.my_account)
+bp.add_url_rule("/account/invite", "invite", account_views.invite, methods=["POST"])

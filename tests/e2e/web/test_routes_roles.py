@@ -37,6 +37,11 @@ def unit_only(result="ok", **over):
     return {None: "signin", **everyone(403), **{u: result for u in UNITS}, **over}
 
 
+def bureau(result="ok", **over):
+    """Unit accounts: the bureau's clerks and admins, each within its jurisdictions."""
+    return {None: "signin", **everyone(403), "clerk": result, "tyclerk": result, "admin": result, **over}
+
+
 def managers(result="ok"):
     return {None: "signin", **everyone(403), "manager": result}
 
@@ -102,6 +107,13 @@ ROUTES = {
     "portal.record_service": ("POST", lambda f: f"/portal/service/{MISSING}",
                               {None: "signin", **everyone(403), "clerk": 404, "tyclerk": 404, "admin": 404}),
     "portal.attachment": ("GET", lambda f: f"/portal/attachments/{'0' * 64}", unit_only(404)),
+    "auth.activate": ("GET", lambda f: "/activate", {None: "ok", **everyone("ok")}),
+    "auth.unit_accounts": ("GET", lambda f: "/accounts/units", bureau()),
+    "auth.create_unit_account": ("POST", lambda f: f"/accounts/units/{f['b']['unit_id']}/users",
+                                 bureau(422, tyclerk=404)),  # no username posted
+    "auth.reset_password": ("POST", lambda f: "/accounts/users/nobody-here/reset", bureau(404)),
+    "portal.account": ("GET", lambda f: "/portal/account", unit_only()),
+    "portal.invite": ("POST", lambda f: "/portal/account/invite", unit_only(422)),  # no username
     "auth.sign_out": ("POST", lambda f: "/sign-out", signed("signin")),  # back to the sign-in page
 }
 
