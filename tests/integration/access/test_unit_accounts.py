@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
+
+from casework.cli import main
 
 from casework.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from casework.models import ActivationCode, AuditEvent, Jurisdiction, User
 from casework.services import accounts, unit_accounts
 from casework.services.actor import Actor
 from tests.integration.lifecycle.lifecycle_driver import Driver
+from tests.integration.operators import add_user, sign_in
 
 GOOD = "unit-pass-2026"
 
@@ -97,7 +101,7 @@ def test_scope_wrong_and_expired_codes(driver, clock):
     assert _activate(driver, "cz1", fresh["code"]) == "cz1"
 
 
-def test_wrong_tries_burn_the_code_and_throttle_the_address(driver):
+def test_wrong_tries_burn_the_code_and_throttle_the_address(driver, monkeypatch):
     reg = driver.register("taiyuan")
     issued = unit_accounts.create_unit_account(driver.uow(), actor=_clerk_of(driver, "taiyuan"),
                                                unit_id=reg["unit_id"], username="ty9")
@@ -107,6 +111,7 @@ def test_wrong_tries_burn_the_code_and_throttle_the_address(driver):
     assert "void" in str(refused.value)
     with pytest.raises(unit_accounts.CodeRefused, match="void"):  # even the right one now
         _activate(driver, "ty9", issued["code"])
+    monkeypatch.setattr(accounts, "MAX_PER_ADDRESS", 3)  # each try costs an argon2 check
     for attempt in range(accounts.MAX_PER_ADDRESS):
         with pytest.raises(unit_accounts.CodeRefused):
             _activate(driver, "nobody", "AAAA-AAAA-AAAA", address="10.9.9.9")
@@ -137,3 +142,21 @@ def test_a_reset_ends_the_old_password_tokens_and_sessions(driver):
     assert "account.password_reset" in _actions(driver, "ty5")
     with driver.uow() as uow:
         assert uow.session.scalars(select(User).where(User.username == "ty5")).one().active
+
+
+
+def test_the_cli_creates_and_resets_unit_accounts_as_the_signed_in_clerk(
+        driver, container, database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("CASEWORK_DATABASE_URL", database_url)
+    monkeypatch.setenv("CASEWORK_DATA_DIR", str(container.settings.data_dir))
+    monkeypatch.delenv("CASEWORK_SYSTEM_ACCOUNT", raising=False)
+    reg = driver.register("taiyuan")
+    add_user(container, "cliclerk", ["clerk"], jurisdiction="taiyuan")
+    sign_in(container, monkeypatch, tmp_path, "cliclerk")
+    out = CliRunner().invoke(main, ["user", "unit-account", str(reg["unit_id"]), "cliunit"])
+    assert out.exit_code == 0, out.output
+    code = out.output.split("\t")[1]
+    assert _activate(driver, "cliunit", code) == "cliunit"
+    out = CliRunner().invoke(main, ["user", "reset", "cliunit"])
+    assert out.exit_code == 0 and out.output.startswith("cliunit\t"), out.output
+    assert "account.password_reset" in _actions(driver, "cliunit")
