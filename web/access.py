@@ -33,7 +33,7 @@ def close_uow(_exc: BaseException | None = None) -> None:
 def current_actor() -> Actor | None:
     if "actor" not in g:
         name = session.get("user")
-        g.actor = accounts.actor_for(uow(), name) if name else None
+        g.actor = accounts.session_actor(uow(), name, session.get("stamp")) if name else None
     return g.actor
 
 

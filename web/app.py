@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from casework.bootstrap import Container, bootstrap
-from web import access, errors, i18n, security
+from web import access, errors, i18n, idempotency, security
 from web.api.blueprint import register_api
 from web.auth.blueprint import bp as auth_bp
 from web.cases.blueprint import bp as cases_bp
@@ -49,6 +49,7 @@ def create_app(container: Container | None = None, config: dict[str, Any] | None
     app.teardown_request(access.close_uow)
     i18n.init_app(app)
     security.init_app(app)
+    idempotency.init_app(app)
     for bp in (auth_bp, queue_bp, cases_bp, dashboards_bp, scheduler_bp, gongshi_bp, portal_bp,
                modeler_bp, vendor_bp):
         app.register_blueprint(bp)

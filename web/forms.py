@@ -4,6 +4,9 @@ Pages render `fields(form, values, errors)` with the macros in templates/form.ht
 values are parsed by the schema's types and validated by the same schema with jsonschema.
 Nothing typed is lost: on an error the raw values go back into the page.
 
+Every form it renders carries a one-time submission key (a hidden field, see
+`web.idempotency`): the view's `once(...)` acts once per key.
+
 Attachments: a string property with `"format": "attachment"` (or an array of them) is a
 file input; the upload is stored in the file store by its SHA-256 and the value is
 `sha256:<hex>`. Limits: ATTACHMENT_MAX_BYTES and ATTACHMENT_TYPES.
@@ -17,7 +20,9 @@ from typing import Any
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 
+from casework.storage import submissions
 from casework.storage.files import FileStore
+from web import idempotency
 
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 ATTACHMENT_TYPES = {"application/pdf": b"%PDF-", "image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG"}
@@ -28,7 +33,7 @@ class Field:
     name: str  # dotted path, also the HTML name
     label: str
     hint: str
-    kind: str  # text | textarea | number | integer | date | select | boolean | lines | attachment | group
+    kind: str  # text | textarea | number | integer | date | select | boolean | lines | attachment | group | hidden
     required: bool
     value: Any = ""
     error: str = ""
@@ -42,7 +47,9 @@ def title(form: dict, lang: str) -> str:
 
 
 def fields(form: dict, raw: dict[str, Any], errors: dict[str, str], lang: str) -> list[Field]:
-    return _fields(form.get("schema", {}), form.get("ui", {}), raw, errors, lang, "")
+    """The form's fields, then its one-time submission key."""
+    key = Field(idempotency.FIELD, "", "", "hidden", False, submissions.new_key())
+    return [*_fields(form.get("schema", {}), form.get("ui", {}), raw, errors, lang, ""), key]
 
 
 def _fields(schema: dict, ui: dict, raw: dict, errors: dict, lang: str, prefix: str) -> list[Field]:

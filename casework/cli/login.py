@@ -1,4 +1,5 @@
-"""`casework login|logout|whoami` and `casework user add`: who works at this terminal."""
+"""`casework login|logout|whoami` and `casework user add|unit-account|reset`: who works at
+this terminal, and the accounts an admin or the bureau adds."""
 from __future__ import annotations
 
 import sys
@@ -15,6 +16,7 @@ from casework.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from casework.models import Jurisdiction, User
 from casework.models.identity import ROLES
 from casework.passwords import hash_password, verify_password
+from casework.services import unit_accounts
 
 MAX_FAILURES = 5  # then the account waits LOCKOUT before the next try
 LOCKOUT = timedelta(minutes=15)
@@ -104,6 +106,32 @@ def add_user(app: AppContext, username, roles, jurisdiction, unit_id, display_na
                       None if system else _password(password_stdin, confirm=not password_stdin),
                       actor=actor.name)
     click.echo(f"user {uid} {username} added")
+
+
+@user.command("unit-account")
+@click.argument("unit_id", type=int)
+@click.argument("username")
+@click.option("--display-name", default="")
+@pass_app
+def unit_account(app: AppContext, unit_id: int, username: str, display_name: str) -> None:
+    """Create a unit's account (clerk or admin): prints its one-time activation code."""
+    actor = current_actor(app.container, *unit_accounts.BUREAU)
+    _print_code(unit_accounts.create_unit_account(app.container.uow(), actor=actor, unit_id=unit_id,
+                                                  username=username, display_name=display_name))
+
+
+@user.command("reset")
+@click.argument("username")
+@pass_app
+def reset_unit_password(app: AppContext, username: str) -> None:
+    """Reset a unit user's password (clerk or admin): prints a new one-time activation code."""
+    actor = current_actor(app.container, *unit_accounts.BUREAU)
+    _print_code(unit_accounts.reset_password(app.container.uow(), actor=actor, username=username))
+
+
+def _print_code(issued: dict) -> None:
+    click.echo(f"{issued['username']}\t{issued['code']}\tvalid until "
+               f"{clock.format_local(issued['expires_at'])} (shown once; activate at /activate)")
 
 
 def create_user(app: AppContext, username: str, roles, jurisdiction: str | None,

@@ -6,7 +6,8 @@ from casework.models.guards import install_core_guards
 from casework.models.cases import CASE_KINDS, Case, Violation
 from casework.models.engine import ModelVersion, ProcessInstance, Timer, WorkItem
 from casework.models.modeling import FormDraft, ModelDraft
-from casework.models.identity import ROLES, ApiToken, SavedFilter, SignInAttempt, User
+from casework.models.identity import (
+    ROLES, ActivationCode, ApiToken, SavedFilter, SignInAttempt, SubmissionKey, User)
 from casework.models.night import NightBatch, NightRun
 from casework.models.penalty import Publication
 from casework.models.registry import (
@@ -20,6 +21,6 @@ from casework.models.registry import (
 )
 
 __all__ = [
-    "ApiToken", "AuditEvent", "AuditHead", "SavedFilter", "SignInAttempt", "Base", "CASE_KINDS", "Case", "Violation", "CalendarYear", "Camera", "Document", "DocumentSequence", "HolidayDay",
-    "FormDraft", "Jurisdiction", "ModelDraft", "NightBatch", "NightRun", "Publication", "ROLES", "RulebookVersion", "Unit", "User", "VideoSystem",
+    "ActivationCode", "ApiToken", "AuditEvent", "AuditHead", "SavedFilter", "SignInAttempt", "Base", "CASE_KINDS", "Case", "Violation", "CalendarYear", "Camera", "Document", "DocumentSequence", "HolidayDay",
+    "FormDraft", "Jurisdiction", "ModelDraft", "NightBatch", "NightRun", "Publication", "ROLES", "RulebookVersion", "SubmissionKey", "Unit", "User", "VideoSystem",
 ]

@@ -77,3 +77,35 @@ class SavedFilter(Base):
     name: Mapped[str] = mapped_column(String(80))
     query: Mapped[dict] = mapped_column(JSONType, default=dict)
     created_at: Mapped[datetime]
+
+
+class ActivationCode(Base):
+    """A one-time code handed over by hand (bureau networks have no mail): it activates a
+    unit account, an invited second user, or a reset password. Only its argon2 hash is kept;
+    it expires, is used once, and burns after a few wrong tries."""
+
+    __tablename__ = "activation_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # activate | invite | reset
+    code_hash: Mapped[str] = mapped_column(String(200))
+    issued_by: Mapped[str] = mapped_column(String(80))
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]  # superseded by a newer code, or burnt by wrong tries
+    failures: Mapped[int] = mapped_column(default=0)
+
+
+class SubmissionKey(Base):
+    """A form's one-time submission key, committed with the act it submitted: a repeat of the
+    same post (double click, network retry) finds it and is answered with the first result."""
+
+    __tablename__ = "submission_key"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    endpoint: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    result: Mapped[str | None] = mapped_column(String(500))  # where the first answer sent the user

@@ -110,19 +110,6 @@ def sign_out(uow: UnitOfWork, *, actor: Actor, address: str) -> None:
         uow.commit()
 
 
-def actor_for(uow: UnitOfWork, username: str) -> Actor | None:
-    """The actor of an active account (a session's user), or None."""
-    with uow:
-        user = uow.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        return Actor.of_user(user) if user is not None and user.active else None
-
-
-def display_name(uow: UnitOfWork, username: str) -> str:
-    with uow:
-        name = uow.session.execute(select(User.display_name).where(User.username == username)).scalar()
-        return name or username
-
-
 def issue_token(uow: UnitOfWork, *, username: str, password: str, address: str) -> dict:
     """Sign in and hand out a bearer token; only its hash is kept."""
     actor = sign_in(uow, username=username, password=password, address=address)
@@ -167,3 +154,25 @@ def revoke_token(uow: UnitOfWork, *, actor: Actor, token_id: int) -> None:
 
 def _sha(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def credentials_stamp(password_hash: str) -> str:
+    """A short fingerprint of the password hash a web session was signed in with: a new
+    password (reset, activation) changes it, which ends the older sessions."""
+    return _sha(password_hash)[:16]
+
+
+def session_actor(uow: UnitOfWork, username: str, stamp: str | None) -> Actor | None:
+    """The actor of a web session, if its account is active and its password unchanged."""
+    with uow:
+        user = uow.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None or not user.active or stamp != credentials_stamp(user.password_hash):
+            return None
+        return Actor.of_user(user)
+
+
+def session_facts(uow: UnitOfWork, username: str) -> dict:
+    """What a new web session keeps: the display name and the credentials stamp."""
+    with uow:
+        user = uow.session.execute(select(User).where(User.username == username)).scalar_one()
+        return {"name": user.display_name or username, "stamp": credentials_stamp(user.password_hash)}

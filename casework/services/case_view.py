@@ -52,11 +52,14 @@ def case_page(uow: UnitOfWork, ref: str, *, actor: Actor) -> dict:
             page["violation"] = {"code": v.code, "article": v.article, "source": v.source,
                                  "instrument": queues.instrument_title(v.source), "quote": v.quote,
                                  "facts": v.facts, "status": v.status}
+        every = list(session.execute(select(Document).where(Document.case_ref == case.ref)
+                                     .order_by(Document.id)).scalars())
+        shown = scope.documents(session, actor, every)
+        hidden = {d.number for d in every} - {d.number for d in shown}  # not yet served on the unit
         page["documents"] = [
             {"id": d.id, "number": d.number, "kind": d.kind, "sha256": d.sha256, "bytes": d.bytes,
              "issued_at": clock.format_local(d.issued_at), "served_at": clock.format_local(d.served_at)}
-            for d in session.execute(select(Document).where(Document.case_ref == case.ref)
-                                     .order_by(Document.id)).scalars()]
+            for d in shown]
         subjects = [f"case:{case.ref}"]
         if instance:
             subjects.append(f"instance:{instance.id}")
@@ -66,7 +69,8 @@ def case_page(uow: UnitOfWork, ref: str, *, actor: Actor) -> dict:
         events = session.execute(select(AuditEvent).where(AuditEvent.subject.in_(subjects))
                                  .order_by(AuditEvent.seq).limit(TIMELINE_LIMIT)).scalars()
         page["timeline"] = [{"seq": e.seq, "at": clock.format_local(e.at), "actor": e.actor,
-                             "action": e.action, "subject": e.subject, "data": e.data} for e in events]
+                             "action": e.action, "subject": e.subject, "data": e.data} for e in events
+                            if (e.data or {}).get("number") not in hidden]
         page["diagram"] = {
             "current": sorted({w.task_spec for w in items}),
             "done": sorted({(e["data"] or {}).get("task") for e in page["timeline"]

@@ -1,4 +1,4 @@
-"""Sign in and out (throttled and audited by the accounts service)."""
+"""Sign in and out (throttled and audited by the accounts service); activate with a code."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -6,8 +6,9 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from casework.services import accounts
-from casework.services import dashboards
+from casework.errors import CaseworkError
+from casework.services import accounts, dashboards, unit_accounts
+from web import idempotency
 from web.access import address, current_actor, signed_in, uow
 
 DASHBOARD_ROLES = frozenset(dashboards.DASHBOARD_ROLES)
@@ -17,14 +18,15 @@ def layout_context() -> dict:
     actor = current_actor()
     return {"actor": actor, "actor_name": session.get("name", actor.name) if actor else "",
             "sees_dashboards": bool(actor and actor.roles & DASHBOARD_ROLES),
-            "sees_modeler": bool(actor and "manager" in actor.roles)}
+            "sees_modeler": bool(actor and "manager" in actor.roles),
+            "sees_accounts": bool(actor and actor.roles & set(unit_accounts.BUREAU))}
 
 
-def _safe_next(target: str | None) -> str:
+def _safe_next(target: str | None, unit_user: bool = False) -> str:
     parts = urlsplit(target or "")
     if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("queue.index")
+    return url_for("portal.home") if unit_user else url_for("queue.index")
 
 
 def sign_in():
@@ -40,12 +42,40 @@ def sign_in():
             session.clear()  # a fresh session on sign-in (no fixation); the language stays
             if lang:
                 session["lang"] = lang
-            session["user"] = actor.name
-            session["name"] = accounts.display_name(uow(), actor.name)
+            facts = accounts.session_facts(uow(), actor.name)
+            session["user"], session["name"], session["stamp"] = actor.name, facts["name"], facts["stamp"]
             session.permanent = True
-            return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/sign_in.html", error=error,
-                           username=request.form.get("username", "")), status
+            return redirect(_safe_next(request.args.get("next"), actor.is_unit_user))
+    username = request.form.get("username", request.args.get("username", ""))
+    return render_template("auth/sign_in.html", error=error, username=username), status
+
+
+def activate():
+    """A unit user sets its password with the one-time code the bureau (or its first user)
+    handed over; no sign-in. The code and username stay in the page on an error."""
+    if request.method == "POST":
+        return idempotency.once(_activate, fallback=url_for("auth.sign_in"))
+    return render_template("auth/activate.html", error=None, username=request.args.get("username", ""),
+                           code="")
+
+
+def _activate():
+    form = request.form
+    error = None
+    if form.get("password", "") != form.get("confirm", ""):
+        error, status = _("The two passwords differ."), 422
+    else:
+        try:
+            username = unit_accounts.activate(uow(), username=form.get("username", ""),
+                                              code=form.get("code", ""), password=form.get("password", ""),
+                                              address=address())
+        except CaseworkError as exc:
+            error, status = str(exc), exc.status
+        else:
+            flash(_("Account activated: sign in with your new password."), "ok")
+            return redirect(url_for("auth.sign_in", username=username))
+    return render_template("auth/activate.html", error=error, username=form.get("username", ""),
+                           code=form.get("code", "")), status
 
 
 @signed_in()

@@ -2,6 +2,7 @@
 a case and its form, filings)."""
 from flask import Blueprint
 
+from web.auth import accounts as account_views
 from web.portal import case_views, filing_views, views
 
 bp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="templates")
@@ -17,3 +18,5 @@ bp.add_url_rule("/cases/<ref>", "case", case_views.case)
 bp.add_url_rule("/cases/<ref>/tasks/<int:item_id>", "submit", case_views.submit, methods=["POST"])
 bp.add_url_rule("/filings", "filings", filing_views.filings)
 bp.add_url_rule("/filings/new", "new_filing", filing_views.new_filing, methods=["GET", "POST"])
+bp.add_url_rule("/account", "account", account_views.my_account)
+bp.add_url_rule("/account/invite", "invite", account_views.invite, methods=["POST"])

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from casework.errors import CaseworkError
 from casework.services.cases import portal_case
-from web import forms
+from web import forms, idempotency
 from web.access import current_actor, signed_in, uow
 from web.portal import formpage
 
@@ -22,6 +22,11 @@ def case(ref: str):
 
 @signed_in("unit")
 def submit(ref: str, item_id: int):
+    """A double click or a retry submits once (web.idempotency)."""
+    return idempotency.once(lambda: _submit(ref, item_id), fallback=url_for("portal.case", ref=ref))
+
+
+def _submit(ref: str, item_id: int):
     actor = current_actor()
     page = portal_case.case_page(uow(), actor=actor, ref=ref)
     data, raw, errors = formpage.read(page["form"] or {}, actor.name)

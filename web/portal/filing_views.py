@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from casework.errors import CaseworkError
 from casework.services.cases import portal_filings
-from web import forms
+from web import forms, idempotency
 from web.access import current_actor, signed_in, uow
 from web.portal import formpage
 
@@ -19,6 +19,13 @@ def filings():
 
 @signed_in("unit")
 def new_filing():
+    """A double click or a retry files once (web.idempotency)."""
+    if request.method == "POST":
+        return idempotency.once(_new_filing, fallback=url_for("portal.filings"))
+    return _new_filing()
+
+
+def _new_filing():
     actor = current_actor()
     system_id, kind = request.args.get("system", type=int), request.args.get("kind", "")
     if system_id is None:

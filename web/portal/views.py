@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from casework.services.cases import portal
 from casework.services.cases import service_of_documents
+from web import idempotency
 from web.access import current_actor, signed_in, uow
 
 
@@ -33,6 +34,10 @@ def download(document_id: int):
 
 @signed_in("unit")
 def confirm(document_id: int):
+    return idempotency.once(lambda: _confirm(document_id), fallback=url_for("portal.documents"))
+
+
+def _confirm(document_id: int):
     result = service_of_documents.confirm(uow(), actor=current_actor(), document_id=document_id)
     flash(_("Receipt confirmed; service receipt %(number)s issued.",
             number=result["receipt_number"]), "ok")
@@ -63,6 +68,10 @@ def service_queue():
 
 @signed_in("clerk", "admin")
 def record_service(document_id: int):
+    return idempotency.once(lambda: _record_service(document_id), fallback=url_for("portal.service_queue"))
+
+
+def _record_service(document_id: int):
     result = service_of_documents.record(uow(), actor=current_actor(), document_id=document_id,
                                          method=request.form.get("method", ""),
                                          place=request.form.get("place", ""))

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from casework.errors import CaseworkError
 from casework.services import queues
 from casework.services.processes import tasks
-from web import forms
+from web import forms, idempotency
 from web.access import container, current_actor, signed_in, uow
 
 STAFF = ("clerk", "inspector", "legal_reviewer", "bureau_head", "manager", "scheduler", "auditor", "admin")
@@ -72,6 +72,12 @@ def bulk():
 
 @signed_in()
 def task(item_id: int):
+    if request.method == "POST":  # a double click or a retry completes the task once
+        return idempotency.once(lambda: _task(item_id), fallback=url_for("queue.tasks"))
+    return _task(item_id)
+
+
+def _task(item_id: int):
     actor = current_actor()
     item = tasks.task_form(uow(), actor=actor, work_item_id=item_id)
     lang = get_locale().language

@@ -107,8 +107,8 @@ def show_case(uow: UnitOfWork, ref: str, *, actor: Actor) -> dict:
             {"id": d.id, "number": d.number, "kind": d.kind,
              "issued_at": clock.format_local(d.issued_at),
              "served_at": clock.format_local(d.served_at), "service": d.service_method}
-            for d in uow.session.execute(select(Document).where(Document.case_ref == case.ref)
-                                         .order_by(Document.id)).scalars()
+            for d in scope.documents(uow.session, actor, uow.session.execute(
+                select(Document).where(Document.case_ref == case.ref).order_by(Document.id)).scalars())
         ]
         if case.instance_id:
             inst = engine.get_instance(uow.session, case.instance_id)

@@ -5,8 +5,7 @@ from typing import TYPE_CHECKING
 
 from casework import audit, documents
 from casework.errors import NotFound
-from casework.models import Document
-from casework.services.cases.cases import get_case
+from casework.services import scope
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
@@ -16,10 +15,9 @@ if TYPE_CHECKING:
 def download_document(uow: UnitOfWork, *, actor: Actor, document_id: int) -> tuple[str, bytes]:
     """(number, PDF bytes) of a document `actor` may see; a unit sees only its own."""
     with uow:
-        doc = uow.session.get(Document, document_id)
-        if doc is None or doc.case_ref is None:
+        doc = scope.document(uow.session, actor, document_id)  # a unit: its own, once served
+        if doc.case_ref is None:
             raise NotFound(f"文书不存在 / no such document: {document_id}")
-        get_case(uow.session, doc.case_ref, actor)  # 404 for other units' documents
         data = documents.download(uow.session, uow.files, doc.id)
         audit.record(uow.session, actor.name, "document.downloaded", f"document:{doc.id}",
                      {"number": doc.number})

@@ -25,9 +25,11 @@ from casework import audit, clock, documents
 from casework.documents import service as document_service
 from casework.engine import action
 from casework.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from casework.legal_calendar import BUREAU, PARTY
-from casework.models import Case, Document, Unit
+from casework.legal_calendar import PARTY
+from casework.models import Case, Document
 from casework.services import deadlines
+from casework.services.deadlines.service_window import (  # noqa: F401 (the service rule's names)
+    CONFIRM_SOURCE, CONFIRM_WITHIN, RECEIPT, confirm_deadline, state, visible_to_unit)
 from casework.services.deadlines.steps import revise_instance_deadline
 
 if TYPE_CHECKING:
@@ -37,43 +39,9 @@ if TYPE_CHECKING:
     from casework.storage.files import FileStore
     from casework.storage.unit_of_work import UnitOfWork
 
-# 第三十六条 fixes no number of days for the party to confirm electronic receipt. Choice:
-# three working days, then the clerk turns to direct service or post (the article's other
-# means); counted as the bureau's act (its earliest possible date while a year is provisional).
-CONFIRM_WITHIN = "3wd"
-CONFIRM_SOURCE = ("公安机关办理行政案件程序规定 第三十六条（未规定确认期限；"
-                  "本系统选择三个工作日，逾期转直接送达或邮寄送达）")
 # A timer waiting for a period that has not begun (the document is not yet served).
 PARKED_DATE = date(2999, 12, 31)
-RECEIPT = "service_receipt"
 CLERK_METHODS = ("direct", "left", "post", "entrusted", "public_notice")
-
-
-def state(session: Session, doc: Document) -> dict:
-    """Where the document's service stands: served, awaiting_receipt or clerk."""
-    unit = session.get(Unit, doc.unit_id)
-    consent = bool(unit and unit.electronic_service_consent)
-    confirm_by = confirm_deadline(session, doc) if consent else None
-    if doc.served_at is not None:
-        status = "served"
-    elif consent and clock.today_local() <= confirm_by:
-        status = "awaiting_receipt"
-    else:
-        status = "clerk"
-    return {"status": status, "consent": consent,
-            "confirm_by": confirm_by.isoformat() if confirm_by else None,
-            "served_at": doc.served_at, "method": doc.service_method,
-            "source": CONFIRM_SOURCE}
-
-
-def confirm_deadline(session: Session, doc: Document) -> date:
-    issued = clock.to_local(doc.issued_at).date()
-    return date.fromisoformat(deadlines.deadline(session, issued, CONFIRM_WITHIN, BUREAU)["date"])
-
-
-def visible_to_unit(session: Session, doc: Document) -> bool:
-    """The portal shows a served document, or one offered for electronic receipt."""
-    return doc.served_at is not None or state(session, doc)["status"] == "awaiting_receipt"
 
 
 def offer(session: Session, doc: Document, *, actor: str) -> dict:

@@ -37,6 +37,11 @@ def unit_only(result="ok", **over):
     return {None: "signin", **everyone(403), **{u: result for u in UNITS}, **over}
 
 
+def bureau(result="ok", **over):
+    """Unit accounts: the bureau's clerks and admins, each within its jurisdictions."""
+    return {None: "signin", **everyone(403), "clerk": result, "tyclerk": result, "admin": result, **over}
+
+
 def managers(result="ok"):
     return {None: "signin", **everyone(403), "manager": result}
 
@@ -114,6 +119,13 @@ ROUTES = {
     "portal.filings": ("GET", lambda f: "/portal/filings", unit_only()),
     "portal.new_filing": ("GET", lambda f: f"/portal/filings/new?system={f['b']['system_id']}&kind=camera_change",
                           unit_only(422, unitA=404)),  # unit B: not accepted yet, nothing to file
+    "auth.activate": ("GET", lambda f: "/activate", {None: "ok", **everyone("ok")}),
+    "auth.unit_accounts": ("GET", lambda f: "/accounts/units", bureau()),
+    "auth.create_unit_account": ("POST", lambda f: f"/accounts/units/{f['b']['unit_id']}/users",
+                                 bureau(422, tyclerk=404)),  # no username posted
+    "auth.reset_password": ("POST", lambda f: "/accounts/users/nobody-here/reset", bureau(404)),
+    "portal.account": ("GET", lambda f: "/portal/account", unit_only()),
+    "portal.invite": ("POST", lambda f: "/portal/account/invite", unit_only(422)),  # no username
     "auth.sign_out": ("POST", lambda f: "/sign-out", signed("signin")),  # back to the sign-in page
 }
 

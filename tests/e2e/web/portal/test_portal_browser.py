@@ -37,7 +37,7 @@ def portal_page(browser, server):  # noqa: F811
         page.fill("#username", username)
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
-        page.wait_for_url("**/tasks**")
+        page.wait_for_url(lambda url: "/sign-in" not in url)  # a unit lands on the portal
         page.goto(f"/portal/?lang={lang}")
         return page
     yield make

@@ -1,0 +1,70 @@
+"""Form submission keys: a post acts once, however often it arrives (idempotency).
+
+A form carries a one-time key. Before the act, `hold` adds the key to the caller's unit of
+work (flushed, not committed), so the service's own commit stores it in the same
+transaction as the act; a repeat finds it (`find`) and gets the first answer (`settle`
+records where it sent the user). Two posts racing: the second's insert waits for the
+first (the key is the primary key) and fails once the first commits. An act that failed
+leaves no key, so the same form may be sent again.
+
+`hold` needs a unit of work that stays open around the act (the web request's shared one).
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from typing import TYPE_CHECKING
+
+from casework import clock
+from casework.errors import Conflict
+from casework.models import SubmissionKey
+
+if TYPE_CHECKING:
+    from casework.storage.unit_of_work import UnitOfWork
+
+_FORMAT = re.compile(r"[A-Za-z0-9_-]{16,64}")
+PENDING = ""  # found, but its act has not recorded an answer yet
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def well_formed(key: str | None) -> bool:
+    return bool(key) and _FORMAT.fullmatch(key) is not None
+
+
+def find(uow: UnitOfWork, *, key: str, actor: str) -> str | None:
+    """None for a new key; else where the first answer went (PENDING if not yet known)."""
+    with uow:
+        row = uow.session.get(SubmissionKey, key, populate_existing=True)
+        if row is None:
+            return None
+        if row.actor != actor:
+            raise Conflict("此表单已由他人提交 / this form was submitted by someone else")
+        return row.result or PENDING
+
+
+def hold(uow: UnitOfWork, *, key: str, actor: str, endpoint: str) -> None:
+    """Add the key to the open unit of work: the act's commit stores it with the act."""
+    with uow:
+        uow.session.add(SubmissionKey(key=key, actor=actor[:80], endpoint=endpoint[:120],
+                                      created_at=clock.now()))
+        uow.session.flush()
+
+
+def settle(uow: UnitOfWork, *, key: str, result: str | None) -> None:
+    """After the act: drop what it left uncommitted. If its key was committed (with the act,
+    or with what a failing service records, such as a failed try), keep the act's answer
+    (`result`), or, when the act failed (`result` None), remove the key so that the same form
+    may be sent again."""
+    with uow:
+        uow.rollback()
+        row = uow.session.get(SubmissionKey, key, populate_existing=True)
+        if row is None or (result is not None and row.result):
+            return
+        if result is None:
+            uow.session.delete(row)
+        else:
+            row.result = result[:500]
+        uow.commit()

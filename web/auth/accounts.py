@@ -1,0 +1,77 @@
+"""Unit accounts pages: the bureau's (create, reset) and the unit's own (its users, invite).
+
+A new code is shown once, on the page that answers the post (never stored, never in a
+redirect or the session cookie, `Cache-Control: no-store`); a repeated post is answered by
+`web.idempotency` without issuing a second code.
+"""
+from __future__ import annotations
+
+from flask import make_response, render_template, request, url_for
+
+from casework.errors import CaseworkError
+from casework.services import unit_accounts
+from web import idempotency
+from web.access import current_actor, signed_in, uow
+
+
+@signed_in(*unit_accounts.BUREAU)
+def units():
+    query = request.args.get("q", "")
+    rows = unit_accounts.bureau_units(uow(), actor=current_actor(), query=query)
+    return render_template("auth/unit_accounts.html", rows=rows, q=query, problem=None, typed={})
+
+
+@signed_in(*unit_accounts.BUREAU)
+def create(unit_id: int):
+    back = url_for("auth.unit_accounts", q=request.form.get("q", ""))
+    return idempotency.once(lambda: _create(unit_id), fallback=back)
+
+
+def _create(unit_id: int):
+    form = request.form
+    try:
+        issued = unit_accounts.create_unit_account(uow(), actor=current_actor(), unit_id=unit_id,
+                                                   username=form.get("username", ""),
+                                                   display_name=form.get("display_name", ""))
+    except CaseworkError as exc:  # the list again, with what was typed and why not
+        rows = unit_accounts.bureau_units(uow(), actor=current_actor(), query=form.get("q", ""))
+        return render_template("auth/unit_accounts.html", rows=rows, q=form.get("q", ""),
+                               problem={"unit_id": unit_id, "message": str(exc)},
+                               typed=form), exc.status
+    return _code_page(issued, url_for("auth.unit_accounts", q=form.get("q", "")))
+
+
+@signed_in(*unit_accounts.BUREAU)
+def reset(username: str):
+    back = url_for("auth.unit_accounts", q=request.form.get("q", ""))
+    return idempotency.once(lambda: _code_page(unit_accounts.reset_password(
+        uow(), actor=current_actor(), username=username), back), fallback=back)
+
+
+@signed_in("unit")
+def my_account():
+    page = unit_accounts.my_unit(uow(), actor=current_actor())
+    return render_template("auth/my_account.html", page=page, problem=None, typed={})
+
+
+@signed_in("unit")
+def invite():
+    return idempotency.once(_invite, fallback=url_for("portal.account"))
+
+
+def _invite():
+    form = request.form
+    try:
+        issued = unit_accounts.invite(uow(), actor=current_actor(), username=form.get("username", ""),
+                                      display_name=form.get("display_name", ""))
+    except CaseworkError as exc:
+        page = unit_accounts.my_unit(uow(), actor=current_actor())
+        return render_template("auth/my_account.html", page=page, problem=str(exc), typed=form), exc.status
+    return _code_page(issued, url_for("portal.account"), portal=True)
+
+
+def _code_page(issued: dict, back: str, portal: bool = False):
+    response = make_response(render_template("auth/code.html", issued=issued, back=back, portal=portal,
+                                             activate_url=url_for("auth.activate", _external=True)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
