@@ -15,7 +15,7 @@ LIMITATION_YEARS = 2  # APL 第三十六条
 DECISION_LIMIT = "90d"  # APL 第六十条
 LIMIT_WARNING = "10wd"  # the head is warned this long before the limit
 PAYMENT_PERIOD = "15d"  # APL 第六十七条
-SERVICE_PERIOD = "7wd"  # APL 第六十一条: served within 7 days (working days, 第八十五条)
+SERVICE_PERIOD = "7wd"  # APL 第六十一条, 公安程序规定 第三十六条: within 7 days (working days, APL 第八十五条)
 STATEMENT_PERIOD = "5wd"  # APL 第六十四条: a hearing is requested within 5 days of notice
 PUBLICATION_PERIOD = "7wd"  # 国办发〔2018〕118号: published within 7 working days
 WITHDRAWAL_PERIOD = "3wd"  # 国办发〔2018〕118号: withdrawn within 3 working days
@@ -27,7 +27,8 @@ SURCHARGE_RATE = Decimal("0.03")  # APL 第七十二条第一款第一项
 
 ARTICLES = {
     "limitation": f"{APL}第三十六条", "decision_limit": f"{APL}第六十条",
-    "payment": f"{APL}第六十七条", "service": f"{APL}第六十一条",
+    "payment": f"{APL}第六十七条",
+    "service": f"{APL}第六十一条；《公安机关办理行政案件程序规定》第三十六条",
     "statement": f"{APL}第四十四条、第六十四条", "surcharge": f"{APL}第七十二条",
     "publication": f"{APL}第四十八条；国办发〔2018〕118号",
     "reminder": "《中华人民共和国行政强制法》第五十四条", "court": "《中华人民共和国行政强制法》第五十三条",
