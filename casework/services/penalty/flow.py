@@ -36,7 +36,7 @@ def _issue(ctx, case: Case, kind: str, extra: dict) -> Document:
 
 @action("penalty_check_proposal", inputs={},
         outputs={"no_penalty": bool, "no_penalty_reason": str, "simplified": bool,
-                 "hearing_right": bool, "discretion": dict, "proposed_amount": int})
+                 "hearing_right": bool, "discretion": dict, "proposed_amount": int, "task_notes": dict})
 def penalty_check_proposal(ctx) -> dict:
     """The proposal inside the cited band; 第三十三条 excuses; hearing right; simplified route."""
     case = _case(ctx)
@@ -52,10 +52,10 @@ def penalty_check_proposal(ctx) -> dict:
         fine = violation.rule.get("fine")
         terms.check_amount(amount, fine)
         low, high = terms.discretion_range(jurisdiction, fine, data.get("tier") or "ordinary")
-        table = terms.setting(jurisdiction, "discretion")
+        table = terms.discretion_table(jurisdiction)
         discretion = {"tier": data.get("tier") or "ordinary", "low": low, "high": high,
                       "within": low <= amount <= high, "source": table["source"],
-                      "article": table["article"]}
+                      "article": table["article"], "casework_default": bool(table.get("casework_default"))}
     elif kind == "warning" and not violation.rule.get("warning_first"):
         raise RuleViolation(f"{violation.article}未规定警告 / the cited article provides no warning")
     simplified = kind != "none" and terms.simplified(jurisdiction, case.unit.party_type, kind, amount)
@@ -65,8 +65,12 @@ def penalty_check_proposal(ctx) -> dict:
                   "discretion": discretion, "no_penalty": reason})
     if kind == "none":
         violation.status = "no_penalty"
+    notes = dict(data.get("task_notes") or {})
+    if discretion:  # the legal reviewer sees the tier applied and whether the amount keeps to it
+        notes["penalty_legal_review"] = [terms.tier_note(discretion, amount)]
     return {"no_penalty": kind == "none", "no_penalty_reason": reason, "simplified": simplified,
-            "hearing_right": hearing, "discretion": discretion, "proposed_amount": amount}
+            "hearing_right": hearing, "discretion": discretion, "proposed_amount": amount,
+            "task_notes": notes}
 
 
 @action("penalty_notify", inputs={},
