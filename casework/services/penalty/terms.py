@@ -56,7 +56,10 @@ def _settings() -> dict:
 
 
 def setting(jurisdiction: str, name: str) -> dict:
-    """A jurisdiction's setting (`hearing`, `simplified`), else the default."""
+    """A jurisdiction's setting (`hearing`, `simplified`; `discretion`: `discretion_table`),
+    else the default."""
+    if name == "discretion":
+        return discretion_table(jurisdiction)
     data = _settings()
     return data.get(jurisdiction, {}).get(name) or data["default"][name]
 
