@@ -23,6 +23,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("warning_decision", "警告", "警告决定书", "Warning Decision", decision=True),
     Kind("penalty_notice", "罚告", "行政处罚告知书", "Notice of Intended Administrative Penalty"),
     Kind("hearing_notice", "听通", "听证通知书", "Hearing Notice"),
+    Kind("hearing_record", "听录", "听证笔录", "Hearing Record"),
     Kind("penalty_decision", "罚决", "行政处罚决定书", "Administrative Penalty Decision",
          decision=True),
     Kind("payment_reminder", "催告", "催告书", "Payment Reminder"),

@@ -56,6 +56,18 @@ ZH: dict[str, str] = {
     "hearing_r2": "认为主持人与本案有直接利害关系的，有权申请回避；",
     "hearing_r3": "可以就调查人员提出的违法事实、证据和行政处罚建议进行申辩和质证；听证笔录应当交你单位核对无误后签字或者盖章；",
     "hearing_r4": "无正当理由拒不出席听证或者未经许可中途退出听证的，视为放弃听证权利，本机关终止听证。",
+    # hearing record (APL art. 64(8); 公安机关办理行政案件程序规定 第一百五十一条、第一百五十二条)
+    "hr_intro": "根据" + APL + "第六十四条第八项和《公安机关办理行政案件程序规定》第一百五十一条的规定，"
+                "记录员将举行听证的情况记录如下：",
+    "hr_matter": "案由", "hr_notices": "告知书及听证通知书", "hr_time": "听证时间", "hr_place": "听证地点",
+    "hr_form": "听证方式", "hr_public": "公开举行", "hr_private": "依法不公开举行",
+    "hr_host": "听证主持人", "hr_recorder": "记录员", "hr_participants": "听证参加人",
+    "hr_investigator": "办案人民警察陈述的事实、证据、法律依据及行政处罚意见",
+    "hr_party": "听证申请人的陈述和申辩", "hr_debate": "质证、辩论情况", "hr_final": "最后陈述意见",
+    "hr_outcome": "听证主持人意见", "hr_none": "无",
+    "hr_signed": "以上笔录已交听证申请人阅读（或者向其宣读），经核对无误。",
+    "hr_refused": "听证申请人拒绝签名或者捺指印，记录员已记明情况（《公安机关办理行政案件程序规定》第一百五十二条）。",
+    "hr_sign_party": "听证申请人（签名或者捺指印）：", "hr_sign_staff": "听证主持人、记录员（签名）：",
     # penalty decision (APL art. 59)
     "hearing_held": "听证情况：",
     "decision_applied": "根据{cites}的规定，本机关决定对你单位作出如下行政处罚：",
@@ -155,6 +167,19 @@ EN: dict[str, str] = {
                   "sign the record;",
     "hearing_r4": "failing to attend without good reason, or leaving without permission, waives "
                   "the hearing.",
+    "hr_intro": "Under Article 64(8) of the Administrative Penalty Law and Article 151 of the "
+                "Provisions on Administrative Cases of Public Security Organs, the recorder records "
+                "the hearing as follows:",
+    "hr_matter": "Matter", "hr_notices": "Prior notice and hearing notice", "hr_time": "Time",
+    "hr_place": "Place", "hr_form": "Form", "hr_public": "public", "hr_private": "closed as the law provides",
+    "hr_host": "Presiding officer", "hr_recorder": "Recorder", "hr_participants": "Participants",
+    "hr_investigator": "Facts, evidence, legal basis and proposed penalty presented by the investigating officers",
+    "hr_party": "The applicant's statement and defence", "hr_debate": "Cross-examination and argument",
+    "hr_final": "Final statements", "hr_outcome": "Opinion of the presiding officer", "hr_none": "none",
+    "hr_signed": "This record was read by (or to) the applicant and checked as correct.",
+    "hr_refused": "The applicant refused to sign or fingerprint; the recorder noted it (Article 152).",
+    "hr_sign_party": "Applicant (signature or fingerprint): ",
+    "hr_sign_staff": "Presiding officer and recorder (signatures): ",
     "hearing_held": "Hearing: ",
     "decision_applied": "Under {cites}, this organ imposes the following penalty:",
     "h_payment": "How and when to pay: ",

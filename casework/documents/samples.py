@@ -71,6 +71,19 @@ KIND_CONTEXTS: dict[str, dict[str, Any]] = {
         "hearing_at": "2026-03-13T09:30", "place": "太原市公安局迎泽分局三楼听证室",
         "host": "赵刚（法制大队）", "public": True, "contact": "李明 0351-4567890",
     },
+    "hearing_record": {
+        "penalty_notice_number": "太公(视)罚告字〔2026〕第0007号",
+        "hearing_notice_number": "太公(视)听通字〔2026〕第0002号",
+        "matter": "太原市迎泽区晋阳商贸有限公司未按规定备案",
+        "held_at": "2026-02-27T09:30", "place": "太原市公安局迎泽分局三楼听证室", "public": True,
+        "host": "赵刚（法制大队）", "recorder": "孙丽", "participants": ["王建国（法定代表人）", "刘洋（委托代理人）"],
+        "investigator_statement": "该单位系统竣工验收合格后逾期未备案，事实有现场检查笔录等证据证明，"
+                                  "依据第二十六条第（一）项拟处罚款800元。",
+        "party_statement": "系工作人员疏忽所致，已于听证前补办备案，请求从轻处罚。",
+        "debate": "当事人对现场检查笔录无异议，对逾期天数提出异议。",
+        "final_statements": "请求从轻处罚。", "outcome": "违法事实清楚，建议采纳当事人已补办备案的情节，从轻处罚。",
+        "party_signed": True,
+    },
     "penalty_decision": {
         "facts": FACTS, "evidence": ["现场检查笔录", "备案登记查询记录", "竣工验收报告复印件",
                                      "太公(视)限改字〔2026〕第0001号责令限期改正通知书及送达回执"],

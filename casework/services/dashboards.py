@@ -1,7 +1,7 @@
 """Dashboards for managers and the bureau head: counts as plain data, in the actor's scope.
 
-Every query filters on indexed columns (case_file by status/due time, kind/status/opened or
-closed time; work items by jurisdiction) and never reads process state, so the page stays
+Every query filters on indexed columns (case_file by status/due time, kind/status/closed
+time; work items by jurisdiction) and never reads process state, so the page stays
 cheap at a city's scale. Who sees what is the one scope rule (`Actor.where`).
 """
 from __future__ import annotations
@@ -22,11 +22,12 @@ if TYPE_CHECKING:
 
 DASHBOARD_ROLES = ("manager", "bureau_head", "admin")
 # 《中华人民共和国行政处罚法》第六十条：行政机关应当自行政处罚案件立案之日起九十日内作出行政处罚决定。
-# Counted in natural days from the day after the case opened (Asia/Shanghai), without the
-# holiday extension: the dashboard warns early rather than late.
+# The limit belongs to the penalty case (立案 of the penalty procedure): registering it sets the
+# case's due_at to the limit computed by the legal calendar (`penalty_register`), and the
+# decision clears it, so the chart reads the indexed (status, due_at) and never process state.
 DECISION_LIMIT_DAYS = 90
 DECISION_LIMIT_ARTICLE = "《中华人民共和国行政处罚法》第六十条"
-DECISION_LIMIT_KIND = "rectification"  # the case opened (立案) for a violation
+DECISION_LIMIT_KIND = "penalty"
 NEAR_LIMIT_BUCKETS = ((None, -1, "overdue"), (0, 7, "0-7"), (8, 15, "8-15"))  # days left
 NEAR_LIMIT_LIST = 50
 OUTCOME_MONTHS = 12
@@ -86,43 +87,41 @@ def _overdue(session: Session, actor: Actor) -> list[dict]:
     return [{"jurisdiction_id": jid, "kind": kind, "cases": n} for jid, kind, n in rows]
 
 
-def decision_limit(opened_on: date) -> date:
-    """The last day to decide a case opened (立案) on `opened_on` (see DECISION_LIMIT_ARTICLE)."""
-    return opened_on + timedelta(days=DECISION_LIMIT_DAYS)
+def _limit_day(due_at) -> date:
+    """The local day a deadline instant (24:00 of its last day, DESIGN decision 4) ends."""
+    return clock.to_local(due_at - timedelta(microseconds=1)).date()
 
 
-def _opened_before(day: date):
-    """Cases opened before local day `day` (as a condition on the indexed opened_at)."""
-    return Case.opened_at < clock.local_midnight_utc(day)
+def _ends_by(day: date):
+    """Deadlines whose last day is `day` or earlier (as a condition on the indexed due_at)."""
+    return Case.due_at <= clock.end_of_local_day_utc(day)
 
 
 def _near_decision_limit(session: Session, actor: Actor) -> dict:
-    """Open violation cases whose 90-day limit has passed or falls within the next 15 days."""
+    """Open penalty cases not yet decided whose 90-day limit has passed or falls within the
+    next 15 days, by the days left to it."""
     today = clock.today_local()
-    limit = timedelta(days=DECISION_LIMIT_DAYS)
-    base = (Case.kind == DECISION_LIMIT_KIND, Case.status == "open",
+    base = (Case.kind == DECISION_LIMIT_KIND, Case.status == "open", Case.due_at.is_not(None),
             actor.where(Case.unit_id, Case.jurisdiction_id))
     buckets = []
     for low, high, name in NEAR_LIMIT_BUCKETS:
-        # days_left = opened_on + 90 - today, so low <= days_left <= high bounds opened_on.
-        conditions = [*base, _opened_before(today - limit + timedelta(days=high + 1))]
+        conditions = [*base, _ends_by(today + timedelta(days=high))]
         if low is not None:
-            conditions.append(Case.opened_at >= clock.local_midnight_utc(today - limit + timedelta(days=low)))
+            conditions.append(~_ends_by(today + timedelta(days=low - 1)))
         rows = session.execute(select(Case.jurisdiction_id, func.count()).where(*conditions)
                                .group_by(Case.jurisdiction_id).order_by(Case.jurisdiction_id))
         buckets += [{"bucket": name, "jurisdiction_id": jid, "cases": n} for jid, n in rows]
     horizon = NEAR_LIMIT_BUCKETS[-1][1]
     rows = session.execute(
-        select(Case.ref, Case.jurisdiction_id, Case.unit_id, Case.opened_at)
-        .where(*base, _opened_before(today - limit + timedelta(days=horizon + 1)))
-        .order_by(Case.opened_at, Case.id).limit(NEAR_LIMIT_LIST))
+        select(Case.ref, Case.jurisdiction_id, Case.unit_id, Case.opened_at, Case.due_at)
+        .where(*base, _ends_by(today + timedelta(days=horizon)))
+        .order_by(Case.due_at, Case.id).limit(NEAR_LIMIT_LIST))
     cases = []
-    for ref, jid, unit_id, opened_at in rows:
-        opened_on = clock.to_local(opened_at).date()
-        last_day = decision_limit(opened_on)
+    for ref, jid, unit_id, opened_at, due_at in rows:
+        last_day = _limit_day(clock.as_utc(due_at))
         cases.append({"ref": ref, "jurisdiction_id": jid, "unit_id": unit_id,
-                      "opened_on": opened_on.isoformat(), "limit_on": last_day.isoformat(),
-                      "days_left": (last_day - today).days})
+                      "opened_on": clock.to_local(opened_at).date().isoformat(),
+                      "limit_on": last_day.isoformat(), "days_left": (last_day - today).days})
     return {"buckets": buckets, "cases": cases}
 
 

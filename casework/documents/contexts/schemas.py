@@ -132,6 +132,27 @@ class HearingNotice(KindContext):
 
 
 @dataclass(frozen=True, kw_only=True)
+class HearingRecord(KindContext):
+    """听证笔录: what 公安机关办理行政案件程序规定 第一百五十一条 lists (APL art. 64(8))."""
+
+    penalty_notice_number: str
+    hearing_notice_number: str
+    matter: str  # 案由
+    held_at: datetime
+    place: str
+    public: bool
+    host: str
+    recorder: str
+    participants: list[str]
+    investigator_statement: str  # facts, evidence, basis and proposed penalty as presented
+    party_statement: str  # the applicant's statement and defence
+    outcome: str  # the presiding officer's opinion
+    debate: str | None = None  # cross-examination and argument
+    final_statements: str | None = None
+    party_signed: bool = True  # False: refused to sign, noted by the recorder (第一百五十二条)
+
+
+@dataclass(frozen=True, kw_only=True)
 class PenaltyDecision(KindContext):
     facts: str
     evidence: list[str]
@@ -223,6 +244,7 @@ CONTEXTS: dict[str, type[KindContext]] = {
     "warning_decision": WarningDecision,
     "penalty_notice": PenaltyNotice,
     "hearing_notice": HearingNotice,
+    "hearing_record": HearingRecord,
     "penalty_decision": PenaltyDecision,
     "payment_reminder": PaymentReminder,
     "filing_receipt": FilingReceipt,

@@ -186,15 +186,16 @@ def _short(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {text[:300]}" if not isinstance(exc, SpiffWorkflowException) else text[:300]
 
 
-def save(step: Step, action: str, details: dict[str, Any]) -> ProcessInstance:
-    """Persist the step: revision-checked UPDATE, re-derived rows, one audit event."""
+def save(step: Step, action: str, details: dict[str, Any], *, ended: str = "completed") -> ProcessInstance:
+    """Persist the step: revision-checked UPDATE, re-derived rows, one audit event (a finished
+    workflow gets status `ended`: completed, or cancelled by `run.cancel`)."""
     instance, workflow, session = step.instance, step.workflow, step.session
     compact(workflow)
     completed = workflow.is_completed()
     state, data = _dump(step)
     write_instance(session, instance, {
         "state": state, "data": data,
-        "status": "completed" if completed else instance.status, "updated_at": step.now,
+        "status": ended if completed else instance.status, "updated_at": step.now,
         "completed_at": step.now if completed else instance.completed_at,
         "model_version_id": step.model_version_id or instance.model_version_id})
     after = derive(workflow) if instance.status == "running" else EMPTY
@@ -296,7 +297,7 @@ def complete(session: Session, work_item_id: int, data: dict, *, actor: str, rol
         task = wf.get_task_from_id(task_id)
         if task is None or not task.has_state(TaskState.READY):
             if late:
-                raise _too_late(step, item.task_spec, late)
+                raise too_late(step, item.task_spec, late)
             raise Conflict(f"任务 {item.task_spec} 已不可办理 / task {item.task_spec} is no longer ready")
         step.budget.task(item.task_spec)
         task.data.update(data)
@@ -333,7 +334,7 @@ def send_message(session: Session, instance_id: int, message_name: str, payload:
                    and t.task_spec.event_definition.name == message_name]
         if not waiting:
             if late:
-                raise _too_late(step, f"message {message_name}", late)
+                raise too_late(step, f"message {message_name}", late)
             raise Conflict(f"流程实例 {instance_id} 未在等待消息 {message_name} / "
                            f"instance {instance_id} is not waiting for message {message_name}")
         definition = waiting[0].task_spec.event_definition
@@ -363,7 +364,7 @@ class TooLate(Conflict):
     """The act came after a deadline: the due timers fired first and closed it."""
 
 
-def _too_late(step: Step, what: str, late: set[str]) -> TooLate:
+def too_late(step: Step, what: str, late: set[str]) -> TooLate:
     """Keep the fired timers (in their own transaction), refuse the act."""
     instance_id, actor = step.instance.id, step.actor
     names = sorted({t.name for tid, t in step.before.timers.items() if tid in late})

@@ -13,6 +13,9 @@ are re-derived in the same transaction (`deadlines.steps.revise_instance_deadlin
 
 Processes call: `set_service_deadline` (action) before or after issuing the document;
 everything else is driven by `confirm_receipt` (the unit) and `record_service` (the clerk).
+A process with several periods that run from service (the penalty procedure) instead waits
+for the service itself: its data names the document under `AWAITING`, and serving that
+document delivers the message `SERVED_MESSAGE` to it in the same transaction.
 """
 from __future__ import annotations
 
@@ -23,13 +26,13 @@ from sqlalchemy import select
 
 from casework import audit, clock, documents
 from casework.documents import service as document_service
-from casework.engine import action
+from casework.engine import action, send_message
 from casework.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from casework.legal_calendar import PARTY
-from casework.models import Case, Document
+from casework.models import Case, Document, ProcessInstance
 from casework.services import deadlines
 from casework.services.deadlines.service_window import (  # noqa: F401 (the service rule's names)
-    CONFIRM_SOURCE, CONFIRM_WITHIN, RECEIPT, confirm_deadline, state, visible_to_unit)
+    CONFIRM_SOURCE, CONFIRM_WITHIN, RECEIPT, RECORDS, confirm_deadline, state, visible_to_unit)
 from casework.services.deadlines.steps import revise_instance_deadline
 
 if TYPE_CHECKING:
@@ -41,6 +44,9 @@ if TYPE_CHECKING:
 
 # A timer waiting for a period that has not begun (the document is not yet served).
 PARKED_DATE = date(2999, 12, 31)
+# The data key naming the document a process waits to see served, and the message it gets.
+AWAITING = "awaiting_service"
+SERVED_MESSAGE = "document_served"
 CLERK_METHODS = ("direct", "left", "post", "entrusted", "public_notice")
 
 
@@ -71,7 +77,7 @@ def confirm_receipt(session: Session, files: FileStore, document_id: int, *, uni
 
 def record_service(session: Session, files: FileStore, document_id: int, *, actor: str,
                    method: str, place: str, servers: list[str] | None = None,
-                   resources: dict | None = None) -> Document:
+                   resources: dict | None = None, notify: bool = True) -> Document:
     """A clerk records direct, postal or other service (第三十六条's other means)."""
     doc = session.get(Document, document_id)
     if doc is None or doc.kind == RECEIPT:
@@ -82,12 +88,14 @@ def record_service(session: Session, files: FileStore, document_id: int, *, acto
     if not place.strip():
         raise InvalidInput("请填写送达地点 / the place of service is required")
     return serve(session, files, doc, actor=actor, method=method, place=place.strip(),
-                 servers=servers or [actor], resources=resources)
+                 servers=servers or [actor], resources=resources, notify=notify)
 
 
 def serve(session: Session, files: FileStore, doc: Document, *, actor: str, method: str,
-          place: str, servers: list[str], resources: dict | None = None) -> Document:
-    """Record the moment, issue the 送达回执 and start the periods that run from service."""
+          place: str, servers: list[str], resources: dict | None = None,
+          notify: bool = True) -> Document:
+    """Record the moment, issue the 送达回执 and start the periods that run from service; a
+    process waiting for this document hears of it (`notify=False` inside that process's step)."""
     documents.serve(session, doc.id, actor=actor, method=method)
     receipt = documents.issue_service_receipt(session, files, document_id=doc.id, actor=actor,
                                               method=method, place=place, servers=servers)
@@ -95,7 +103,25 @@ def serve(session: Session, files: FileStore, doc: Document, *, actor: str, meth
                  {"number": doc.number, "service": method, "receipt": receipt.number,
                   "served_at": doc.served_at.isoformat()})
     start_periods(session, doc, actor=actor)
+    if notify:
+        notify_process(session, doc, actor=actor, resources=resources)
     return receipt
+
+
+def notify_process(session: Session, doc: Document, *, actor: str,
+                   resources: dict | None = None) -> bool:
+    """The case's running process that waits for `doc` (its data names it under AWAITING) gets
+    SERVED_MESSAGE with the moment and method of service; False when none waits."""
+    case = session.execute(select(Case).where(Case.ref == doc.case_ref)).scalar_one_or_none()
+    if case is None or case.instance_id is None:
+        return False
+    instance = session.get(ProcessInstance, case.instance_id)
+    if instance is None or instance.status != "running" or (instance.data or {}).get(AWAITING) != doc.number:
+        return False
+    send_message(session, instance.id, SERVED_MESSAGE,
+                 {"served_number": doc.number, "served_at": doc.served_at.isoformat(),
+                  "service_method": doc.service_method or ""}, actor=actor, resources=resources)
+    return True
 
 
 def receipt_of(session: Session, doc: Document) -> Document | None:
@@ -110,7 +136,7 @@ def receipt_of(session: Session, doc: Document) -> Document | None:
 
 def clerk_items(session: Session, jurisdiction_ids: set[int] | None = None) -> list[dict]:
     """Documents the clerk must serve directly or by post (no consent, or not confirmed)."""
-    query = select(Document).where(Document.served_at.is_(None), Document.kind != RECEIPT,
+    query = select(Document).where(Document.served_at.is_(None), Document.kind.not_in((RECEIPT, *RECORDS)),
                                    Document.case_ref.is_not(None)).order_by(Document.id)
     if jurisdiction_ids is not None:
         query = query.where(Document.jurisdiction_id.in_(jurisdiction_ids))

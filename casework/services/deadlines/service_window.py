@@ -24,15 +24,19 @@ CONFIRM_WITHIN = "3wd"
 CONFIRM_SOURCE = ("公安机关办理行政案件程序规定 第三十六条（未规定确认期限；"
                   "本系统选择三个工作日，逾期转直接送达或邮寄送达）")
 RECEIPT = "service_receipt"
+# Records kept in the file and signed where they are made (听证笔录): never offered for service.
+RECORDS = ("hearing_record",)
 
 
 def state(session: Session, doc: Document) -> dict:
-    """Where the document's service stands: served, awaiting_receipt or clerk."""
+    """Where the document's service stands: served, awaiting_receipt, clerk (or record)."""
     unit = session.get(Unit, doc.unit_id)
     consent = bool(unit and unit.electronic_service_consent)
     confirm_by = confirm_deadline(session, doc) if consent else None
     if doc.served_at is not None:
         status = "served"
+    elif doc.kind in RECORDS:
+        status = "record"  # kept in the file, not served
     elif consent and clock.today_local() <= confirm_by:
         status = "awaiting_receipt"
     else:

@@ -11,7 +11,7 @@ from casework.engine import action
 from casework.errors import Conflict, RuleViolation
 from casework.legal_calendar import BUREAU
 from casework.models import Case, Unit, VideoSystem, Violation
-from casework.services import deadlines
+from casework.services import deadlines, wording
 from casework.storage.holidays import calendar_of
 
 from casework.services.cases.cases import open_case
@@ -76,10 +76,15 @@ def open_penalty_case(ctx, origin: str) -> dict:
 
 @action("penalty_register", inputs={}, outputs={"time_barred": bool, "limit_date": str,
                                                 "limit_at": str, "limit_warning_at": str,
-                                                "decided": bool, "periods": dict})
+                                                "decided": bool, "periods": dict, "task_notes": dict})
 def penalty_register(ctx) -> dict:
-    """立案 recorded: the 90-day decision limit (bureau's act) and the two-year limitation."""
+    """立案 recorded: the 90-day decision limit (bureau's act), the two-year limitation, and
+    what the proposal page shows (band, discretion tiers and their source), kept with the case."""
     case = _case(ctx)
+    violation = ctx.session.get(Violation, case.violation_id)
+    fine = violation.rule.get("fine")
+    guidance = terms.proposal_guidance(case.jurisdiction.code, fine, wording.instrument_title(
+        (fine or {}).get("source") or violation.source))
     today = clock.today_local()
     found_on = date.fromisoformat(ctx.data["found_on"]) if ctx.data.get("found_on") else today
     act_on = date.fromisoformat(ctx.data["act_on"]) if ctx.data.get("act_on") else found_on
@@ -91,8 +96,9 @@ def penalty_register(ctx) -> dict:
     periods = dict(ctx.data.get("periods") or {}, decision_limit=limit)
     audit.record(ctx.session, ctx.actor, "penalty.registered", f"case:{case.ref}",
                  {"limit": limit["date"], "warning": warn, "time_barred": barred})
+    notes = dict(ctx.data.get("task_notes") or {}, penalty_proposal=guidance)
     return {"time_barred": barred, "limit_date": limit["date"], "limit_at": limit["at"],
-            "limit_warning_at": warn, "decided": False, "periods": periods}
+            "limit_warning_at": warn, "decided": False, "periods": periods, "task_notes": notes}
 
 
 def _warning_day(session, limit_day: date) -> str:

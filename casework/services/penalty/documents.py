@@ -1,4 +1,4 @@
-"""The penalty case's documents: 告知书, 听证通知书, 决定书 (fine or warning), 催告书.
+"""The penalty case's documents: 告知书, 听证通知书, 听证笔录, 决定书 (fine or warning), 催告书.
 
 They plug into the case document builders under their kinds, chosen for cases of kind
 "penalty" (a rectification case keeps its own warning notice and decision)."""
@@ -70,10 +70,36 @@ def _hearing_notice(session, case, unit, data):
     on = date.fromisoformat(data["hearing_on"])
     return {
         "penalty_notice_number": data["notice_number"],
-        "matter": f"拟对{unit.name}{violation.rule.get('label', '违法行为')}处{_kind_label(data)}"
-                  f"{int(data.get('amount') or 0)}元",
+        "matter": _matter(unit, violation, data),
         "hearing_at": clock.to_local(clock.local_midnight_utc(on)).replace(hour=9),
         "place": data["place"], "host": data["host"], "public": bool(data.get("public", True)),
+    }
+
+
+def _matter(unit, violation: Violation, data: dict) -> str:
+    return (f"拟对{unit.name}{violation.rule.get('label', '违法行为')}处{_kind_label(data)}"
+            f"{int(data.get('amount') or 0)}元")
+
+
+def hearing_record(session, case, unit, data):
+    """听证笔录 from the record task: what 公安程序规定 第一百五十一条 lists."""
+    violation = _violation(session, case)
+    on = date.fromisoformat(data["hearing_on"])
+    proposed = f"拟处{_kind_label(data)}{int(data.get('amount') or 0)}元"
+    return {
+        "penalty_notice_number": data["notice_number"],
+        "hearing_notice_number": data["hearing_notice_number"],
+        "matter": _matter(unit, violation, data),
+        "held_at": clock.to_local(clock.local_midnight_utc(on)).replace(hour=9),
+        "place": data["place"], "public": bool(data.get("public", True)), "host": data["host"],
+        "recorder": data["recorder"],
+        "participants": [p for p in data.get("participants") or [] if p.strip()]
+                        or [unit.legal_representative or unit.name],
+        "investigator_statement": data.get("investigator_statement")
+                                  or f"{_facts(data, violation)}依据{violation.article}，{proposed}。",
+        "party_statement": data["record"], "outcome": data["outcome"],
+        "debate": data.get("debate") or None, "final_statements": data.get("final_statements") or None,
+        "party_signed": bool(data.get("party_signed", True)),
     }
 
 
@@ -106,7 +132,7 @@ def _reminder(session, case, unit, data):
     return {
         "decision_number": data["decision_number"],
         "decision_date": date.fromisoformat(data["decided_on"]),
-        "served_on": date.fromisoformat(data["decided_on"]),
+        "served_on": date.fromisoformat(data.get("decision_served_on") or data["decided_on"]),
         "fine_amount": Decimal(int(data["final_amount"])),
         "surcharge_amount": Decimal(data["surcharge"]["amount"]),
         "surcharge_as_of": date.fromisoformat(data["surcharge"]["as_of"]),

@@ -1,32 +1,28 @@
-"""Engine actions of bpmn/penalty.bpmn after 立案: proposal, notice, hearing, decision, payment."""
+"""Engine actions of bpmn/penalty.bpmn after 立案: proposal, notice, hearing, decision, payment.
+
+Issuing a document here starts the wait for its service (`serving`); the periods that run
+from service are counted there."""
 from __future__ import annotations
 
 from datetime import date
 
 from sqlalchemy import select
 
-from casework import audit, clock
+from casework import audit, clock, documents
 from casework.engine import action
 from casework.errors import InvalidInput, RuleViolation
 from casework.legal_calendar import BUREAU, PARTY
 from casework.models import Case, Document, Violation
-from casework.services import deadlines
 from casework.services.cases.documents import issue_for_case
 from casework.services.penalty import documents as penalty_documents
-from casework.services.penalty import publication, terms
+from casework.services.penalty import publication, serving, terms
+from casework.services.penalty.serving import period
 
 penalty_documents.register_builders()
 
 
 def _case(ctx) -> Case:
     return ctx.session.execute(select(Case).where(Case.ref == ctx.instance.case_ref)).scalar_one()
-
-
-def period(session, start: date, length: str, owed_by: str, key: str) -> dict:
-    """A deadline through the legal calendar, carrying its article for screen and documents."""
-    found = deadlines.deadline(session, start, length, owed_by)
-    return {"date": found["date"], "at": found["end_utc"].isoformat(), "period": length,
-            "owed_by": owed_by, "article": terms.ARTICLES[key], "provisional": found["provisional"]}
 
 
 def _periods(ctx, **new) -> dict:
@@ -40,7 +36,7 @@ def _issue(ctx, case: Case, kind: str, extra: dict) -> Document:
 
 @action("penalty_check_proposal", inputs={},
         outputs={"no_penalty": bool, "no_penalty_reason": str, "simplified": bool,
-                 "hearing_right": bool, "discretion": dict, "proposed_amount": int})
+                 "hearing_right": bool, "discretion": dict, "proposed_amount": int, "task_notes": dict})
 def penalty_check_proposal(ctx) -> dict:
     """The proposal inside the cited band; 第三十三条 excuses; hearing right; simplified route."""
     case = _case(ctx)
@@ -56,10 +52,10 @@ def penalty_check_proposal(ctx) -> dict:
         fine = violation.rule.get("fine")
         terms.check_amount(amount, fine)
         low, high = terms.discretion_range(jurisdiction, fine, data.get("tier") or "ordinary")
-        table = terms.setting(jurisdiction, "discretion")
+        table = terms.discretion_table(jurisdiction)
         discretion = {"tier": data.get("tier") or "ordinary", "low": low, "high": high,
                       "within": low <= amount <= high, "source": table["source"],
-                      "article": table["article"]}
+                      "article": table["article"], "casework_default": bool(table.get("casework_default"))}
     elif kind == "warning" and not violation.rule.get("warning_first"):
         raise RuleViolation(f"{violation.article}未规定警告 / the cited article provides no warning")
     simplified = kind != "none" and terms.simplified(jurisdiction, case.unit.party_type, kind, amount)
@@ -69,22 +65,27 @@ def penalty_check_proposal(ctx) -> dict:
                   "discretion": discretion, "no_penalty": reason})
     if kind == "none":
         violation.status = "no_penalty"
+    notes = dict(data.get("task_notes") or {})
+    if discretion:  # the legal reviewer sees the tier applied and whether the amount keeps to it
+        notes["penalty_legal_review"] = [terms.tier_note(discretion, amount)]
     return {"no_penalty": kind == "none", "no_penalty_reason": reason, "simplified": simplified,
-            "hearing_right": hearing, "discretion": discretion, "proposed_amount": amount}
+            "hearing_right": hearing, "discretion": discretion, "proposed_amount": amount,
+            "task_notes": notes}
 
 
 @action("penalty_notify", inputs={},
-        outputs={"notice_number": str, "response_due_at": str, "response_due_date": str,
-                 "periods": dict})
+        outputs={"notice_number": str, "response_due_date": str, "awaiting_service": str,
+                 "serving": str, "service_route": str, "receipt_by_at": str, "service_due_at": str})
 def penalty_notify(ctx) -> dict:
-    """告知 (第四十四条): served now; statement and hearing request within 5 working days."""
+    """告知 (第四十四条). The notice states the day the 5 working days would end if served
+    today; the period itself runs from service (`serving.penalty_served`)."""
     case = _case(ctx)
-    due = period(ctx.session, clock.today_local(), terms.STATEMENT_PERIOD, PARTY, "statement")
-    document = _issue(ctx, case, "penalty_notice", {"response_due_date": due["date"]})
+    stated = period(ctx.session, clock.today_local(), terms.STATEMENT_PERIOD, PARTY, "statement")
+    document = _issue(ctx, case, "penalty_notice", {"response_due_date": stated["date"]})
     audit.record(ctx.session, ctx.actor, "penalty.noticed", f"case:{case.ref}",
-                 {"number": document.number, "response_due": due["date"]})
-    return {"notice_number": document.number, "response_due_at": due["at"],
-            "response_due_date": due["date"], "periods": _periods(ctx, statement=due)}
+                 {"number": document.number, "if_served_today": stated["date"]})
+    return {"notice_number": document.number, "response_due_date": stated["date"],
+            **serving.awaiting(ctx.session, document, "penalty_notice")}
 
 
 @action("penalty_hearing_notice", inputs={}, outputs={"hearing_notice_number": str})
@@ -119,9 +120,12 @@ def penalty_check_final(ctx) -> dict:
 
 @action("penalty_decide", inputs={"procedure": str},
         outputs={"final_amount": int, "decision_number": str, "decided_on": str, "decided": bool,
-                 "payment_due_at": str, "payment_due_date": str, "periods": dict})
+                 "periods": dict, "awaiting_service": str, "serving": str, "service_route": str,
+                 "receipt_by_at": str, "service_due_at": str})
 def penalty_decide(ctx, procedure: str) -> dict:
-    """决定 (第五十九条), served on issue (第六十一条); payment within 15 days (第六十七条)."""
+    """决定 (第五十九条). Simplified: handed over on the spot; otherwise served within 7
+    working days (APL 第六十一条, 公安程序规定 第三十六条) — the bureau's deadline, the clerk's
+    work item when electronic receipt is not confirmed. Payment and review run from service."""
     case = _case(ctx)
     data = ctx.data
     violation = ctx.session.get(Violation, case.violation_id)
@@ -133,33 +137,30 @@ def penalty_decide(ctx, procedure: str) -> dict:
     kind = "penalty_decision" if data["penalty_kind"] == "fine" else "warning_decision"
     document = _issue(ctx, case, kind, {"final_amount": final})
     today = clock.today_local()
-    periods = _periods(
-        ctx, service=period(ctx.session, today, terms.SERVICE_PERIOD, BUREAU, "service"),
-        publication=period(ctx.session, today, terms.PUBLICATION_PERIOD, BUREAU, "publication"),
-        reconsideration=period(ctx.session, today, terms.RECONSIDERATION, PARTY, "reconsideration"),
-        lawsuit=period(ctx.session, today, terms.LAWSUIT, PARTY, "lawsuit"))
-    payment = {}
-    if data["penalty_kind"] == "fine":
-        payment = period(ctx.session, today, terms.PAYMENT_PERIOD, PARTY, "payment")
-        periods["payment"] = payment
+    service = period(ctx.session, today, terms.SERVICE_PERIOD, BUREAU, "service")
+    periods = _periods(ctx, service=service, publication=period(
+        ctx.session, today, terms.PUBLICATION_PERIOD, BUREAU, "publication"))
+    if procedure == "simplified":
+        serving.serve_on_the_spot(ctx, document)
     case.due_at = None
     violation.status = "decided"
     publication.publish(ctx.session, case, violation, document, {**data, "final_amount": final},
                         procedure, ctx.actor)
     audit.record(ctx.session, ctx.actor, "penalty.decided", f"case:{case.ref}",
                  {"number": document.number, "kind": data["penalty_kind"], "amount": final,
-                  "procedure": procedure, "payment_due": payment.get("date")})
+                  "procedure": procedure, "serve_by": service["date"]})
     return {"final_amount": final, "decision_number": document.number,
-            "decided_on": today.isoformat(), "decided": True, "payment_due_at": payment.get("at", ""),
-            "payment_due_date": payment.get("date", ""), "periods": periods}
+            "decided_on": today.isoformat(), "decided": True, "periods": periods,
+            **serving.awaiting(ctx.session, document, kind, service["at"])}
 
 
 @action("penalty_remind", inputs={},
-        outputs={"surcharge": dict, "enforce_at": str, "enforce_date": str, "court_due_at": str,
-                 "reminder_number": str, "periods": dict})
+        outputs={"surcharge": dict, "enforce_date": str, "reminder_number": str,
+                 "awaiting_service": str, "serving": str, "service_route": str,
+                 "receipt_by_at": str, "service_due_at": str})
 def penalty_remind(ctx) -> dict:
-    """Unpaid: 催告书 with the surcharge so far; the court may be asked 10 working days after
-    its service (行政强制法 第五十四条), within 3 months after the review periods end (第五十三条)."""
+    """Unpaid: 催告书 with the surcharge so far. The court may be asked 10 working days after
+    its service (行政强制法 第五十四条), counted when it is served (`serving.penalty_served`)."""
     case = _case(ctx)
     data = ctx.data
     today = clock.today_local()
@@ -167,16 +168,28 @@ def penalty_remind(ctx) -> dict:
     charge = terms.surcharge(int(data["final_amount"]), due, today)
     surcharge = {"days": charge["days"], "amount": str(charge["amount"]), "as_of": today.isoformat(),
                  "capped": charge["capped"], "article": charge["article"]}
-    enforce = period(ctx.session, today, terms.REMINDER_PERIOD, PARTY, "reminder")
-    review_end = date.fromisoformat(data["periods"]["lawsuit"]["date"])
-    court = period(ctx.session, review_end, terms.COURT_APPLICATION, BUREAU, "court")
+    stated = period(ctx.session, today, terms.REMINDER_PERIOD, PARTY, "reminder")
     document = _issue(ctx, case, "payment_reminder",
-                      {"surcharge": surcharge, "enforce_date": enforce["date"]})
+                      {"surcharge": surcharge, "enforce_date": stated["date"]})
     audit.record(ctx.session, ctx.actor, "penalty.reminded", f"case:{case.ref}",
-                 {"number": document.number, "surcharge": surcharge, "enforce": enforce["date"]})
-    return {"surcharge": surcharge, "enforce_at": enforce["at"], "enforce_date": enforce["date"],
-            "court_due_at": court["at"], "reminder_number": document.number,
-            "periods": _periods(ctx, reminder=enforce, court=court)}
+                 {"number": document.number, "surcharge": surcharge, "if_served_today": stated["date"]})
+    return {"surcharge": surcharge, "enforce_date": stated["date"], "reminder_number": document.number,
+            **serving.awaiting(ctx.session, document, "payment_reminder")}
+
+
+@action("penalty_hearing_record", inputs={}, outputs={"hearing_record_number": str})
+def penalty_hearing_record(ctx) -> dict:
+    """听证笔录 (APL 第六十四条第八项; 公安程序规定 第一百五十一条): issued as a document of the
+    case from what the record task holds; kept in the file, not offered for service."""
+    case = _case(ctx)
+    context = penalty_documents.hearing_record(ctx.session, case, case.unit,
+                                               {**ctx.data, "recorder": ctx.data.get("recorder") or ctx.actor})
+    document = documents.issue(ctx.session, ctx.resources["files"], kind="hearing_record",
+                               jurisdiction_id=case.jurisdiction_id, unit_id=case.unit_id,
+                               case_ref=case.ref, context=context, actor=ctx.actor)
+    audit.record(ctx.session, ctx.actor, "penalty.hearing_recorded", f"case:{case.ref}",
+                 {"number": document.number, "outcome": ctx.data.get("outcome", "")})
+    return {"hearing_record_number": document.number}
 
 
 @action("penalty_paid", inputs={}, outputs={"surcharge": dict, "amount_due": str})

@@ -40,7 +40,8 @@ def open_by_clerk(uow: UnitOfWork, *, actor: Actor, violation_id: int) -> str:
 def report_review(uow: UnitOfWork, *, actor: Actor, case_ref: str, kind: str, outcome: str,
                   note: str = "") -> dict:
     """A reported reconsideration or lawsuit, and its outcome, change the case: while pending
-    enforcement waits; a changed or revoked decision is withdrawn from publication."""
+    enforcement waits; a changed or revoked decision is withdrawn from publication, and a
+    revoked one also ends the case's process (payment, 催告, their timers: `engine.cancel`)."""
     actor.require("clerk", "legal_reviewer")
     if kind not in REVIEW_KINDS or outcome not in OUTCOMES:
         raise InvalidInput(f"kind ∈ {REVIEW_KINDS}, outcome ∈ {OUTCOMES}")
@@ -52,8 +53,10 @@ def report_review(uow: UnitOfWork, *, actor: Actor, case_ref: str, kind: str, ou
         result = {"case": case_ref, "kind": kind, "outcome": outcome}
         if outcome in ("changed", "revoked"):
             verdict = {"changed": "变更", "revoked": "撤销"}[outcome]
-            row = publication.withdraw(uow.session, case_ref,
-                                       f"经{label}，原处罚决定被{verdict}。{note}".strip(), actor.name)
+            reason = f"经{label}，原处罚决定被{verdict}。{note}".strip()
+            if outcome == "revoked":  # first: the step locks the instance before other writes
+                result["cancelled"] = _cancel_process(uow, case, reason, actor.name)
+            row = publication.withdraw(uow.session, case_ref, reason, actor.name)
             result["withdraw_by"] = row.withdraw_by.isoformat()
             if outcome == "revoked":
                 case.status, case.outcome, case.closed_at, case.due_at = (
@@ -64,6 +67,14 @@ def report_review(uow: UnitOfWork, *, actor: Actor, case_ref: str, kind: str, ou
                      {**result, "note": note})
         uow.commit()
         return result
+
+
+def _cancel_process(uow: UnitOfWork, case: Case, reason: str, actor: str) -> bool:
+    """A revoked decision leaves nothing to execute: payment, 催告 and their timers end."""
+    if case.instance_id is None or engine.get_instance(uow.session, case.instance_id).status != "running":
+        return False
+    engine.cancel(uow.session, case.instance_id, reason=reason, actor=actor, resources=uow.resources)
+    return True
 
 
 def decision_limits(uow: UnitOfWork, *, actor: Actor) -> list[dict]:

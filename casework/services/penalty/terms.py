@@ -15,7 +15,7 @@ LIMITATION_YEARS = 2  # APL 第三十六条
 DECISION_LIMIT = "90d"  # APL 第六十条
 LIMIT_WARNING = "10wd"  # the head is warned this long before the limit
 PAYMENT_PERIOD = "15d"  # APL 第六十七条
-SERVICE_PERIOD = "7wd"  # APL 第六十一条: served within 7 days (working days, 第八十五条)
+SERVICE_PERIOD = "7wd"  # APL 第六十一条, 公安程序规定 第三十六条: within 7 days (working days, APL 第八十五条)
 STATEMENT_PERIOD = "5wd"  # APL 第六十四条: a hearing is requested within 5 days of notice
 PUBLICATION_PERIOD = "7wd"  # 国办发〔2018〕118号: published within 7 working days
 WITHDRAWAL_PERIOD = "3wd"  # 国办发〔2018〕118号: withdrawn within 3 working days
@@ -27,7 +27,8 @@ SURCHARGE_RATE = Decimal("0.03")  # APL 第七十二条第一款第一项
 
 ARTICLES = {
     "limitation": f"{APL}第三十六条", "decision_limit": f"{APL}第六十条",
-    "payment": f"{APL}第六十七条", "service": f"{APL}第六十一条",
+    "payment": f"{APL}第六十七条",
+    "service": f"{APL}第六十一条；《公安机关办理行政案件程序规定》第三十六条",
     "statement": f"{APL}第四十四条、第六十四条", "surcharge": f"{APL}第七十二条",
     "publication": f"{APL}第四十八条；国办发〔2018〕118号",
     "reminder": "《中华人民共和国行政强制法》第五十四条", "court": "《中华人民共和国行政强制法》第五十三条",
@@ -55,7 +56,10 @@ def _settings() -> dict:
 
 
 def setting(jurisdiction: str, name: str) -> dict:
-    """A jurisdiction's setting (`hearing`, `discretion`, `simplified`), else the default."""
+    """A jurisdiction's setting (`hearing`, `simplified`; `discretion`: `discretion_table`),
+    else the default."""
+    if name == "discretion":
+        return discretion_table(jurisdiction)
     data = _settings()
     return data.get(jurisdiction, {}).get(name) or data["default"][name]
 
@@ -77,16 +81,74 @@ def check_amount(amount: int, fine: dict | None) -> None:
             f"the amount {amount} is outside the band {low}-{high} of {fine.get('article', '')}")
 
 
+TIERS = {"lighter": ("从轻", "lighter"), "ordinary": ("一般", "ordinary"), "heavier": ("从重", "heavier")}
+
+
+def discretion_table(jurisdiction: str) -> dict:
+    """The jurisdiction's 裁量基准 with its source; where it published none (every jurisdiction
+    today), Casework's default, marked `casework_default` and naming the text searched."""
+    data = _settings()
+    entry = data.get(jurisdiction, {}).get("discretion") or {"tiers": "default", "searched": ""}
+    if entry.get("tiers") == "default":
+        return {**data["default"]["discretion"], "jurisdiction": jurisdiction, "published": False,
+                "searched": entry.get("searched", "")}
+    return {**entry, "jurisdiction": jurisdiction, "casework_default": False}
+
+
 def discretion_range(jurisdiction: str, fine: dict, tier: str) -> tuple[int, int]:
     """The sub-range of the band the discretion table suggests for `tier`."""
-    table = setting(jurisdiction, "discretion")
-    if tier not in ("lighter", "ordinary", "heavier"):
+    if tier not in TIERS:
         raise InvalidInput(f"unknown discretion tier: {tier}")
+    a, b = discretion_table(jurisdiction)[tier]
     low, high = int(fine.get("min") or 0), int(fine["max"])
-    a, b = table[tier]
     span = Decimal(high - low)
     q = lambda x: int((low + span * Decimal(str(x))).quantize(Decimal(1), ROUND_HALF_UP))  # noqa: E731
     return q(a), q(b)
+
+
+def proposal_guidance(jurisdiction: str, fine: dict | None, instrument: str) -> list[dict]:
+    """What the proposal page shows: the band and its article, each tier's amounts and when it
+    applies, and where the tiers come from (Casework's default said as such)."""
+    if not fine:
+        return [{"zh": "所适用条款未规定罚款，只能给予警告或者不予处罚。",
+                 "en": "The cited article provides no fine: a warning or no penalty only."}]
+    table = discretion_table(jurisdiction)
+    low, high = int(fine.get("min") or 0), int(fine["max"])
+    article = f"{instrument}{fine.get('article', '')}"
+    lines = [{"zh": f"罚款幅度：{low}元以上{high}元以下（{article}）。",
+              "en": f"Fine band: {low}–{high} yuan ({article})."}]
+    when = {"lighter": (f"有{table['lighter_when']}所列从轻、减轻情形的", "with the mitigating circumstances of "
+                        f"{table['lighter_when']}"),
+            "ordinary": ("无从轻、从重情形的，适用本档", "without mitigating or aggravating circumstances: "
+                         "this tier applies"),
+            "heavier": (f"有{table['heavier_when']}所列从重情形的", "with the aggravating circumstances of "
+                        f"{table['heavier_when']}")}
+    for tier, (zh, en) in TIERS.items():
+        a, b = discretion_range(jurisdiction, fine, tier)
+        lines.append({"zh": f"{zh}档：{a}元至{b}元（{when[tier][0]}）。",
+                      "en": f"{en.capitalize()} tier: {a}–{b} yuan ({when[tier][1]})."})
+    if table.get("casework_default"):
+        lines.append({
+            "zh": f"裁量档次来源：{table['source']}。{table['searched'] or '本辖区规范'}未规定裁量基准；"
+                  f"上述档次是 Casework 的默认值，不是公安机关依{table['article']}公布的裁量基准。",
+            "en": f"Source of the tiers: {table['source_en']}. {table['searched'] or 'The local text'} sets "
+                  "no discretion standard; these tiers are Casework's default, not a standard a bureau "
+                  f"published under {table['article']}."})
+    else:
+        lines.append({"zh": f"裁量基准：{table['source']}{table['article']}。",
+                      "en": f"Discretion standard: {table['source']} {table['article']}."})
+    return lines
+
+
+def tier_note(discretion: dict, amount: int) -> dict:
+    """The proposal against its tier, for the reviewer: tier, range, inside or not, source."""
+    zh, en = TIERS[discretion["tier"]]
+    default = "（Casework 默认裁量档次）" if discretion.get("casework_default") else ""
+    inside = ("在该档范围内" if discretion["within"] else "不在该档范围内，须说明理由",
+              "inside it" if discretion["within"] else "outside it: reasons required")
+    return {"zh": f"拟罚款{amount}元，{zh}档{discretion['low']}元至{discretion['high']}元{default}，{inside[0]}。",
+            "en": f"Proposed fine {amount} yuan; {en} tier {discretion['low']}–{discretion['high']} yuan"
+                  f"{' (Casework default tiers)' if default else ''}; {inside[1]}."}
 
 
 def hearing_right(jurisdiction: str, party_type: str, penalty_kind: str, amount: int) -> bool:

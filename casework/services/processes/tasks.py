@@ -78,5 +78,6 @@ def task_form(uow: UnitOfWork, *, actor: Actor, work_item_id: int) -> dict:
         instance = uow.session.get(ProcessInstance, item.instance_id)
         version = uow.session.get(ModelVersion, instance.model_version_id)
         form = (version.forms or {}).get(item.form_key or "", {})
-        return {**task_summary(item), "form": form, "case_title": instance.data.get("unit_name", ""),
+        notes = (instance.data.get("task_notes") or {}).get(item.form_key or "", [])  # guidance the process keeps
+        return {**task_summary(item), "form": form, "case_title": instance.data.get("unit_name", ""), "notes": notes,
                 "may_act": item.role in actor.roles and (item.role != "unit" or actor.unit_id == item.unit_id)}

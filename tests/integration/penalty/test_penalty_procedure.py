@@ -62,6 +62,11 @@ def propose(driver, ref: str, kind: str, amount: int = 0, tier: str = "ordinary"
                     CLERK)
 
 
+def serve(driver, ref: str, reg: dict) -> None:
+    """The unit confirms receipt of what the portal offers it (electronic service, 第三十六条)."""
+    assert driver.confirm_all(ref, reg["unit"])
+
+
 def approve(driver, ref: str, final: int | None = None) -> None:
     review = {"approved": True, "opinion": "事实清楚，证据确凿，程序合法"}
     if final is not None:
@@ -80,8 +85,11 @@ def test_unit_fine_with_a_hearing_requested_and_held(driver, clock):
     [notice] = driver.documents(ref)
     text = pdf_text(driver, notice)
     assert notice.kind == "penalty_notice" and "听证" in text and "15,000" in text or "15000" in text
-    # 5 working days from service (第六十四条, 第八十五条): 2021-03-01 (Mon) -> 03-08 (Mon)
+    # the notice states 5 working days from service if served today (第六十四条, 第八十五条)
     assert data["response_due_date"] == "2021-03-08"
+    assert driver.open_forms(ref) == []  # nothing runs until the notice is served
+    serve(driver, ref, reg)  # confirmed the same day: 2021-03-01 (Mon) -> 03-08 (Mon)
+    assert driver.case_data(ref)["response_due_date"] == "2021-03-08"
     driver.complete(ref, "penalty_response", {"statement": "已整改", "hearing_requested": True},
                     reg["unit"])
     too_soon = (clock_module.today_local() + timedelta(days=7)).isoformat()  # 7 days, 5 working
@@ -92,12 +100,22 @@ def test_unit_fine_with_a_hearing_requested_and_held(driver, clock):
     driver.complete(ref, "hearing_schedule", {"hearing_on": on, "place": "第一会议室", "host": "李法制"},
                     CLERK)
     assert [d.kind for d in driver.documents(ref)] == ["penalty_notice", "hearing_notice"]
-    driver.complete(ref, "hearing_record", {"record": "当事人称已拆除广告牌", "outcome": "建议从轻"}, LEGAL)
+    driver.complete(ref, "hearing_record", {"record": "当事人称已拆除广告牌", "outcome": "建议从轻",
+                                            "recorder": "孙丽", "participants": ["张三（法定代表人）"],
+                                            "debate": "对证据无异议", "party_signed": True}, LEGAL)
+    record = driver.documents(ref)[-1]
+    assert record.kind == "hearing_record" and record.number.startswith("腾公")
+    text = pdf_text(driver, record)
+    assert "听证笔录" in text and "当事人称已拆除广告牌" in text and "孙丽" in text and "建议从轻" in text
+    listed = case_view.case_page(driver.uow(), ref, actor=CLERK)["documents"]
+    assert [d["kind"] for d in listed] == ["penalty_notice", "service_receipt", "hearing_notice",
+                                           "hearing_record"]
     with pytest.raises((RuleViolation, StepFailed), match="更重"):
         approve(driver, ref, final=20000)  # a statement never raises the penalty (第四十五条)
     approve(driver, ref, final=12000)
     docs = driver.documents(ref)
-    assert [d.kind for d in docs] == ["penalty_notice", "hearing_notice", "penalty_decision"]
+    assert [d.kind for d in docs] == ["penalty_notice", "hearing_notice", "hearing_record", "penalty_decision"]
+    serve(driver, ref, reg)
     decision = pdf_text(driver, docs[-1])
     assert "12,000" in decision or "12000" in decision
     data = driver.case_data(ref)
@@ -115,7 +133,9 @@ def test_fine_below_the_threshold_goes_without_a_hearing_and_silence_moves_on(dr
     propose(driver, ref, "fine", 6000)
     data = driver.case_data(ref)
     assert (data["hearing_right"], data["simplified"]) == (False, False)
+    serve(driver, ref, reg)
     assert driver.open_forms(ref) == ["penalty_response"]
+    data = driver.case_data(ref)
     last = date.fromisoformat(data["response_due_date"])
     driver.travel(days=(last - clock_module.today_local()).days + 1)
     driver.sweep()
@@ -123,6 +143,8 @@ def test_fine_below_the_threshold_goes_without_a_hearing_and_silence_moves_on(dr
     approve(driver, ref)
     assert driver.documents(ref)[-1].kind == "penalty_decision"
     assert driver.case_data(ref)["final_amount"] == 6000
+    serve(driver, ref, reg)
+    assert driver.open_forms(ref) == ["penalty_payment"]
 
 
 def test_amount_above_the_band_is_refused_naming_band_and_article(driver):
@@ -137,11 +159,15 @@ def test_late_payment_surcharge_stops_at_the_fine(driver):
     reg, ref = inner_mongolia_case(driver)
     investigate(driver, ref)
     propose(driver, ref, "fine", 6000)
+    serve(driver, ref, reg)
     driver.complete(ref, "penalty_response", {"statement": "", "hearing_requested": False}, reg["unit"])
     approve(driver, ref)
+    serve(driver, ref, reg)
     due = date.fromisoformat(driver.case_data(ref)["payment_due_date"])
     driver.travel(days=(due - clock_module.today_local()).days + 40)
     driver.sweep()
+    assert driver.open_forms(ref) == []  # the 催告书 waits for its service
+    serve(driver, ref, reg)
     data = driver.case_data(ref)
     assert data["surcharge"]["days"] == 40 and Decimal(data["surcharge"]["amount"]) == Decimal(6000)
     assert data["surcharge"]["capped"] is True
@@ -183,8 +209,10 @@ def test_a_decision_before_the_warning_day_ends_the_watch(driver):
     reg, ref = inner_mongolia_case(driver)
     investigate(driver, ref)
     propose(driver, ref, "fine", 6000)
+    serve(driver, ref, reg)
     driver.complete(ref, "penalty_response", {"statement": "", "hearing_requested": False}, reg["unit"])
     approve(driver, ref)
+    serve(driver, ref, reg)
     driver.complete(ref, "penalty_payment", {"paid_on": clock_module.today_local().isoformat(),
                                              "receipt": "FS-002"}, reg["unit"])
     assert driver.case(ref).outcome == "paid" and driver.open_forms(ref) == []
