@@ -2,7 +2,7 @@
 a case and its form, filings)."""
 from flask import Blueprint
 
-from web.portal import case_views, filing_views, views
+from web.portal import case_views, filing_views, formpage, views
 
 bp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="templates")
 bp.add_url_rule("/", "home", views.home)
@@ -17,3 +17,4 @@ bp.add_url_rule("/cases/<ref>", "case", case_views.case)
 bp.add_url_rule("/cases/<ref>/tasks/<int:item_id>", "submit", case_views.submit, methods=["POST"])
 bp.add_url_rule("/filings", "filings", filing_views.filings)
 bp.add_url_rule("/filings/new", "new_filing", filing_views.new_filing, methods=["GET", "POST"])
+bp.register_error_handler(413, formpage.too_large)  # a post over the limit: the portal's page
