@@ -1,7 +1,7 @@
 """Domain errors and HTTP errors as one clear page (or JSON under /api/), never a traceback."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -37,4 +37,13 @@ def init_app(app: Flask) -> None:
         if _wants_json() and exc.code in (401, 422) and getattr(exc, "data", None):
             return jsonify({"code": exc.code, "message": exc.description,
                             "errors": exc.data.get("messages", {})}), exc.code
+        if exc.code == 413:
+            return _answer(413, _too_large_message())
         return _answer(exc.code or 500, exc.description or exc.name)
+
+
+def _too_large_message() -> str:
+    mb = current_app.config["MAX_CONTENT_LENGTH"] // 2**20
+    return (f"提交内容超过 {mb} MB 上限，未被接收，请使用较小的文件重新提交"
+            f" / the submission is over the {mb} MB limit and was not received: submit again with"
+            " smaller files")

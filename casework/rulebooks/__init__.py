@@ -23,6 +23,7 @@ from casework.rulebooks.model import (
     Correction,
     Decision,
     EffectiveRules,
+    FilingAttachments,
     FineRange,
     Instrument,
     NoApplicableRule,
@@ -43,7 +44,8 @@ FILING_ALIASES = {"going_into_use": "after_acceptance"}
 
 __all__ = [
     "NATIONAL", "AcceptanceRules", "AcceptanceStep", "AccessRequester", "AccessRequirement",
-    "AccessRules", "Answer", "Citation", "Correction", "Decision", "EffectiveRules", "FineRange",
+    "AccessRules", "Answer", "Citation", "Correction", "Decision", "EffectiveRules",
+    "FilingAttachments", "FineRange",
     "Instrument", "NoApplicableRule", "RulebookPeriod", "PrivacyItem", "RetentionRule", "Rule",
     "Rulebook", "RulebookExpired", "RulebookNotYetValid", "RulebookSchemaError", "SiteItem",
     "UnknownRulebook", "ViolationRule", "check_validity", "effective", "filing_window",

@@ -19,6 +19,7 @@ from casework.rulebooks.model import (
     AccessRules,
     Citation,
     Correction,
+    FilingAttachments,
     FineRange,
     Instrument,
     PrivacyItem,
@@ -36,9 +37,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
 SOURCES_DIR = PACKAGE_DIR / "sources"
 VOCABULARY_FILE = "vocabulary.toml"
-VOCAB_SECTIONS = ("party_types", "filing_kinds", "runs_from", "acceptance_steps",
-                  "access_requirements", "requesters", "site_categories", "place_kinds",
-                  "escalations", "fine_when", "violations")
+VOCAB_SECTIONS = ("party_types", "filing_kinds", "filing_attachments", "runs_from",
+                  "acceptance_steps", "access_requirements", "requesters", "site_categories",
+                  "place_kinds", "escalations", "fine_when", "violations")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -99,7 +100,7 @@ def parse_rulebook(data: dict[str, Any], filename: str, vocab: dict[str, Any]) -
         kind: Rule(kind, r["period"], r["runs_from"], r["to"], src, r["article"], r["quote"],
                    r.get("applies_to", "all"),
                    inst["valid_from"] if r["runs_from"] == "instrument_in_force" else None,
-                   r.get("note", ""))
+                   r.get("note", ""), _attachments(src, r.get("attachments")))
         for kind, r in data.get("filing", {}).items()
     }
     acc = data.get("acceptance")
@@ -125,6 +126,11 @@ def parse_rulebook(data: dict[str, Any], filename: str, vocab: dict[str, Any]) -
                     data["source_file"], instrument, retention, frozen_map(filing), acceptance,
                     access, sites, privacy, frozen_map(violations))
     return replace(book, sha256=content_sha256(to_dict(book)))
+
+
+def _attachments(src: str, raw: dict | None) -> FilingAttachments | None:
+    return None if raw is None else FilingAttachments(tuple(raw["items"]), src, raw["article"],
+                                                      raw["quote"])
 
 
 def _cite(src: str, raw: dict | None) -> Citation | None:

@@ -112,8 +112,20 @@ class RetentionRule:
 
 
 @dataclass(frozen=True)
+class FilingAttachments:
+    """What a filing must attach, as the text lists it (codes of the vocabulary's
+    `filing_attachments`; the information a text asks for is asked by every filing form)."""
+
+    items: tuple[str, ...]
+    source: str
+    article: str
+    quote: str
+
+
+@dataclass(frozen=True)
 class Rule:
-    """A filing window: file within `period` counted from `runs_from`."""
+    """A filing window: file within `period` counted from `runs_from`; `attachments` where
+    the same text lists what the filing must carry."""
 
     kind: str
     period: str
@@ -125,6 +137,7 @@ class Rule:
     applies_to: str = "all"
     runs_from_date: date | None = None  # set when runs_from == "instrument_in_force"
     note: str = ""
+    attachments: FilingAttachments | None = None
 
     @property
     def parsed(self) -> RulebookPeriod:

@@ -75,6 +75,10 @@ def rulebook_schema(vocab: dict) -> dict:
         "to": _text(),
         "applies_to": applies,
         "note": {"type": "string"},
+        "attachments": _cited({
+            "items": {"type": "array", "items": _enum(vocab, "filing_attachments"), "minItems": 1,
+                      "uniqueItems": True},
+        }, ["items"]),
     }, ["period", "runs_from", "to"])
     step = _cited({
         "kind": _enum(vocab, "acceptance_steps"),

@@ -8,7 +8,8 @@ from casework.services.dashboards import NEAR_LIMIT_BUCKETS
 
 def process_names() -> dict[str, str]:
     return {"acceptance": _("Acceptance"), "filing": _("Filing"), "rectification": _("Rectification"),
-            "inspection": _("Inspection"), "footage_access": _("Footage access")}
+            "inspection": _("Inspection"), "footage_access": _("Footage access"),
+            "penalty": _("Administrative penalty")}
 
 
 def outcome_names() -> dict[str, str]:

@@ -3,7 +3,7 @@ a case and its form, filings)."""
 from flask import Blueprint
 
 from web.auth import accounts as account_views
-from web.portal import case_views, filing_views, views
+from web.portal import case_views, filing_views, formpage, views
 
 bp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="templates")
 bp.add_url_rule("/", "home", views.home)
@@ -20,3 +20,4 @@ bp.add_url_rule("/filings", "filings", filing_views.filings)
 bp.add_url_rule("/filings/new", "new_filing", filing_views.new_filing, methods=["GET", "POST"])
 bp.add_url_rule("/account", "account", account_views.my_account)
 bp.add_url_rule("/account/invite", "invite", account_views.invite, methods=["POST"])
+bp.register_error_handler(413, formpage.too_large)  # a post over the limit: the portal's page

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from web import forms
 from web.access import container
@@ -67,6 +68,21 @@ def read(form: dict, user: str) -> tuple[dict, dict, dict]:
         raw[path] = tokens
     errors = {**forms.validate(form, data), **errors}
     return data, raw, errors
+
+
+def too_large(exc: RequestEntityTooLarge):
+    """A post over the request limit, refused before its body was read: the portal's page
+    saying the limits, with the way back to the form (nothing of the refused post is kept)."""
+    args = request.view_args or {}
+    if request.endpoint == "portal.submit":
+        back = url_for("portal.case", ref=args["ref"])
+    elif request.endpoint == "portal.new_filing":
+        back = request.full_path
+    else:
+        back = url_for("portal.home")
+    limit = current_app.config["MAX_CONTENT_LENGTH"] // 2**20
+    return render_template("portal/too_large.html", back=back, limit=limit,
+                           file_limit=forms.ATTACHMENT_MAX_BYTES // 2**20), 413
 
 
 def _get(data: dict, path: str) -> Any:

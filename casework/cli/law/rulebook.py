@@ -15,6 +15,7 @@ from casework.rulebooks import (
     list_codes,
     load_rulebook,
     to_dict,
+    vocabulary,
 )
 
 
@@ -74,6 +75,16 @@ def _src(rule) -> str:
     return f"[{rule.source} {rule.article}]"
 
 
+def _echo_attachments(rule) -> None:
+    """The attachments a filing of the kind must carry, where the window's text lists them."""
+    if rule.attachments is None:
+        return
+    labels = vocabulary()["filing_attachments"]
+    names = "、".join(labels.get(i, i) for i in rule.attachments.items)
+    click.echo(f"    须附材料 attachments: {names} ({', '.join(rule.attachments.items)}) "
+               f"{_src(rule.attachments)}")
+
+
 def _print_text(book, eff: EffectiveRules | None, problem: str | None, on: date) -> None:
     inst = book.instrument
     click.echo(f"{book.name}（{book.code}）  {inst.title}  {inst.number}")
@@ -83,6 +94,7 @@ def _print_text(book, eff: EffectiveRules | None, problem: str | None, on: date)
         click.echo(f"  本地保存期限 local retention: ≥{book.retention.min_days} 日 {_src(book.retention)}")
     for kind, rule in book.filing.items():
         click.echo(f"  本地备案 local filing {kind}: {rule.period} from {rule.runs_from} {_src(rule)}")
+        _echo_attachments(rule)
     if problem:
         click.echo(f"  {on} 生效规则 effective: {problem}")
         return
@@ -91,6 +103,7 @@ def _print_text(book, eff: EffectiveRules | None, problem: str | None, on: date)
         click.echo(f"  保存期限 retention: ≥{eff.retention.min_days} 日 {_src(eff.retention)}")
     for kind, rule in eff.filing.items():
         click.echo(f"  备案 filing {kind}: {rule.period} from {rule.runs_from} {_src(rule)}")
+        _echo_attachments(rule)
     for code, vio in eff.violations.items():
         bands = "; ".join(f"{'/'.join(f.party_types)} {f.min or 0}–{f.max} 元 ({f.when})"
                           for f in vio.fines) or "无罚款 no fine"

@@ -1,6 +1,7 @@
 """Opening, listing and showing cases; each case is driven by one process instance."""
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -8,6 +9,7 @@ from sqlalchemy import select
 from casework import audit, clock, engine
 from casework.errors import NotFound
 from casework.models import Case, Document, Unit, VideoSystem, Violation
+from casework.services import deadlines
 from casework.services import rules
 from casework.services import scope
 
@@ -23,7 +25,9 @@ TITLES = {
     "rectification": "责令限期改正",
     "inspection": "监督检查",
     "footage_access": "查阅、复制、调取录像",
+    "penalty": "行政处罚",
 }
+FILING_CORRECTION_DAYS = 15  # the returned filing's default; the clerk's review may set another
 
 
 def open_case(session: Session, *, kind: str, unit: Unit, actor: str, data: dict[str, Any],
@@ -60,6 +64,37 @@ def open_case(session: Session, *, kind: str, unit: Unit, actor: str, data: dict
                   "rulebook_version": rulebook.id,
                   "national_version": national.id if national else None})
     session.flush()
+    return case
+
+
+def open_filing_case(session: Session, unit: Unit, system: VideoSystem, kind: str, *, actor: str,
+                     resources: dict, start: date | None = None, filed: bool = False) -> Case | None:
+    """Open a filing case of `kind` whose window runs from `start` (default today).
+
+    An event (a system accepted, put into use, changed, dismantled) opens one only where the
+    window has a fixed period. The unit's own filing (`filed`) always opens one: a window that
+    is 及时 (no fixed period) or already closed is due today, and a late one says so.
+    """
+    code, today = unit.jurisdiction.code, clock.today_local()
+    on = start or today
+    window = deadlines.filing_deadline(session, code, kind, on, government_funded=system.government_funded)
+    rule = rules.filing_rule(code, kind, on, system.government_funded) if filed and window is None else None
+    if window is None and rule is None:
+        return None
+    late = filed and window is not None and date.fromisoformat(window["deadline_date"]) < today
+    cited = window or {"article": rule.article, "quote": rule.quote, "source": rule.source,
+                       "rule": f"{rule.quote}（及时）"}
+    due_today = window is None or late
+    data = {"filing_kind": kind,
+            "deadline_at": (clock.end_of_local_day_utc(today).isoformat() if due_today
+                            else window["deadline_at"]),
+            "deadline_date": today.isoformat() if window is None else window["deadline_date"],
+            "window_rule": cited["rule"], "article": cited["article"], "quote": cited["quote"],
+            "source": cited["source"], "correction_days": FILING_CORRECTION_DAYS, "late": late}
+    case = open_case(session, kind="filing", unit=unit, system=system, actor=actor, subkind=kind,
+                     resources=resources, data=data)
+    if not due_today:
+        deadlines.record_on_case(case, window["found"])
     return case
 
 

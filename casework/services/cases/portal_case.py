@@ -1,7 +1,7 @@
 """A unit's case in the portal: what it is, the one form it must fill now, and what came of it.
 
 The form of the unit's open work item is the deployed one (or, for a filing, the form of its
-kind with the attachments its text asks for: `filing_materials`), prefilled with what the
+kind with the attachments its text asks for: `filing_forms`), prefilled with what the
 case already holds, so a returned filing keeps its answers. A statement and defence or a
 hearing request is accepted only inside its period (`answer_window`); after it the form is
 closed and a submission is refused with the reason and the article.
@@ -17,7 +17,7 @@ from casework.engine.model.forms import form_validator
 from casework.errors import Conflict, InvalidInput, RuleViolation
 from casework.models.engine import ModelVersion, ProcessInstance, WorkItem
 from casework.services import scope
-from casework.services.cases import filing_materials, portal, portal_context
+from casework.services.cases import filing_forms, portal, portal_context
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -42,7 +42,7 @@ def case_page(uow: UnitOfWork, *, actor: Actor, ref: str) -> dict:
                 "answer": portal_context.answer_window(session, case, data, item),
                 **portal_context.context(session, case, data, item)}
         if case.kind == "filing" and page["values"].get("materials"):
-            labels = set(filing_materials.attachment_labels(case.subkind).values())
+            labels = set(filing_forms.attachment_labels(case.subkind).values())
             page["values"]["materials"] = "\n".join(
                 m for m in page["values"]["materials"].splitlines() if m not in labels)
         return page
@@ -65,9 +65,9 @@ def submit(uow: UnitOfWork, *, actor: Actor, ref: str, item_id: int, data: dict)
         if item.form_key == "penalty_response" and data.get("hearing_requested") and not state.get("hearing_right"):
             raise RuleViolation(portal_context.NO_HEARING)
         check(_form(session, case, item, state), data)
-        if case.kind == "filing" and case.subkind in filing_materials.KINDS:
-            data = filing_materials.submission(case.subkind, data,
-                                               filing_materials.attachment_labels(case.subkind))
+        if case.kind == "filing" and case.subkind in filing_forms.KINDS:
+            data = filing_forms.submission(case.subkind, data,
+                                               filing_forms.attachment_labels(case.subkind))
         engine.complete(session, item.id, data, actor=actor.name, roles=set(actor.roles),
                         unit_id=actor.unit_id, resources=uow.resources)
         uow.commit()
@@ -120,8 +120,8 @@ def _unit_item(session: Session, case: Case) -> WorkItem | None:
 
 def _form(session: Session, case: Case, item: WorkItem, data: dict) -> dict:
     """The form the page renders and the server checks for this task."""
-    if item.form_key == "filing_submission" and case.subkind in filing_materials.KINDS:
-        return filing_materials.form(case.subkind, portal_context.filing_needs(case))
+    if item.form_key == "filing_submission" and case.subkind in filing_forms.KINDS:
+        return filing_forms.form(case.subkind, portal_context.filing_needs(case))
     instance = session.get(ProcessInstance, item.instance_id)
     version = session.get(ModelVersion, instance.model_version_id)
     form = copy.deepcopy((version.forms or {}).get(item.form_key or "", {}))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from casework import clock
 from casework.models import Document
-from casework.services.cases import filing_materials
+from casework.services.cases import filing_forms
 from casework.services.cases import service_of_documents as sod
 from casework.services.wording import instrument_title
 
@@ -99,9 +99,9 @@ def context(session: Session, case: Case, data: dict, item: WorkItem | None) -> 
 def filing_needs(case: Case) -> dict | None:
     """The attachments the case's text asks for, on the day it opened."""
     system = case.system
-    if system is None or case.subkind not in filing_materials.KINDS:
+    if system is None or case.subkind not in filing_forms.KINDS:
         return None
-    return filing_materials.required(case.unit.jurisdiction.code, case.subkind,
+    return filing_forms.required(case.unit.jurisdiction.code, case.subkind,
                                      clock.to_local(case.opened_at).date(), bool(system.government_funded))
 
 
@@ -115,7 +115,7 @@ def _filing(session: Session, case: Case, data: dict, item: WorkItem | None) -> 
                        "quote": data.get("quote", ""), "instrument": instrument_title(data.get("source", "")),
                        "late": bool(data.get("late"))},
             "needs": filing_needs(case), "returned": returned,
-            "label": filing_materials.kind_label(case.subkind)}
+            "label": filing_forms.kind_label(case.subkind)}
 
 
 def _acceptance(data: dict) -> dict:

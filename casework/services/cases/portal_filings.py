@@ -1,8 +1,8 @@
 """Filings (备案) from the unit portal: which filings a system may make, and starting one.
 
 A unit starts a filing of a kind for one of its systems; on submission the filing case opens
-(its window computed as `registration` does) and its first task is completed in the same
-transaction, so a filing exists only once it was filed. Where a case of that kind is already
+(`cases.open_filing_case`, as for the events `registration` records) and its first task is
+completed in the same transaction, so a filing exists only once it was filed. Where a case of that kind is already
 open and waiting for the unit (opened by acceptance, or returned for correction), that case
 continues instead. Returned filings and the form itself: `portal_case`.
 """
@@ -16,22 +16,20 @@ from sqlalchemy import select
 from casework import audit, clock, engine, rulebooks
 from casework.errors import CaseworkError, Conflict, InvalidInput, RuleViolation
 from casework.models import Case, VideoSystem
-from casework.services import deadlines, rules, scope
-from casework.services.cases import filing_materials
+from casework.services import rules, scope
+from casework.services.cases import filing_forms
 from casework.services.cases.portal_case import check
-from casework.services.cases.cases import open_case
+from casework.services.cases.cases import open_filing_case
 from casework.services.cases.portal import unit_of
 from casework.services.wording import instrument_title
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from casework.models import Unit
     from casework.services.actor import Actor
     from casework.storage.unit_of_work import UnitOfWork
 
 SUBMIT_FORM = "filing_submission"
-CORRECTION_DAYS = 15  # as registration.open_filing_case: the clerk's review may set another
 
 
 def overview(uow: UnitOfWork, *, actor: Actor) -> dict:
@@ -46,7 +44,7 @@ def overview(uow: UnitOfWork, *, actor: Actor) -> dict:
                                       .order_by(VideoSystem.id)):
             systems.append({"id": system.id, "site": system.site, "status": system.status,
                             "kinds": [k for k in (_offer(session, system, kind) for kind in
-                                                  filing_materials.KINDS) if k]})
+                                                  filing_forms.KINDS) if k]})
         return {"cases": cases, "systems": systems}
 
 
@@ -61,7 +59,7 @@ def new_form(uow: UnitOfWork, *, actor: Actor, system_id: int, kind: str) -> dic
         needs = _needs(system, kind, clock.today_local())
         return {"system": {"id": system.id, "site": system.site, "status": system.status},
                 "kind": kind, "offer": offer, "needs": needs,
-                "form": filing_materials.form(kind, needs),
+                "form": filing_forms.form(kind, needs),
                 "values": {"site": system.site, "camera_count": str(len(system.cameras))}}
 
 
@@ -73,45 +71,21 @@ def start(uow: UnitOfWork, *, actor: Actor, system_id: int, kind: str, data: dic
         system = scope.system(session, actor, system_id)
         if _offer(session, system, kind) is None:
             raise RuleViolation(_not_offered(system, kind))
-        check(filing_materials.form(kind, _needs(system, kind, clock.today_local())), data)
+        check(filing_forms.form(kind, _needs(system, kind, clock.today_local())), data)
         on = _event_day(kind, data)
         case = _waiting_case(session, system.id, kind)
         if case is None:
             if _open_case(session, system.id, kind) is not None:
                 raise Conflict("此类备案已提交，正在审核 / this filing was submitted and is under review")
-            case = open_filing(session, system.unit, system, kind, on, actor.name, uow.resources)
+            case = open_filing_case(session, system.unit, system, kind, actor=actor.name,
+                                    resources=uow.resources, start=on, filed=True)
         item = _submit_item(session, case.ref)
-        payload = filing_materials.submission(kind, data, filing_materials.attachment_labels(kind))
+        payload = filing_forms.submission(kind, data, filing_forms.attachment_labels(kind))
         engine.complete(session, item.id, payload, actor=actor.name, roles=set(actor.roles),
                         unit_id=actor.unit_id, resources=uow.resources)
         _record_event(session, actor, system, kind, on, data)
         uow.commit()
         return {"case_ref": case.ref}
-
-
-def open_filing(session: Session, unit: Unit, system: VideoSystem, kind: str, on: date, actor: str,
-                resources: dict) -> Case:
-    """Open a filing case from the unit's own submission (as `registration.open_filing_case`,
-    which opens one when an event starts a window).
-
-    A window that is 及时 (no fixed period) or already closed is due today: the filing is
-    being made now, and a late one says so in the case data.
-    """
-    code, today = unit.jurisdiction.code, clock.today_local()
-    rule = rules.filing_rule(code, kind, on, system.government_funded)
-    window = deadlines.filing_deadline(session, code, kind, on, government_funded=system.government_funded)
-    late = window is not None and date.fromisoformat(window["deadline_date"]) < today
-    data = {"filing_kind": kind, "article": rule.article, "quote": rule.quote, "source": rule.source,
-            "window_rule": window["rule"] if window else f"{rule.quote}（及时）",
-            "correction_days": CORRECTION_DAYS, "late": late,
-            "deadline_date": window["deadline_date"] if window else today.isoformat()}
-    data["deadline_at"] = (clock.end_of_local_day_utc(today).isoformat() if late or window is None
-                           else window["deadline_at"])
-    case = open_case(session, kind="filing", unit=unit, system=system, actor=actor, subkind=kind,
-                     resources=resources, data=data)
-    if window is not None and not late:
-        deadlines.record_on_case(case, window["found"])
-    return case
 
 
 def _offer(session: Session, system: VideoSystem, kind: str) -> dict | None:
@@ -127,11 +101,11 @@ def _offer(session: Session, system: VideoSystem, kind: str) -> dict | None:
     if rule is None:
         return None
     waiting = _waiting_case(session, system.id, kind)
-    return {"kind": kind, "label": filing_materials.kind_label(kind),
+    return {"kind": kind, "label": filing_forms.kind_label(kind),
             "period": rule.period, "article": rule.article, "quote": rule.quote,
             "instrument": instrument_title(rule.source), "to": rule.to,
             "case_ref": waiting.ref if waiting else None,
-            "event_field": filing_materials.EVENT_FIELD[kind]}
+            "event_field": filing_forms.EVENT_FIELD[kind]}
 
 
 def _eligible(system: VideoSystem, kind: str) -> bool:
@@ -144,7 +118,7 @@ def _eligible(system: VideoSystem, kind: str) -> bool:
 
 
 def _needs(system: VideoSystem, kind: str, on: date) -> dict | None:
-    return filing_materials.required(system.unit.jurisdiction.code, kind, on,
+    return filing_forms.required(system.unit.jurisdiction.code, kind, on,
                                      bool(system.government_funded))
 
 
@@ -154,7 +128,7 @@ def _not_offered(system: VideoSystem, kind: str) -> str:
 
 
 def _event_day(kind: str, data: dict) -> date:
-    field = filing_materials.EVENT_FIELD.get(kind)
+    field = filing_forms.EVENT_FIELD.get(kind)
     raw = data.get(field) if field else None
     on = date.fromisoformat(raw) if raw else clock.today_local()
     if on > clock.today_local():
@@ -206,6 +180,6 @@ def _record_event(session: Session, actor: Actor, system: VideoSystem, kind: str
 def _case_row(session: Session, case: Case) -> dict:
     waiting = _submit_item(session, case.ref, missing_ok=True)
     return {"ref": case.ref, "kind": case.subkind, "status": case.status, "outcome": case.outcome,
-            "label": filing_materials.kind_label(case.subkind),
+            "label": filing_forms.kind_label(case.subkind),
             "due": clock.format_deadline(case.due_at), "waiting": waiting is not None,
             "site": case.system.site if case.system else ""}

@@ -12,9 +12,9 @@ from casework.models import Case, Violation
 from casework.legal_calendar import PARTY
 from casework.services import deadlines
 from casework.services import rules
+from casework.services.cases.cases import open_filing_case
 from casework.services.cases.documents import issue_for_case
 from casework.services.cases.violations import open_violation
-from casework.services.units.registration import open_filing_case
 
 SYSTEM_STATUSES = ("accepted", "failed_acceptance", "in_use", "dismantled")
 INSPECTION_ITEMS = {  # checklist item -> violation code when it fails
@@ -113,7 +113,8 @@ def open_filing(ctx, filing_kind: str) -> dict:
                                        clock.today_local(), system.government_funded)
     if runs_from != "acceptance_passed":
         return {"filing_case_ref": ""}
-    filing = open_filing_case(ctx.session, unit, system, filing_kind, ctx.actor, ctx.resources)
+    filing = open_filing_case(ctx.session, unit, system, filing_kind, actor=ctx.actor,
+                              resources=ctx.resources)
     return {"filing_case_ref": filing.ref if filing else ""}
 
 

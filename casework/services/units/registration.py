@@ -9,11 +9,10 @@ from sqlalchemy import select
 from casework import audit, clock
 from casework.errors import InvalidInput, NotFound, RuleViolation
 from casework.models import Camera, Jurisdiction, Unit, VideoSystem
-from casework.services import deadlines
 from casework.services import rules
 from casework.services import scope
 from casework.services.units import credit_code
-from casework.services.cases.cases import open_case
+from casework.services.cases.cases import open_case, open_filing_case
 from casework.services.cases.violations import open_violation
 
 if TYPE_CHECKING:
@@ -82,8 +81,8 @@ def register_system(uow: UnitOfWork, *, actor: Actor, unit_id: int, site: str, p
         audit.record(uow.session, actor.name, "system.registered", f"system:{system.id}",
                      {"unit": unit.credit_code, "pre_existing": pre_existing})
         if pre_existing:
-            case = open_filing_case(uow.session, unit, system, "pre_existing", actor.name,
-                                    uow.resources)
+            case = open_filing_case(uow.session, unit, system, "pre_existing", actor=actor.name,
+                                    resources=uow.resources)
         else:
             case = _open_acceptance(uow, unit, system, actor.name)
         uow.commit()
@@ -143,8 +142,8 @@ def report_in_use(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date) ->
             result["violation_case"] = case.ref
         elif rules.filing_runs_from(unit.jurisdiction.code, "after_acceptance",
                                     on, system.government_funded) == "going_into_use":
-            case = open_filing_case(uow.session, unit, system, "after_acceptance", actor.name,
-                                    uow.resources, start=on)
+            case = open_filing_case(uow.session, unit, system, "after_acceptance", actor=actor.name,
+                                    resources=uow.resources, start=on)
             result["filing_case"] = case.ref if case else None
         uow.commit()
         return result
@@ -158,8 +157,8 @@ def report_dismantled(uow: UnitOfWork, *, actor: Actor, system_id: int, on: date
         system.status = "dismantled"
         audit.record(uow.session, actor.name, "system.dismantled", f"system:{system.id}",
                      {"on": on.isoformat()})
-        case = open_filing_case(uow.session, unit, system, "after_dismantling", actor.name,
-                                uow.resources, start=on)
+        case = open_filing_case(uow.session, unit, system, "after_dismantling", actor=actor.name,
+                                resources=uow.resources, start=on)
         uow.commit()
         return case.ref if case else None
 
@@ -174,29 +173,10 @@ def report_camera_change(uow: UnitOfWork, *, actor: Actor, system_id: int, on: d
         system, unit = _system_for(uow, actor, system_id)
         audit.record(uow.session, actor.name, "system.cameras_changed", f"system:{system.id}",
                      {"on": on.isoformat(), "added": added, "removed": removed})
-        case = open_filing_case(uow.session, unit, system, "camera_change", actor.name,
-                                uow.resources, start=on)
+        case = open_filing_case(uow.session, unit, system, "camera_change", actor=actor.name,
+                                resources=uow.resources, start=on)
         uow.commit()
         return case.ref if case else None
-
-
-def open_filing_case(session, unit: Unit, system: VideoSystem, filing_kind: str, actor: str,
-                     resources: dict, start: date | None = None):
-    """Open a filing case with its window's deadline, or None where no window applies."""
-    on = start or clock.today_local()
-    window = deadlines.filing_deadline(session, unit.jurisdiction.code, filing_kind, on,
-                                   government_funded=system.government_funded)
-    if window is None:
-        return None
-    case = open_case(session, kind="filing", unit=unit, system=system, actor=actor,
-                     subkind=filing_kind, resources=resources,
-                     data={"filing_kind": filing_kind, "deadline_at": window["deadline_at"],
-                           "deadline_date": window["deadline_date"],
-                           "window_rule": window["rule"], "article": window["article"],
-                           "quote": window["quote"],
-                           "source": window["source"], "correction_days": 15})
-    deadlines.record_on_case(case, window["found"])
-    return case
 
 
 def _open_acceptance(uow: UnitOfWork, unit: Unit, system: VideoSystem, actor: str):

@@ -29,7 +29,8 @@ def test_provisional_filing_deadline_is_confirmed_by_the_notice(container, clock
            "CASEWORK_DATA_DIR": str(container.settings.data_dir)}
     sign_in(container, monkeypatch, tmp_path, "admin")  # the demo's admin
     with container.uow() as uow:
-        case = uow.session.scalars(select(Case).where(Case.kind == "filing")).one()
+        case = uow.session.scalars(select(Case).where(Case.kind == "filing")  # the first unit's
+                                   .order_by(Case.id).limit(1)).one()
         ref, instance_id = case.ref, case.instance_id
         # 30 days from 12-01 end on 12-31, which 2027's 元旦 notice may make a rest day:
         # a party's deadline runs to the latest possible date.

@@ -11,7 +11,7 @@ import pytest
 from casework import clock as clock_module
 from casework.errors import Conflict, InvalidInput, RuleViolation
 from casework.models import VideoSystem
-from casework.services.cases import filing_materials, portal_case, portal_filings
+from casework.services.cases import filing_forms, portal_case, portal_filings
 from casework.services.cases.violations import report_violation
 from tests.integration.lifecycle.lifecycle_driver import CLERK, INSPECTOR, Driver
 from tests.integration.penalty.test_penalty_procedure import (inner_mongolia_case, investigate,

@@ -43,6 +43,16 @@ def test_show_on_a_past_date_and_expired_rulebook(clock):
     assert "第十九条第三项" in text and "保存期限" in text
 
 
+def test_show_lists_the_attachments_a_filing_needs(clock):
+    data = json.loads(run("show", "changzhou", "--json"))
+    listed = data["rulebook"]["filing"]["after_acceptance"]["attachments"]
+    assert listed["items"] == ["design_plan", "acceptance_documents", "equipment_list"]
+    assert data["effective"]["filing"]["after_acceptance"]["attachments"]["article"] == "第十七条"
+    text = run("show", "taiyuan")
+    assert "须附材料 attachments: 系统设计（建设）方案、合同书" in text
+    assert "[taiyuan 第十六条第一款]" in text and "[taiyuan 第三十条]" in text
+
+
 def test_list_shows_validity_and_expiry(clock):
     out = run("list")
     lines = {line.split()[0]: line for line in out.splitlines()}

@@ -198,6 +198,15 @@ def test_every_rulebook_loads_and_uses_only_vocabulary_codes():
             assert set(item.categories) <= set(vocab["site_categories"])
 
 
+def test_filing_attachments_are_the_windows_cited_data():
+    taiyuan = load_rulebook("taiyuan").filing["after_acceptance"].attachments
+    assert taiyuan.items == ("design_plan", "contract", "acceptance_documents", "equipment_list")
+    assert (taiyuan.source, taiyuan.article) == ("taiyuan", "第十六条第一款")
+    assert load_rulebook("taiyuan").filing["after_dismantling"].attachments is None
+    assert load_rulebook("changzhou").filing["after_acceptance"].attachments.article == "第十七条"
+    assert all(r.attachments is None for r in load_rulebook("national").filing.values())
+
+
 def test_digest_counts_match_the_texts():
     counts = {"anyang": 11, "taiyuan": 12, "tengchong": 15, "inner_mongolia": 13, "changzhou": 13}
     for code, n in counts.items():

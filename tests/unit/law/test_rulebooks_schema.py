@@ -55,6 +55,14 @@ def test_unknown_violation_code_and_category(taiyuan):
     check(taiyuan, "violations", "jaywalking", "mandatory_sites[0].categories[0]", "spaceport")
 
 
+def test_filing_attachments_use_vocabulary_codes_and_are_cited(taiyuan):
+    listed = taiyuan["filing"]["after_acceptance"]["attachments"]
+    listed["items"] = ["design_plan", "blueprints"]
+    del listed["quote"]
+    check(taiyuan, "filing.after_acceptance.attachments.items[1]", "blueprints",
+          "'quote' is a required property")
+
+
 def test_bad_period_article_and_missing_quote(taiyuan):
     taiyuan["filing"]["after_acceptance"]["period"] = "30 days"
     taiyuan["retention"]["article"] = "art. 19"

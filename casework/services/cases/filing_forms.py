@@ -1,17 +1,14 @@
-"""What a filing of each kind must attach, cited, and the portal's form for that kind.
+"""The portal's form for each filing kind, with the attachments its rulebook asks for.
 
-The table (`filing_materials.toml`) lists the attachments each jurisdiction's text names;
-they bind while the filing window of that kind is the jurisdiction's own (the national
-regulation asks for information, which every filing form asks as fields). A form's
-`attachments` group gets them as `required`, so the page and the server check one schema.
+A rulebook's filing window carries the attachments its text lists (`Rule.attachments`);
+they bind while that window binds the system (the national regulation asks for
+information, which every filing form asks as fields). A form's `attachments` group gets
+them as `required`, so the page and the server check one schema.
 """
 from __future__ import annotations
 
 import copy
-import tomllib
 from datetime import date
-from functools import cache
-from pathlib import Path
 
 from casework import rulebooks
 from casework.engine.model.deploy import default_forms_dir
@@ -26,26 +23,15 @@ EVENT_FIELD = {"after_acceptance": "in_use_on", "pre_existing": None,
                "camera_change": "changed_on", "after_dismantling": "dismantled_on"}
 
 
-@cache
-def _table() -> dict:
-    return tomllib.loads(Path(__file__).with_name("filing_materials.toml").read_text("utf-8"))
-
-
-def table() -> dict:
-    """The whole table (for tests that tie each quote to its source text)."""
-    return copy.deepcopy(_table())
-
-
 def required(code: str, kind: str, on: date, government_funded: bool) -> dict | None:
-    """{attachments, source, article, quote, instrument} the binding text asks for, or None."""
+    """{attachments, source, article, quote, instrument} the binding window's text asks for,
+    or None."""
     rule = rules.filing_rule(code, kind, on, government_funded)
-    if rule is None or rule.source != code:
+    needs = rule.attachments if rule else None
+    if needs is None:
         return None
-    entry = _table().get(code, {}).get(kind)
-    if entry is None:
-        return None
-    return {"attachments": list(entry["attachments"]), "source": code, "article": entry["article"],
-            "quote": entry["quote"], "instrument": instrument_title(code)}
+    return {"attachments": list(needs.items), "source": needs.source, "article": needs.article,
+            "quote": needs.quote, "instrument": instrument_title(needs.source)}
 
 
 def form(kind: str, needs: dict | None) -> dict:
