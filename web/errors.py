@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from casework.errors import CaseworkError
+from web import texts
 
 
 def _wants_json() -> bool:
@@ -21,7 +22,7 @@ def _answer(status: int, message: str):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CaseworkError)
     def domain_error(exc: CaseworkError):
-        return _answer(exc.status, str(exc))
+        return _answer(exc.status, str(exc) if _wants_json() else texts.shown(exc))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

@@ -10,7 +10,7 @@ from flask import make_response, render_template, request, url_for
 
 from casework.errors import CaseworkError
 from casework.services import unit_accounts
-from web import idempotency
+from web import idempotency, texts
 from web.access import current_actor, signed_in, uow
 
 
@@ -36,7 +36,7 @@ def _create(unit_id: int):
     except CaseworkError as exc:  # the list again, with what was typed and why not
         rows = unit_accounts.bureau_units(uow(), actor=current_actor(), query=form.get("q", ""))
         return render_template("auth/unit_accounts.html", rows=rows, q=form.get("q", ""),
-                               problem={"unit_id": unit_id, "message": str(exc)},
+                               problem={"unit_id": unit_id, "message": texts.shown(exc)},
                                typed=form), exc.status
     return _code_page(issued, url_for("auth.unit_accounts", q=form.get("q", "")))
 
@@ -66,7 +66,7 @@ def _invite():
                                       display_name=form.get("display_name", ""))
     except CaseworkError as exc:
         page = unit_accounts.my_unit(uow(), actor=current_actor())
-        return render_template("auth/my_account.html", page=page, problem=str(exc), typed=form), exc.status
+        return render_template("auth/my_account.html", page=page, problem=texts.shown(exc), typed=form), exc.status
     return _code_page(issued, url_for("portal.account"), portal=True)
 
 

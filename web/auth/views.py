@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from casework.errors import CaseworkError
 from casework.services import accounts, dashboards, unit_accounts
-from web import idempotency
+from web import idempotency, texts
 from web.access import address, current_actor, signed_in, uow
 
 DASHBOARD_ROLES = frozenset(dashboards.DASHBOARD_ROLES)
@@ -36,7 +36,7 @@ def sign_in():
             actor = accounts.sign_in(uow(), username=request.form.get("username", ""),
                                      password=request.form.get("password", ""), address=address())
         except (accounts.BadCredentials, accounts.Throttled) as exc:
-            error, status = str(exc), exc.status
+            error, status = texts.shown(exc), exc.status
         else:
             lang = session.get("lang")
             session.clear()  # a fresh session on sign-in (no fixation); the language stays
@@ -70,7 +70,7 @@ def _activate():
                                               code=form.get("code", ""), password=form.get("password", ""),
                                               address=address())
         except CaseworkError as exc:
-            error, status = str(exc), exc.status
+            error, status = texts.shown(exc), exc.status
         else:
             flash(_("Account activated: sign in with your new password."), "ok")
             return redirect(url_for("auth.sign_in", username=username))

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from casework.errors import CaseworkError, InvalidInput
 from casework.services.modeling import drafts, forms, properties, versions
 from web.access import container, current_actor, signed_in, uow
-from web.modeler import texts
+from web import texts
 
 MANAGERS = ("manager",)
 

@@ -1,4 +1,4 @@
-"""Server texts of the modeler in the page's language (validation problems, timer checks, refusals).
+"""Server texts in the page's language: refusals, validation problems, timer checks.
 
 The services write a message once in both languages, "中文 / English"; a validation problem
 with a message key also carries its own line per language (`message_zh`, `message_en`).
@@ -7,8 +7,15 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import get_locale
+
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 SEPARATOR = " / "
+
+
+def shown(error: Exception) -> str:
+    """A domain error's message in the page's language."""
+    return one_language(str(error), get_locale().language)
 
 
 def one_language(text: str, lang: str) -> str:

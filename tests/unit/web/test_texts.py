@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from web.modeler.texts import one_language, problem
+from web.texts import one_language, problem
 
 
 @pytest.mark.parametrize(("text", "zh", "en"), [
@@ -28,3 +28,4 @@ def test_a_keyed_problem_uses_its_own_line_an_older_one_half_of_its_message():
     assert problem(keyed, "en") == {**keyed, "text": "element t1 (userTask): missing"}
     older = {"element": "t1", "message": "元素 t1：缺少 formKey 属性 / element t1: missing the formKey property"}
     assert problem(older, "en")["text"] == "element t1: missing the formKey property"
+
