@@ -5,7 +5,7 @@
  * legal-calendar periods included), a service task's registered action and its declared inputs.
  * Every edit goes through bpmn-js's modeling API (undoable). No inline script (CSP): its words
  * and the page's language come from <script type="application/json" id="modeler-labels">.
- * window.CaseworkPanel(modeler, panelElement) -> { show(element) }.
+ * window.CaseworkPanel(modeler, panelElement) -> { show(element), loaded, selected(), roles(), roleLabel(code) }.
  */
 (function () {
   'use strict';
@@ -282,6 +282,7 @@
         panel.setAttribute('data-state', 'ready');
       });
 
-    return { show: show, loaded: loaded, selected: function () { return selected; } };
+    return { show: show, loaded: loaded, selected: function () { return selected; },
+             roles: function () { return palette.roles; }, roleLabel: roleLabel };
   };
 }());
