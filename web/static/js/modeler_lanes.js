@@ -6,7 +6,8 @@
  * one lane around everything its process draws. Every step goes through bpmn-js's modeling API
  * (undoable), so the draft is saved, validated and revision-checked like any other edit.
  * window.CaseworkLanes(modeler, panel, box) with panel = CaseworkPanel(...); #lane-role lists the
- * roles that have no lane, #lane-add adds one and selects it.
+ * roles that have no lane, #lane-add adds one and selects it; the panel's lane pick list of a node
+ * offers the same roles ("new lane: role"), adding the lane and moving the node into it.
  */
 (function () {
   'use strict';
@@ -80,7 +81,8 @@
         { x: x0 - MARGIN, y: y0 - MARGIN, width: x1 - x0 + 2 * MARGIN, height: y1 - y0 + 2 * MARGIN }, root);
     }
 
-    function addLane(role) {
+    // options.keepSelection: the caller (the panel's lane pick list) keeps its element selected
+    function addLane(role, options) {
       var root = lanesRoot();
       if (!root || !role) { return null; }
       var top = lanesOf(root).filter(function (l) { return l.parent === root; });
@@ -94,7 +96,7 @@
         lane = modeling.addLane(last, 'bottom');  // 'bottom' is 'right' for vertical lanes
       }
       modeling.updateProperties(lane, { name: role });
-      modeler.get('selection').select(lane);
+      if (!(options && options.keepSelection)) { modeler.get('selection').select(lane); }
       canvas.scrollToElement(lane);
       return lane;
     }
@@ -103,6 +105,8 @@
     modeler.on('commandStack.changed', refresh);
     modeler.on('import.done', refresh);
     refresh();
-    return { add: addLane, refresh: refresh };
+    var api = { add: addLane, missing: missingRoles, refresh: refresh };
+    panel.useLanes(api);
+    return api;
   };
 }());

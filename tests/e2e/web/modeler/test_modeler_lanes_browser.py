@@ -2,7 +2,8 @@
 straight in the process (no pool); the panel's "add a lane for a role" adds the lane below the
 others, named by its role; a new user task is moved into it, given its form and deployed, and a
 new case's work item goes to that role. A diagram from another tool with no lane at all gets its
-first lane around everything its process draws (or filling its pool)."""
+first lane around everything its process draws (or filling its pool); a node's lane pick list offers
+a new lane for each role without one."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,6 +30,8 @@ ADD_TASK = """() => {
   return task.id;
 }"""
 
+SELECT = "id => { const m = window.caseworkModeler; m.get('selection').select(m.get('elementRegistry').get(id)); }"
+USER_TASK = "_79523269-7444-4b01-90e9-e23957a9d020"  # C.8.1's user task
 LANES = """() => window.caseworkModeler.get('elementRegistry').filter(e => e.type === 'bpmn:Lane')
   .map(l => ({ id: l.id, role: l.businessObject.name || '', x: l.x, y: l.y, width: l.width, height: l.height,
                nodes: (l.businessObject.flowNodeRef || []).map(n => n.id) }))"""
@@ -113,4 +116,15 @@ def test_a_diagram_without_lanes_gets_its_first_lane_around_what_it_draws(new_pa
       .filter(e => e.type === 'bpmn:Participant')[0]; return { x: p.x, y: p.y, width: p.width, height: p.height }; }""")
     assert lane["role"] == "inspector" and lane["y"] == pool["y"] and lane["height"] == pool["height"]
     assert lane["x"] > pool["x"] and lane["x"] + lane["width"] == pool["x"] + pool["width"]  # fills its pool
+
+    page.evaluate(SELECT, USER_TASK)  # a node's lane pick list: "new lane: role" adds it and moves there
+    assert "new lane: Legal reviewer (legal_reviewer)" in page.locator("#panel-lane option").all_inner_texts()
+    assert "new lane: Inspector (inspector)" not in page.locator("#panel-lane option").all_inner_texts()
+    page.select_option("#panel-lane", "new-lane:legal_reviewer")
+    first, second = sorted(page.evaluate(LANES), key=lambda l: l["y"])
+    assert (first["role"], second["role"]) == ("inspector", "legal_reviewer")
+    assert second["y"] == first["y"] + first["height"] and USER_TASK in second["nodes"]
+    assert USER_TASK not in first["nodes"]
+    assert page.locator("#panel-id").inner_text() == USER_TASK  # still the task, now in its new lane
+    assert page.locator("#panel-lane").input_value() == second["id"]
     assert page.problems == []
