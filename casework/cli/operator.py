@@ -40,6 +40,9 @@ JOBS = (SYSTEM_ROLE, "admin")  # recording, sweeps, checks: scheduled jobs or an
 OFFICERS = ("clerk", "inspector", "legal_reviewer", "bureau_head")  # place holds
 RELEASERS = ("bureau_head", "legal_reviewer")  # release holds
 NOT_SIGNED_IN = "未登录，请先运行 `casework login` / not signed in: run `casework login`"
+NO_ACCOUNT_YET = ("未登录，且尚无任何账户：请先运行 `casework init --admin 用户名` 创建第一个管理员 / "
+                  "not signed in, and no account exists yet: create the first admin with "
+                  "`casework init --admin NAME`, then `casework login NAME`")
 
 
 def session_file() -> Path:
@@ -84,12 +87,13 @@ def write_session(token: str) -> Path:
     return path
 
 
-def _read_session() -> str:
+def _read_session() -> str | None:
+    """The session token, or None when nobody signed in here."""
     path = session_file()
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
-        raise PermissionDenied(NOT_SIGNED_IN) from None
+        return None
     with os.fdopen(fd) as f:
         info = os.fstat(f.fileno())
         if info.st_uid != os.getuid() or stat.S_IMODE(info.st_mode) & 0o077:
@@ -133,8 +137,17 @@ def current_actor(container, *roles: str) -> Actor:
     return actor
 
 
+def _no_account_yet(container) -> bool:
+    """No active account anyone could sign in with (system accounts have no password)."""
+    with container.uow() as uow:
+        return uow.session.execute(select(User.id).where(
+            User.active.is_(True), User.password_hash != NO_PASSWORD).limit(1)).first() is None
+
+
 def signed_in_actor(container) -> Actor:
     token = _read_session()
+    if token is None:
+        raise PermissionDenied(NO_ACCOUNT_YET if _no_account_yet(container) else NOT_SIGNED_IN)
     with container.uow() as uow:
         key = audit.anchor_of(uow.session).key
         claims = _claims(key, token)

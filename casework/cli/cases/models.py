@@ -23,7 +23,10 @@ def command() -> None:
 @click.option("--key", default=None, help="Model key (default: the file name without .bpmn).")
 @pass_app
 def deploy(app: AppContext, path: Path, key: str | None) -> None:
-    """Validate and deploy PATH as the next version; a bad diagram is refused, every problem by element."""
+    """Validate and deploy PATH as the next version; a bad diagram is refused, every problem by element.
+
+    Forms as in the modeler: `forms/` with the forms saved there over it (the edited ones are named).
+    """
     actor = current_actor(app.container)
     try:
         result = process_admin.deploy_model(app.container.uow(), actor=actor, key=key or path.stem,
@@ -37,7 +40,11 @@ def deploy(app: AppContext, path: Path, key: str | None) -> None:
         for problem in problems:
             click.echo(f"  {problem.message}", err=True)
         sys.exit(1)
-    click.echo(f"{result['key']} v{result['version']} {result['sha256'][:12]}")
+    click.echo(f"{result['key']} v{result['version']} {result['sha256'][:12]}"
+               + ("" if result["new"] else " (未变更 / unchanged)"))
+    if result["edited_forms"]:
+        edited = ", ".join(f"{form} (rev {rev})" for form, rev in sorted(result["edited_forms"].items()))
+        click.echo(f"表单使用建模器中保存的修改 / forms as edited in the modeler: {edited}")
 
 
 @command.command("list")

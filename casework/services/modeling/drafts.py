@@ -13,14 +13,14 @@ from sqlalchemy.exc import IntegrityError
 
 from casework import audit, clock
 from casework.engine.errors import DiagramInvalid
-from casework.engine.model.deploy import default_forms_dir, deploy
+from casework.engine.model.deploy import default_forms_dir
 from casework.engine.model.problems import problems_of as engine_problems
 from casework.engine.model.validation import validate
 from casework.engine.run.runtime import latest_version
 from casework.errors import CaseworkError, Conflict, InvalidInput, NotFound
 from casework.models.modeling import ModelDraft
 from casework.services.modeling.dimerge import merge_di
-from casework.services.modeling.forms import edited_revisions, forms_dir
+from casework.services.modeling.forms import deploy_with_edits, forms_dir
 from casework.services.modeling.properties import timer_problems
 
 if TYPE_CHECKING:
@@ -139,9 +139,7 @@ def deploy_draft(uow: UnitOfWork, *, actor: Actor, key: str, revision: int, reas
         if draft.base_version != latest:
             raise Conflict(f"草稿基于 v{draft.base_version}，但已部署 v{latest}：请在 v{latest} 上重做 / "
                            f"the draft is based on v{draft.base_version} but v{latest} was deployed since: redo it on v{latest}")
-        with forms_dir(session) as forms:  # the version stores the exact forms it uses
-            version = deploy(session, key, draft.xml, actor=actor.name, forms_dir=forms)
-        edited = edited_revisions(session, sorted(version.forms))
+        version, edited, _new = deploy_with_edits(session, key, draft.xml, actor=actor.name)
         audit.record(session, actor.name, "model.deploy_draft", f"model:{key}",
                      {"version": version.version, "revision": revision, "reason": reason, "edited_forms": edited})
         session.delete(draft)

@@ -1,9 +1,10 @@
 """Forms edited in the modeler: each form's whole document (title, JSON Schema, ui), checked as a
 JSON Schema and against what the form renderer and the engine accept, saved with a revision.
 
-`forms/` holds the shipped text; a saved edit (`form_draft`) lies over it. Deploying a model
-(`drafts.deploy_draft`, through `forms_dir`) stores the exact forms it uses with that version,
-so instances on older versions keep their forms.
+`forms/` holds the shipped text; a saved edit (`form_draft`) lies over it. One rule for every
+deploy (the modeler's, `casework model deploy`, the shipped diagrams at `casework init`): it reads
+`forms_dir` (`deploy_with_edits`), stores the exact forms it uses with that version, and names
+the edited ones, so instances on older versions keep their forms and no edit is silently ignored.
 """
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from jsonschema import Draft202012Validator
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from casework import audit, clock
-from casework.engine.model.deploy import default_forms_dir
+from casework.engine.model.deploy import default_forms_dir, deploy
 from casework.errors import Conflict, InvalidInput, NotFound
 from casework.models.engine import ModelVersion
 from casework.models.modeling import FormDraft
@@ -249,3 +250,14 @@ def forms_dir(session: Session) -> Iterator[Path]:
         for draft in drafts:
             (Path(tmp) / f"{draft.key}.json").write_text(json.dumps(draft.form, ensure_ascii=False), encoding="utf-8")
         yield Path(tmp)
+
+
+def deploy_with_edits(session: Session, key: str, xml: str | bytes, *,
+                      actor: str) -> tuple[ModelVersion, dict[str, int], bool]:
+    """Deploy `xml` as `key`'s next version against `forms_dir` (what every deploy uses): the
+    version, the edited forms it stores (form key -> revision of the edit), and whether it is new
+    (identical XML and forms: the existing version)."""
+    latest = session.scalar(select(func.max(ModelVersion.version)).where(ModelVersion.key == key)) or 0
+    with forms_dir(session) as forms:
+        version = deploy(session, key, xml, actor=actor, forms_dir=forms)
+    return version, edited_revisions(session, sorted(version.forms)), version.version > latest

@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from casework import clock, engine
+from casework import audit, clock, engine
 from casework.engine.run.incidents import list_incidents as list_incidents_of
 from casework.engine.run.migrate import migrate, preview_migration
 from casework.errors import InvalidInput
+from casework.services.modeling.forms import deploy_with_edits
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
@@ -17,14 +18,22 @@ MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
 
 
 def deploy_model(uow: UnitOfWork, *, actor: Actor, key: str, bpmn_xml: bytes) -> dict:
-    """Validate and deploy a diagram as the model's next version (identical XML: no-op)."""
+    """Validate and deploy a diagram as the model's next version (identical XML and forms: no-op).
+
+    Forms as every deploy reads them: `forms/` with the modeler's saved edits over it; the edited
+    ones used are audited and returned (`edited_forms`: form key -> revision of the edit).
+    """
     actor.require("manager", "admin")
     if len(bpmn_xml) > MAX_DIAGRAM_BYTES:
         raise InvalidInput(f"流程图过大 / diagram larger than {MAX_DIAGRAM_BYTES} bytes")
     with uow:
-        version = engine.deploy(uow.session, key, bpmn_xml, actor=actor.name)
+        version, edited, new = deploy_with_edits(uow.session, key, bpmn_xml, actor=actor.name)
+        if new:
+            audit.record(uow.session, actor.name, "model.deploy", f"model:{key}",
+                         {"version": version.version, "edited_forms": edited})
         uow.commit()
-        return {"key": version.key, "version": version.version, "sha256": version.sha256}
+        return {"key": version.key, "version": version.version, "sha256": version.sha256,
+                "new": new, "edited_forms": edited}
 
 
 def list_models(uow: UnitOfWork, *, actor: Actor, key: str | None = None) -> list[dict]:

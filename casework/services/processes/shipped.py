@@ -4,7 +4,8 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Callable
 
-from casework import engine
+from casework import audit, engine
+from casework.services.modeling.forms import edited_revisions, forms_dir
 
 if TYPE_CHECKING:
     from casework.container import Container
@@ -25,11 +26,26 @@ def register_actions() -> None:
 
 
 def seed_process_models(container: Container, progress: Callable[[str], None] = print) -> str:
-    """Deploy bpmn/*.bpmn as version 1 where absent."""
+    """Deploy bpmn/*.bpmn as version 1 where absent.
+
+    Forms as every deploy reads them: `forms/` with the modeler's saved edits over it (on a first
+    install there are none). A version that took an edited form says so, in the audit and here.
+    """
     register_actions()
     with container.uow() as uow:
-        versions = engine.deploy_shipped(uow.session, actor="system")
+        with forms_dir(uow.session) as forms:
+            versions = engine.deploy_shipped(uow.session, actor="system", forms_dir=forms)
+        used: list[str] = []
+        for version in versions:
+            edited = edited_revisions(uow.session, sorted(version.forms))
+            if edited:
+                audit.record(uow.session, "system", "model.deploy", f"model:{version.key}",
+                             {"version": version.version, "edited_forms": edited})
+                used.append(f"{version.key} v{version.version}: " + ", ".join(
+                    f"{form} (rev {rev})" for form, rev in sorted(edited.items())))
         uow.commit()
     deployed = ", ".join(f"{v.key} v{v.version}" for v in versions) or "up to date"
+    if used:
+        deployed += "; 使用建模器中编辑的表单 / with forms edited in the modeler: " + "; ".join(used)
     progress(f"process models: {deployed}")
     return f"process models: {deployed}"

@@ -1,5 +1,5 @@
-"""Issue 16: `casework model deploy` from a terminal. After a plain `casework init` it says how to
-sign in (no raw "no such active user"); a file name such as A.1.0.bpmn gets the `--key` hint; a
+"""Issue 16: `casework model deploy` from a terminal. After a plain `casework init` it says to create
+the first admin (no raw "no such active user", no "sign in" with no account to sign in with); a file name such as A.1.0.bpmn gets the `--key` hint; a
 refused diagram is listed problem by problem, one line each; a good one deploys."""
 import os
 import subprocess
@@ -26,7 +26,7 @@ def test_model_deploy_from_a_plain_init_to_a_deployed_version(tmp_path):
     assert casework(env, "init").returncode == 0
     out = casework(env, "model", "deploy", str(A_1_0))
     assert out.returncode == 1 and "Traceback" not in out.stderr and "no such active user" not in out.stderr
-    assert "casework login" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert "casework init --admin" in out.stderr and len(out.stderr.strip().splitlines()) == 1
     assert casework(env, "init", "--admin", "boss", "--password-stdin", stdin="boss-password\n").returncode == 0
     assert casework(env, "login", "boss", "--password-stdin", stdin="boss-password\n").returncode == 0
 

@@ -2,7 +2,8 @@
  * The modeler page: bpmn-js Modeler (global BpmnJS from bpmn-modeler.production.min.js) on
  * #modeler, the properties panel (modeler_panel.js, pick lists from the server), saving the
  * draft as JSON with the revision it started from, and the server's validation problems as
- * markers, overlays and a list, each in the page's language (the server's `text`). No inline
+ * markers, overlays and a list, each in the page's language (the server's `text`); adding a lane
+ * for a role with no lane yet (modeler_lanes.js). No inline
  * script (CSP): words come from the page (data-error-text, #modeler-labels for the panel).
  * States for tests: #modeler[data-state] = ready | saving | saved | conflict | error.
  * The bpmn.io watermark stays: its licence requires it.
@@ -119,6 +120,7 @@
     .then(function (xml) { return modeler.importXML(xml); })
     .then(function () { return panel.loaded; })
     .then(function () {
+      window.CaseworkLanes(modeler, panel, $('lane-add-box'));
       modeler.get('canvas').zoom('fit-viewport');
       modeler.on('selection.changed', function (e) { panel.show(e.newSelection[0]); });
       modeler.on('element.changed', function (e) { if (e.element === panel.selected()) { panel.show(e.element); } });

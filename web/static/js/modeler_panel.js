@@ -2,15 +2,18 @@
  * The modeler's properties panel: edits what the engine reads on the selected element, with
  * the server's pick lists (GET data-palette-url): a lane's role, a node's lane, a user task's
  * form and due-date variable, a timer's kind and text (checked by GET data-timer-check-url,
- * legal-calendar periods included), a service task's registered action and its declared inputs.
+ * legal-calendar periods included), a service task's registered action and its declared inputs;
+ * a node's lane pick list also offers "new lane: role" for each role with no lane (modeler_lanes.js).
  * Every edit goes through bpmn-js's modeling API (undoable). No inline script (CSP): its words
  * and the page's language come from <script type="application/json" id="modeler-labels">.
- * window.CaseworkPanel(modeler, panelElement) -> { show(element) }.
+ * window.CaseworkPanel(modeler, panelElement) -> { show(element), loaded, selected(), roles(), roleLabel(code),
+ * useLanes(CaseworkLanes) }.
  */
 (function () {
   'use strict';
   var SPIFF = 'http://spiffworkflow.org/bpmn/schema/1.0/core';
   var TIMER_KINDS = ['timeDate', 'timeDuration', 'timeCycle'];
+  var NEW_LANE = 'new-lane:';  // a lane pick-list value: add a lane for this role, then move there
 
   function $(id) { return document.getElementById(id); }
 
@@ -41,6 +44,7 @@
     var moddle = modeler.get('moddle');
     var registry = modeler.get('elementRegistry');
     var checkSeq = 0;
+    var newLanes = null;  // CaseworkLanes (modeler_lanes.js), once it is there: missing(), add(role)
 
     function extValues(bo) { return (bo.extensionElements && bo.extensionElements.values) || []; }
     function extOf(bo, type) { return extValues(bo).filter(function (v) { return v.$type === type; })[0]; }
@@ -204,9 +208,11 @@
       }
       if (isNode) {
         var lane = laneOf(selected);
-        fillSelect($('panel-lane'), lanes().map(function (l) {
-          return { value: l.id, label: roleLabel(l.businessObject.name || '') };
-        }), lane ? lane.id : '');
+        var choices = lanes().map(function (l) { return { value: l.id, label: roleLabel(l.businessObject.name || '') }; });
+        (newLanes ? newLanes.missing() : []).forEach(function (r) {  // a role with no lane yet: one is added
+          choices.push({ value: NEW_LANE + r.code, label: LABELS.new_lane + ': ' + roleLabel(r.code) });
+        });
+        fillSelect($('panel-lane'), choices, lane ? lane.id : '');
       }
       var userTask = type === 'bpmn:UserTask' || type === 'bpmn:ManualTask';
       showOnly('for-user-task', userTask);
@@ -247,8 +253,10 @@
       if (selected && this.value) { modeling.updateProperties(selected, { name: this.value }); }
     });
     $('panel-lane').addEventListener('change', function () {
-      var lane = registry.get(this.value);
-      if (!selected || !lane) { return; }
+      if (!selected) { return; }
+      var lane = this.value.indexOf(NEW_LANE) === 0 && newLanes ?
+        newLanes.add(this.value.slice(NEW_LANE.length), { keepSelection: true }) : registry.get(this.value);
+      if (!lane) { return; }
       var cy = selected.y + selected.height / 2, cx = selected.x + selected.width / 2;
       var dx = cx < lane.x + 40 ? lane.x + 80 - cx : 0;
       modeling.moveShape(selected, { x: dx, y: lane.y + lane.height / 2 - cy });
@@ -282,6 +290,8 @@
         panel.setAttribute('data-state', 'ready');
       });
 
-    return { show: show, loaded: loaded, selected: function () { return selected; } };
+    return { show: show, loaded: loaded, selected: function () { return selected; },
+             roles: function () { return palette.roles; }, roleLabel: roleLabel,
+             useLanes: function (lanesModule) { newLanes = lanesModule; } };
   };
 }());
