@@ -23,19 +23,23 @@ def prefect_home(app: AppContext) -> Path:
               help="登记到工作池，由 `prefect worker start` 执行 / register on a work pool for process workers.")
 @pass_app
 def scheduler(app: AppContext, port: int, prefect_database: str | None, work_pool: str | None) -> None:
-    """Start (or connect to, with PREFECT_API_URL) the Prefect server and serve the night's flows."""
+    """Start (or connect to, with PREFECT_API_URL) the Prefect server and serve the night's flows.
+
+    The flows act as the system account CASEWORK_SYSTEM_ACCOUNT names (checked before anything starts)."""
     from workflows import serving
 
+    actor = context.system_actor(app.container)
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: our Prefect server stops too
     server = prefect_server.connect_or_start(prefect_home(app), port=port or None,
                                              database_url=prefect_database)
     click.echo(f"Prefect API: {server.api_url}\nPrefect UI: {server.ui_url}", err=True)
     try:
         if work_pool:
-            for name in serving.register(server.api_url, work_pool):
+            for name in serving.register(server.api_url, work_pool, actor.name):
                 click.echo(f"deployment {name} → work pool {work_pool}")
             return
-        serving.serve_all(server.api_url, echo=lambda m: click.echo(m, err=True))
+        click.echo(f"flows act as system account {actor.name}", err=True)
+        serving.serve_all(server.api_url, actor.name, echo=lambda m: click.echo(m, err=True))
     except KeyboardInterrupt:
         click.echo("scheduler stopped; its deployments are paused until it serves again", err=True)
     finally:
@@ -56,7 +60,10 @@ def _interrupt(*_args) -> None:
 @pass_app
 def run(app: AppContext, flow: str, day: str | None, run_key: str | None, seed: int | None,
         batch_size: int | None, via_prefect: bool) -> None:
-    """Run one flow now (a missed night caught up), with a progress bar."""
+    """Run one flow now (a missed night caught up), with a progress bar.
+
+    It acts as the system account CASEWORK_SYSTEM_ACCOUNT names, like every scheduled command."""
+    actor = context.system_actor(app.container)
     on = jobs.parse_day(day)
     if flow == "deadline_sweep" and run_key is None:  # a manual sweep is its own run
         run_key = "manual-" + clock.format_local(clock.now(), "%Y-%m-%dT%H:%M:%S")
@@ -69,7 +76,7 @@ def run(app: AppContext, flow: str, day: str | None, run_key: str | None, seed: 
         return
     bar = _Bar(flow)
     try:
-        result = jobs.run_job(flow, app.container, jobs.Options(on=on, run_key=run_key, seed=seed,
+        result = jobs.run_job(flow, app.container, jobs.Options(actor, on=on, run_key=run_key, seed=seed,
                                                                 batch_size=batch_size, progress=bar))
     finally:
         bar.close()

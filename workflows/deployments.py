@@ -1,20 +1,27 @@
-"""Deployments of the night's flows with their cron schedules in Asia/Shanghai."""
+"""Deployments of the night's flows with their cron schedules in Asia/Shanghai.
+
+Each acts as the system account, named in its job variables (shown in Prefect's UI): on a
+work pool every worker's flow-run process gets it from there; served by `casework scheduler`,
+its runs inherit the scheduler's own CASEWORK_SYSTEM_ACCOUNT, the same name.
+"""
 from __future__ import annotations
 
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron
 
+from casework.cli.operator import SYSTEM_ACCOUNT_ENV
 from casework.services.night.schedule import DEPLOYMENT, PLANS, TIMEZONE
 from workflows.flows import FLOWS, ping
 
 
-def deployments(*, work_pool: str | None = None, paused: bool = False) -> list[RunnerDeployment]:
+def deployments(account: str, *, work_pool: str | None = None, paused: bool = False) -> list[RunnerDeployment]:
     """One deployment per flow (module entrypoints, so workers elsewhere import the package)."""
     out = []
     for plan in PLANS:
         out.append(FLOWS[plan.flow].to_deployment(
             name=DEPLOYMENT, schedule=Cron(plan.cron, timezone=TIMEZONE), paused=paused,
             description=f"{plan.zh} / {plan.en}", tags=["casework"], work_pool_name=work_pool,
+            job_variables={"env": {SYSTEM_ACCOUNT_ENV: account}},
             entrypoint_type=EntrypointType.MODULE_PATH))
     return out
 

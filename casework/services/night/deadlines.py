@@ -38,10 +38,10 @@ def plan_due_timers(now: datetime):
     return plan
 
 
-def fire_batch(container: Container, instance_ids: list[int], now: datetime) -> dict:
-    """Fire the due timers of these instances; count the timers and the violations they opened."""
+def fire_batch(container: Container, instance_ids: list[int], now: datetime, actor: str) -> dict:
+    """Fire the due timers of these instances as `actor`; count the timers and the violations they opened."""
     fired = fire_instances(container.session_factory, instance_ids, now=now,
-                           resources={"files": container.files, "container": container})
+                           resources={"files": container.files, "container": container}, actor=actor)
     with container.uow() as uow:
         refs = list(uow.session.scalars(select(ProcessInstance.case_ref).where(
             ProcessInstance.id.in_(instance_ids), ProcessInstance.case_ref.is_not(None))))

@@ -1,6 +1,7 @@
 """What the scheduler page shows, as plain values: each deployment, its schedule, its last runs.
 
-Runs come from our database (night_run: state, duration, counts, the Prefect run id),
+Runs come from our database (night_run: state, progress in batches, counts, the error
+of a failed run, the Prefect run id),
 so the page works while the Prefect server is down; `prefect_ui` (e.g. the scheduler's
 `Prefect UI:` address) turns run ids into links into Prefect's own UI.
 """
@@ -23,7 +24,8 @@ def run_link(prefect_ui: str | None, prefect_run_id: str | None) -> str | None:
 
 
 def _run(run: runs.RunInfo, prefect_ui: str | None) -> dict:
-    return {"id": run.id, "run_key": run.run_key, "state": run.state,
+    return {"id": run.id, "run_key": run.run_key, "state": run.state, "error": run.error,
+            "rerun": run.state == "failed",
             "started": clock.format_local(run.started_at, "%Y-%m-%d %H:%M:%S"),
             "duration_s": run.duration_s, "batches": run.batches, "done": run.done,
             "counts": run.counts, "result": {k: v for k, v in run.result.items() if k != "cases"},
@@ -40,4 +42,5 @@ def scheduler_page(uow: UnitOfWork, *, prefect_ui: str | None = None, last: int 
             "timezone": TIMEZONE, "title_zh": plan.zh, "title_en": plan.en,
             "last_state": recent[0].state if recent else None,
             "runs": [_run(r, prefect_ui) for r in recent]})
-    return {"prefect_ui": prefect_ui, "deployments": deployments}
+    failed = [{"flow": d["flow"], **r} for d in deployments for r in d["runs"] if r["state"] == "failed"]
+    return {"prefect_ui": prefect_ui, "deployments": deployments, "failed": failed}
