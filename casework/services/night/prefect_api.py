@@ -62,13 +62,13 @@ def request_run(uow: UnitOfWork, *, actor: Actor, api_url: str, flow: str) -> st
 
 
 def request_rerun(uow: UnitOfWork, *, actor: Actor, api_url: str, run_id: int) -> str:
-    """A scheduler re-runs a failed night: a flow run with its run key resumes it where it
-    stopped (done batches stay done). Recorded in the audit chain; returns the Prefect run id."""
+    """A scheduler re-runs a failed (or stalled) night: a flow run with its run key resumes it
+    where it stopped (done batches stay done). Recorded in the audit chain; returns the Prefect run id."""
     actor.require("scheduler")
     run = runs.get_run(uow, run_id)
-    if run.state != "failed":
-        raise Conflict(f"只有失败的运行可以重跑 / only a failed run can be re-run: {run.flow} "
-                       f"{run.run_key} is {run.state}")
+    if run.state != "failed" and run_id not in runs.stalled(uow, [run_id]):
+        raise Conflict(f"只有失败或停滞的运行可以重跑 / only a failed or stalled run can be re-run: "
+                       f"{run.flow} {run.run_key} is {run.state}")
     prefect_run_id = run_now(api_url, run.flow, {"run_key": run.run_key})
     with uow:
         audit.record(uow.session, actor.name, "scheduler.rerun_requested", f"night_run:{run.id}",

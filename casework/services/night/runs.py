@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 LEASE_S = float(os.environ.get("CASEWORK_NIGHT_LEASE_S", "600"))
 log = logging.getLogger(__name__)
 ERROR_CHARS = 500  # what the scheduler page shows of a failure
+STALL_S = 120  # a running run nobody has claimed or finished a batch of for this long: its worker died
 Plan = Callable[["Session"], list]
 Work = Callable[[list], dict]
 Progress = Callable[["RunInfo"], None]
@@ -264,6 +265,31 @@ def _totals(rows) -> dict:
             for k, v in (counts or {}).items():
                 totals[k] = totals.get(k, 0) + v
     return totals
+
+
+def stalled(uow: UnitOfWork, run_ids: list[int]) -> set[int]:
+    """The running runs among `run_ids` that no worker is working on: no batch under a live
+    lease, nothing planned, claimed or finished for STALL_S (a worker killed, its lease
+    lapsed, no retry coming). A rerun resumes them."""
+    if not run_ids:
+        return set()
+    now = clock.now()
+    with uow:
+        s = uow.session
+        live = set(s.scalars(select(NightBatch.run_id).where(
+            NightBatch.run_id.in_(run_ids), NightBatch.state == "claimed", NightBatch.lease_until >= now)))
+        rows = s.execute(select(NightRun.id, NightRun.started_at, func.max(NightBatch.done_at),
+                                func.max(NightBatch.lease_until))
+                         .outerjoin(NightBatch, NightBatch.run_id == NightRun.id)
+                         .where(NightRun.id.in_(run_ids), NightRun.state == "running")
+                         .group_by(NightRun.id, NightRun.started_at)).all()
+    out = set()
+    for run_id, started, done, lease in rows:
+        claimed = clock.as_utc(lease) - timedelta(seconds=LEASE_S) if lease else None
+        last = max(clock.as_utc(t) for t in (started, done, claimed) if t is not None)
+        if run_id not in live and (now - last).total_seconds() > STALL_S:
+            out.add(run_id)
+    return out
 
 
 def get_run(uow: UnitOfWork, run_id: int) -> RunInfo:

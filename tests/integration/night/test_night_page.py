@@ -83,7 +83,7 @@ def test_rerun_needs_the_scheduler_role_a_failed_run_and_the_prefect_server(cont
     with pytest.raises(PermissionDenied):
         request_rerun(container.uow(), actor=Actor("clerk1", frozenset({"clerk"})), api_url=DEAD_API, run_id=run_id)
     done = jobs.audit_verify(container, opts())
-    with pytest.raises(Conflict, match="only a failed run can be re-run"):
+    with pytest.raises(Conflict, match="only a failed or stalled run can be re-run"):
         request_rerun(container.uow(), actor=SCHEDULER, api_url=DEAD_API, run_id=done.id)
     with pytest.raises(PrefectUnavailable):
         request_rerun(container.uow(), actor=SCHEDULER, api_url=DEAD_API, run_id=run_id)
@@ -103,8 +103,30 @@ def test_the_page_shows_a_failure_in_words_and_offers_the_rerun(container, monke
     token = _csrf(client.get("/sign-in").get_data(as_text=True))
     client.post("/sign-in", data={"username": "night", "password": PASSWORD, "csrf_token": token})
     html = client.get("/scheduler").get_data(as_text=True)
-    assert "1 次运行失败" in html and f'href="#run-{run_id}"' in html
+    assert "1 次运行失败或停滞" in html and f'href="#run-{run_id}"' in html
     assert "失败 / failed" in html and "OSError: 文书存储不可用 / document store unreachable" in html
     assert f'action="/scheduler/runs/{run_id}/rerun"' in html and '<progress value="1" max="2">' in html
     answer = client.post(f"/scheduler/runs/{run_id}/rerun", data={"csrf_token": _csrf(html)})
     assert answer.status_code == 503 and "PREFECT_API_URL is not set" in answer.get_data(as_text=True)
+
+
+def test_a_run_whose_worker_died_shows_stalled_and_can_be_rerun(container, clock):
+    run = runs.open_run(container.uow(), "notice_batch", "2026-03-02", lambda _s: [1, 2, 3], actor=SYSTEM.name,
+                        batch_size=1)
+    runs.work_batches(container.uow(), run.id, lambda items: {"documents_checked": 1}, actor=SYSTEM.name,
+                      max_batches=1)
+    runs.claim_batch(container.uow(), run.id, "killed-worker")  # then SIGKILL: no failure recorded
+
+    def state() -> dict:
+        [shown] = [d for d in scheduler_page(container.uow())["deployments"] if d["flow"] == "notice_batch"][0]["runs"]
+        return shown
+
+    assert (state()["state"], state()["rerun"]) == ("running", False)  # its lease is live
+    with pytest.raises(Conflict):
+        request_rerun(container.uow(), actor=SCHEDULER, api_url=DEAD_API, run_id=run.id)
+    clock.advance(seconds=runs.LEASE_S + 1)
+    assert (state()["state"], state()["rerun"]) == ("stalled", True)
+    with pytest.raises(PrefectUnavailable):  # allowed now; only the Prefect server is missing
+        request_rerun(container.uow(), actor=SCHEDULER, api_url=DEAD_API, run_id=run.id)
+    resumed = jobs.notice_batch(container, opts(run_key="2026-03-02"))
+    assert (resumed.id, resumed.state, resumed.done) == (run.id, "done", 3)

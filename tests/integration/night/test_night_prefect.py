@@ -2,6 +2,9 @@
 system account they act as."""
 from __future__ import annotations
 
+import os
+from unittest import mock
+
 import pytest
 from prefect import flow
 from prefect.testing.utilities import prefect_test_harness
@@ -15,12 +18,13 @@ from tests.integration.operators import add_user
 from tests.integration.night.test_night_jobs import miss, missed_filing
 from tests.integration.lifecycle.lifecycle_driver import Driver
 from workflows import context, flows
+from workflows.server import QUIET
 
 
 @pytest.fixture(scope="module")
 def harness():
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
+    with mock.patch.dict(os.environ, QUIET), prefect_test_harness(server_startup_timeout=180):
+        yield  # analytics off: the harness's server reaches for nothing beyond 127.0.0.1
 
 
 @pytest.fixture
