@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import signal
+import sys
 from pathlib import Path
 
 import click
 
 from casework import clock
 from casework.cli.context import AppContext, pass_app
+from casework.errors import CaseworkError
+from casework.services.night import runs
 from workflows import context, jobs, server as prefect_server
 
 
@@ -78,6 +81,9 @@ def run(app: AppContext, flow: str, day: str | None, run_key: str | None, seed: 
     try:
         result = jobs.run_job(flow, app.container, jobs.Options(actor, on=on, run_key=run_key, seed=seed,
                                                                 batch_size=batch_size, progress=bar))
+    except Exception as exc:
+        _explain_failure(app, flow, exc)
+        raise
     finally:
         bar.close()
     counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items())) or "nothing to do"
@@ -85,6 +91,19 @@ def run(app: AppContext, flow: str, day: str | None, run_key: str | None, seed: 
     for key, value in sorted(result.result.items()):
         if key != "cases":
             click.echo(f"  {key}: {value}")
+
+
+class RunFailed(CaseworkError):
+    """A batch failed: the run is marked failed and resumes from there."""
+
+
+def _explain_failure(app: AppContext, flow: str, exc: Exception) -> None:
+    """One line: what failed, and the command that resumes it (done batches are kept)."""
+    [last] = runs.recent_runs(app.container.uow(), flow, 1) or [None]
+    if last is None or last.state != "failed":
+        return
+    raise RunFailed(f"{flow} {last.run_key} 失败 / failed ({last.done}/{last.batches} batches done): {last.error} — "
+                    f"排除原因后续跑 / fix the cause, then resume: casework run {flow} --run-key {last.run_key}") from exc
 
 
 class _Bar:
@@ -95,7 +114,7 @@ class _Bar:
 
     def __call__(self, run) -> None:
         if self.bar is None:
-            self.bar = click.progressbar(length=run.batches, label=self.label, file=click.get_text_stream("stderr"))
+            self.bar = click.progressbar(length=run.batches, label=self.label, file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(run.done - self.shown)
         self.shown = run.done

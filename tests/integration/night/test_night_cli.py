@@ -9,8 +9,10 @@ from sqlalchemy import select
 from casework.cli import main
 from casework.cli.operator import SYSTEM_ACCOUNT_ENV
 from casework.models import AuditEvent, NightRun
+from recorder.dev.cameras import make_camera
 from tests.integration.night.system import as_system_account
 from tests.integration.operators import add_user, sign_in
+from workflows import jobs
 
 
 @pytest.fixture
@@ -54,3 +56,27 @@ def test_run_acts_as_the_system_account_and_is_audited_as_it(container, cli, mon
     assert [(action, actor) for action, actor, _ in events] == [
         ("night.run_planned", "system.jobs"), ("night.run_done", "system.jobs")]
     assert all(data["os_user"] for _, _, data in events)
+
+
+def test_a_failed_batch_is_one_line_naming_the_resume_command(container, cli, monkeypatch):
+    as_system_account(container, monkeypatch)
+    with container.uow() as uow:
+        for name in ("gate", "till"):
+            make_camera(uow.session, name, jurisdiction_code="taiyuan")
+        uow.commit()
+    real = jobs.recorder_night.health_batch
+
+    def second_fails(app, ids, day):
+        if ids == [2]:
+            raise OSError("录像目录不可读 / footage root unreadable")
+        return real(app, ids, day)
+
+    monkeypatch.setattr(jobs.recorder_night, "health_batch", second_fails)
+    out = cli("run", "recorder_health", "--date", "2026-03-01", "--batch-size", "1")
+    assert out.exit_code == 1 and "Traceback" not in out.output
+    assert ("recorder_health 2026-03-01 失败 / failed (1/2 batches done): OSError: 录像目录不可读 / footage "
+            "root unreadable" in out.output)
+    assert "casework run recorder_health --run-key 2026-03-01" in out.output
+    monkeypatch.setattr(jobs.recorder_night, "health_batch", real)  # the cause fixed
+    out = cli("run", "recorder_health", "--run-key", "2026-03-01", "--batch-size", "1")
+    assert out.exit_code == 0 and "recorder_health 2026-03-01: done (2/2 batches)" in out.output
