@@ -10,7 +10,7 @@ import click
 from casework import clock
 from casework.cli.context import AppContext, pass_app
 from casework.errors import CaseworkError
-from casework.services.night import runs
+from casework.services.night import deadlines, runs
 from workflows import context, jobs, server as prefect_server
 
 
@@ -69,7 +69,7 @@ def run(app: AppContext, flow: str, day: str | None, run_key: str | None, seed: 
     actor = context.system_actor(app.container)
     on = jobs.parse_day(day)
     if flow == "deadline_sweep" and run_key is None:  # a manual sweep is its own run
-        run_key = "manual-" + clock.format_local(clock.now(), "%Y-%m-%dT%H:%M:%S")
+        run_key = deadlines.manual_key(clock.now())
     if via_prefect:
         from workflows import serving
 

@@ -28,6 +28,11 @@ def slot_key(moment: datetime, minutes: int = SLOT_MINUTES) -> str:
                          microsecond=0).strftime("%Y-%m-%dT%H:%M")
 
 
+def manual_key(moment: datetime) -> str:
+    """A sweep asked for by hand is its own run (the slot's may be done): e.g. manual-2026-03-02T09:20:05."""
+    return "manual-" + clock.format_local(moment, "%Y-%m-%dT%H:%M:%S")
+
+
 def plan_due_timers(now: datetime):
     """A plan: the instances with a timer due by `now`, in due order, each once."""
     def plan(session: Session) -> list[int]:

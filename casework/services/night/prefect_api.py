@@ -11,9 +11,9 @@ import urllib.parse
 import urllib.request
 from typing import TYPE_CHECKING
 
-from casework import audit
+from casework import audit, clock
 from casework.errors import CaseworkError, Conflict, InvalidInput
-from casework.services.night import runs
+from casework.services.night import deadlines, runs
 from casework.services.night.schedule import DEPLOYMENT, PLANS
 
 if TYPE_CHECKING:
@@ -51,10 +51,16 @@ def run_now(api_url: str, flow: str, parameters: dict | None = None) -> str:
     return run["id"]
 
 
+def now_parameters(flow: str) -> dict:
+    """What "run now" passes: a sweep of its own (this slot's may be done); a nightly flow runs
+    its day (done already: nothing happens twice)."""
+    return {"run_key": deadlines.manual_key(clock.now())} if flow == "deadline_sweep" else {}
+
+
 def request_run(uow: UnitOfWork, *, actor: Actor, api_url: str, flow: str) -> str:
     """A scheduler asks for a flow run now (the page's button); recorded in the audit chain."""
     actor.require("scheduler")
-    run_id = run_now(api_url, flow)
+    run_id = run_now(api_url, flow, now_parameters(flow))
     with uow:
         audit.record(uow.session, actor.name, "scheduler.run_requested", f"flow:{flow}", {"prefect_run_id": run_id})
         uow.commit()

@@ -10,7 +10,7 @@ from casework.models import AuditEvent
 from casework.services.actor import Actor
 from casework.services.night import runs
 from casework.services.night.page import scheduler_page
-from casework.services.night.prefect_api import PrefectUnavailable, request_rerun, request_run
+from casework.services.night.prefect_api import PrefectUnavailable, now_parameters, request_rerun, request_run
 from tests.integration.night.system import SYSTEM, opts
 from tests.integration.operators import PASSWORD, add_user
 from web.app import create_app
@@ -45,6 +45,11 @@ def test_run_now_needs_the_scheduler_role_and_a_known_flow(container):
         request_run(container.uow(), actor=scheduler, api_url="http://127.0.0.1:9/api", flow="nope")
     with pytest.raises(PrefectUnavailable):  # nothing listens on port 9: a clear 503, not a traceback
         request_run(container.uow(), actor=scheduler, api_url="http://127.0.0.1:9/api", flow="deadline_sweep")
+
+
+def test_run_now_sweeps_on_its_own_key_and_a_nightly_flow_runs_its_day(clock):
+    assert now_parameters("deadline_sweep") == {"run_key": "manual-2026-03-02T09:00:00"}  # the slot's may be done
+    assert now_parameters("notice_batch") == {}
 
 
 def failed_night(container) -> int:
