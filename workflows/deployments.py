@@ -1,8 +1,9 @@
 """Deployments of the night's flows with their cron schedules in Asia/Shanghai.
 
-Each acts as the system account, named in its job variables (shown in Prefect's UI): on a
-work pool every worker's flow-run process gets it from there; served by `casework scheduler`,
-its runs inherit the scheduler's own CASEWORK_SYSTEM_ACCOUNT, the same name.
+Each acts as the system account `account`: on a work pool the deployment carries it in its
+job variables (`env`), so every worker's flow-run process gets it; served by `casework
+scheduler` (Prefect allows job variables on work pools only), its runs inherit the
+scheduler's own CASEWORK_SYSTEM_ACCOUNT, which names the same account.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def deployments(account: str, *, work_pool: str | None = None, paused: bool = Fa
         out.append(FLOWS[plan.flow].to_deployment(
             name=DEPLOYMENT, schedule=Cron(plan.cron, timezone=TIMEZONE), paused=paused,
             description=f"{plan.zh} / {plan.en}", tags=["casework"], work_pool_name=work_pool,
-            job_variables={"env": {SYSTEM_ACCOUNT_ENV: account}},
+            job_variables={"env": {SYSTEM_ACCOUNT_ENV: account}} if work_pool else None,
             entrypoint_type=EntrypointType.MODULE_PATH))
     return out
 
