@@ -4,7 +4,8 @@
 a rerun resumes it); `work_batches` claims one batch at a time — FOR UPDATE SKIP LOCKED
 on PostgreSQL, BEGIN IMMEDIATE serialises SQLite — does it and marks it done. A batch a
 killed worker held is free again when its lease runs out; its work is idempotent, so
-the retry repeats no effect.
+the retry repeats no effect. A batch that raises marks the run failed with its error
+(`fail_run`); opening the run again resumes it.
 """
 from __future__ import annotations
 
@@ -176,8 +177,8 @@ def work_batches(uow: UnitOfWork, run_id: int, work: Work, *, actor: str, worker
                  max_batches: int | None = None) -> RunInfo:
     """Claim, do and finish batches until none is left for us; returns the run's state.
 
-    A batch that raises fails the run (its message kept for the scheduler page) and
-    re-raises; the batch's claim lapses with its lease, and a rerun resumes the run."""
+    A batch that raises fails the run (its message kept for the scheduler page), frees
+    that batch and re-raises; running the flow again with the run's key resumes it."""
     worker = worker or worker_name()
     done = 0
     while max_batches is None or done < max_batches:
