@@ -17,6 +17,7 @@ from recorder.health import night as recorder_night
 
 if TYPE_CHECKING:
     from casework.bootstrap import Container
+    from casework.services.actor import Actor
     from casework.services.night.runs import RunInfo
 
 Progress = Callable[["RunInfo"], None]
@@ -24,8 +25,10 @@ Progress = Callable[["RunInfo"], None]
 
 @dataclass(frozen=True)
 class Options:
-    """What every job takes: the day (or slot) it is for, and how to cut and report it."""
+    """What every job takes: who acts (the system account), the day (or slot) it is for, and
+    how to cut and report it."""
 
+    actor: Actor  # every audit event of the run names it
     on: date | None = None  # the local day a nightly job is for (default: yesterday for health, today otherwise)
     run_key: str | None = None  # override the key (two workers joining one run)
     batch_size: int | None = None
@@ -44,72 +47,73 @@ def parse_day(text: str | None) -> date | None:
         raise InvalidInput(f"日期格式应为 YYYY-MM-DD / not a date: {text!r}") from None
 
 
+def _open(container: Container, flow: str, key: str, plan, opts: Options, batch_size: int,
+          params: dict) -> RunInfo:
+    return runs.open_run(container.uow(), flow, opts.run_key or key, plan, actor=opts.actor.name,
+                         batch_size=opts.batch_size or batch_size, params=params,
+                         prefect_run_id=opts.prefect_run_id)
+
+
 def _finish(container: Container, run: RunInfo, work, opts: Options) -> RunInfo:
-    return runs.work_batches(container.uow(), run.id, work, progress=opts.progress,
-                             max_batches=opts.max_batches)
+    return runs.work_batches(container.uow(), run.id, work, actor=opts.actor.name,
+                             progress=opts.progress, max_batches=opts.max_batches)
 
 
-def deadline_sweep(container: Container, opts: Options = Options()) -> RunInfo:
+def deadline_sweep(container: Container, opts: Options) -> RunInfo:
     """Fire due timers in batches (missed windows open their violations); report provisional dates."""
     now = clock.now()
-    key = opts.run_key or deadlines.slot_key(now)
-    run = runs.open_run(container.uow(), "deadline_sweep", key, deadlines.plan_due_timers(now),
-                        batch_size=opts.batch_size or 200, params={"now": now.isoformat()},
-                        prefect_run_id=opts.prefect_run_id)
+    run = _open(container, "deadline_sweep", deadlines.slot_key(now), deadlines.plan_due_timers(now), opts,
+                200, {"now": now.isoformat()})
     planned_now = clock.parse_iso(run.params["now"])
     runs.add_result(container.uow(), run.id, deadlines.provisional_deadlines(container))
-    return _finish(container, run, lambda ids: deadlines.fire_batch(container, ids, planned_now), opts)
+    return _finish(container, run,
+                   lambda ids: deadlines.fire_batch(container, ids, planned_now, opts.actor.name), opts)
 
 
-def retention_sweep(container: Container, opts: Options = Options()) -> RunInfo:
+def retention_sweep(container: Container, opts: Options) -> RunInfo:
     """The recorder's retention sweep, once a night (one coarse batch; the sweep resumes itself)."""
     day = opts.on or clock.today_local()
-    run = runs.open_run(container.uow(), "retention_sweep", opts.run_key or day.isoformat(),
-                        lambda _s: ["all"], batch_size=1, params={"on": day.isoformat()},
-                        prefect_run_id=opts.prefect_run_id)
+    run = _open(container, "retention_sweep", day.isoformat(), lambda _s: ["all"], opts, 1,
+                {"on": day.isoformat()})
     return _finish(container, run, lambda _items: recorder_night.retention_batch(container), opts)
 
 
-def recorder_health(container: Container, opts: Options = Options()) -> RunInfo:
+def recorder_health(container: Container, opts: Options) -> RunInfo:
     """Quality checks, camera-hour summaries and sanctioned violations for one local day."""
     day = opts.on or date.fromordinal(clock.today_local().toordinal() - 1)
-    run = runs.open_run(container.uow(), "recorder_health", opts.run_key or day.isoformat(),
-                        recorder_night.plan_cameras, batch_size=opts.batch_size or 50,
-                        params={"on": day.isoformat()}, prefect_run_id=opts.prefect_run_id)
+    run = _open(container, "recorder_health", day.isoformat(), recorder_night.plan_cameras, opts, 50,
+                {"on": day.isoformat()})
     day = date.fromisoformat(run.params["on"])
     return _finish(container, run, lambda ids: recorder_night.health_batch(container, ids, day), opts)
 
 
-def inspection_cycle(container: Container, opts: Options = Options()) -> RunInfo:
+def inspection_cycle(container: Container, opts: Options) -> RunInfo:
     """Draw due units and inspectors (双随机) from a recorded seed; open their inspection cases."""
     day = opts.on or clock.today_local()
     seed = opts.seed if opts.seed is not None else inspections.new_seed()
-    run = runs.open_run(container.uow(), "inspection_cycle", opts.run_key or day.isoformat(),
-                        inspections.plan_draw(day, seed), batch_size=opts.batch_size or 50,
-                        params={"on": day.isoformat(), "seed": seed, "started": clock.now().isoformat()},
-                        prefect_run_id=opts.prefect_run_id)
+    run = _open(container, "inspection_cycle", day.isoformat(), inspections.plan_draw(day, seed, opts.actor),
+                opts, 50, {"on": day.isoformat(), "seed": seed, "started": clock.now().isoformat()})
     since = clock.parse_iso(run.params["started"])
-    return _finish(container, run, lambda items: inspections.open_drawn(container.uow(), items, since), opts)
+    return _finish(container, run,
+                   lambda items: inspections.open_drawn(container.uow(), items, since, opts.actor), opts)
 
 
-def notice_batch(container: Container, opts: Options = Options()) -> RunInfo:
+def notice_batch(container: Container, opts: Options) -> RunInfo:
     """Check the documents issued since the last batch against their hashes; count unserved ones."""
     day = opts.on or clock.today_local()
     with container.uow() as uow:
         after, upto = records.last_checked_document(uow.session), records.newest_document(uow.session)
-    run = runs.open_run(container.uow(), "notice_batch", opts.run_key or day.isoformat(),
-                        records.plan_documents(after, upto), batch_size=opts.batch_size or 200,
-                        params={"on": day.isoformat(), "after": after, "upto": upto},
-                        prefect_run_id=opts.prefect_run_id)
-    return _finish(container, run, lambda ids: records.check_documents(container, ids), opts)
+    run = _open(container, "notice_batch", day.isoformat(), records.plan_documents(after, upto), opts, 200,
+                {"on": day.isoformat(), "after": after, "upto": upto})
+    return _finish(container, run,
+                   lambda ids: records.check_documents(container, ids, opts.actor.name), opts)
 
 
-def audit_verify(container: Container, opts: Options = Options()) -> RunInfo:
+def audit_verify(container: Container, opts: Options) -> RunInfo:
     """The audit chain, then every camera's hash chain in batches."""
     day = opts.on or clock.today_local()
-    run = runs.open_run(container.uow(), "audit_verify", opts.run_key or day.isoformat(),
-                        recorder_night.plan_chains, batch_size=opts.batch_size or 20,
-                        params={"on": day.isoformat()}, prefect_run_id=opts.prefect_run_id)
+    run = _open(container, "audit_verify", day.isoformat(), recorder_night.plan_chains, opts, 20,
+                {"on": day.isoformat()})
     if "audit_checked" not in run.result:
         runs.add_result(container.uow(), run.id, records.verify_audit(container))
     return _finish(container, run, lambda ids: recorder_night.chains_batch(container, ids), opts)
@@ -125,7 +129,7 @@ JOBS: dict[str, Callable[[Container, Options], RunInfo]] = {
 }
 
 
-def run_job(name: str, container: Container, opts: Options = Options()) -> RunInfo:
+def run_job(name: str, container: Container, opts: Options) -> RunInfo:
     if name not in JOBS:
         raise InvalidInput(f"未知流程 / unknown flow {name!r}: one of {', '.join(JOBS)}")
     return JOBS[name](container, opts)

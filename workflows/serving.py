@@ -14,10 +14,13 @@ from workflows.deployments import deployments, ping_deployment
 from workflows.flows import FLOWS
 
 
-def serve_all(api_url: str, echo: Callable[[str], None] = print, limit: int | None = None) -> None:
-    """Serve every deployment (and `ping`) until interrupted; stopping pauses their schedules."""
+def serve_all(api_url: str, account: str, echo: Callable[[str], None] = print, limit: int | None = None) -> None:
+    """Serve every deployment (and `ping`) until interrupted; stopping pauses their schedules.
+
+    Flow runs are subprocesses of this one: they act as `account` (this process's
+    CASEWORK_SYSTEM_ACCOUNT)."""
     with temporary_settings(updates={PREFECT_API_URL: api_url}):
-        found = deployments() + [ping_deployment()]
+        found = deployments(account) + [ping_deployment()]
         echo("serving: " + ", ".join(f"{d.flow_name}/{d.name}" for d in found))
         serve(*found, limit=limit, print_starting_message=False)
 
@@ -30,12 +33,12 @@ def ensure_pool(api_url: str, pool: str) -> None:
             pass
 
 
-def register(api_url: str, pool: str, *, paused: bool = False) -> list[str]:
-    """Create the process work pool if needed and apply each deployment to it."""
+def register(api_url: str, pool: str, account: str, *, paused: bool = False) -> list[str]:
+    """Create the process work pool if needed and apply each deployment to it (acting as `account`)."""
     ensure_pool(api_url, pool)
     names = []
     with temporary_settings(updates={PREFECT_API_URL: api_url}):
-        for deployment in deployments(work_pool=pool, paused=paused) + [ping_deployment(work_pool=pool)]:
+        for deployment in deployments(account, work_pool=pool, paused=paused) + [ping_deployment(work_pool=pool)]:
             deployment.apply(work_pool_name=pool)
             names.append(f"{deployment.flow_name}/{deployment.name}")
     return names

@@ -17,10 +17,10 @@ def casework(env, *args, timeout=300):
 
 @pytest.fixture
 def env(tmp_path):
-    env = {**os.environ, "CASEWORK_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "CASEWORK_DATA_DIR": str(tmp_path), "CASEWORK_SYSTEM_ACCOUNT": "system.jobs"}
     env.pop("CASEWORK_DATABASE_URL", None)
     env.pop("PREFECT_API_URL", None)
-    assert casework(env, "init").returncode == 0
+    assert casework(env, "init").returncode == 0  # makes the system account
     return env
 
 
@@ -41,3 +41,12 @@ def test_bad_input_is_one_clear_line(env):
                      "CASEWORK_PREFECT_CONNECT_TIMEOUT_S": "1"}, "scheduler")
     assert dead.returncode == 1 and "no Prefect server answers" in dead.stderr
     assert "Traceback" not in dead.stderr
+
+
+def test_the_scheduler_refuses_to_start_without_a_system_account(env):
+    bare = {k: v for k, v in env.items() if k != "CASEWORK_SYSTEM_ACCOUNT"}
+    out = casework(bare, "scheduler")
+    assert out.returncode == 1 and "CASEWORK_SYSTEM_ACCOUNT=system.jobs" in out.stderr
+    assert "Prefect API:" not in out.stderr and "Traceback" not in out.stderr
+    out = casework({**env, "CASEWORK_SYSTEM_ACCOUNT": "admin"}, "run", "notice_batch")
+    assert out.returncode == 1 and "no such system account: admin" in out.stderr

@@ -22,12 +22,17 @@ from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlalchemy import func, select
 
-from casework.models import NightBatch, Violation
+from casework import clock as clock_module
+from casework.models import AuditEvent, NightBatch, Violation
+from casework.services.actor import Actor
+from casework.services.night import runs as night_runs
 from casework.services.night.page import scheduler_page
-from casework.services.night.prefect_api import run_now
+from casework.services.night.prefect_api import request_rerun, run_now
 from tests.conftest import PG_URL
 from tests.integration.lifecycle.lifecycle_driver import Driver
+from tests.integration.night.system import SYSTEM
 from tests.integration.night.test_night_jobs import missed_filing
+from tests.integration.operators import add_user
 from workflows import server as prefect_server
 from workflows.serving import register, trigger
 from bench.timers import fire_tally, make_due_timers
@@ -49,9 +54,11 @@ def prefect_db():
 
 
 def env_for(container, **extra) -> dict:
+    """A worker's or the scheduler's environment, acting as the system account (made here)."""
+    add_user(container, SYSTEM.name, ["scheduler"], system=True)
     env = prefect_server.quiet_environment(dict(os.environ))
     env.pop("PREFECT_API_URL", None)
-    env.update(CASEWORK_DATABASE_URL=container.settings.database_url,
+    env.update(CASEWORK_SYSTEM_ACCOUNT=SYSTEM.name, CASEWORK_DATABASE_URL=container.settings.database_url,
                CASEWORK_DATA_DIR=str(container.settings.data_dir), PREFECT_WORKER_QUERY_SECONDS="1",
                PREFECT_RUNNER_POLL_FREQUENCY="1", **extra)
     return env
@@ -113,15 +120,25 @@ def test_scheduler_serves_deadline_sweep_and_a_deployment_run_opens_the_violatio
         run_id = run_now(api_url, "deadline_sweep", {"run_key": "e2e"})  # the page's "run now"
         state = wait_final(api_url, run_id)
         assert state.is_completed(), state
+        failed = failed_night(container)  # a night that failed on its first batch: the page re-runs it
+        rerun_id = request_rerun(container.uow(), actor=Actor("night", frozenset({"scheduler"})),
+                                 api_url=api_url, run_id=failed)
+        assert wait_final(api_url, rerun_id).is_completed()
     finally:
         stop(scheduler)
     page = scheduler_page(container.uow(), prefect_ui=api_url.removesuffix("/api"))
-    [last] = [d for d in page["deployments"] if d["flow"] == "deadline_sweep"][0]["runs"]
-    assert last["run_key"] == "e2e" and last["state"] == "done" and last["prefect_run_id"] == run_id
+    sweeps = {r["run_key"]: r for r in [d for d in page["deployments"] if d["flow"] == "deadline_sweep"][0]["runs"]}
+    assert sweeps["e2e"]["state"] == "done" and sweeps["e2e"]["prefect_run_id"] == run_id
+    assert sweeps["e2e-failed"]["state"] == "done" and not sweeps["e2e-failed"]["rerun"]
     assert driver.case(filed["case_ref"]).outcome == "overdue"
     with container.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Violation).where(
             Violation.unit_id == filed["unit_id"], Violation.origin == "deadline")) == 1
+        actors = set(uow.session.scalars(select(AuditEvent.actor).where(
+            AuditEvent.action.in_(["night.run_planned", "engine.timer", "night.run_done"]))))
+    assert actors == {SYSTEM.name}  # the deployment's runs act as the system account
+    resumed = night_runs.get_run(container.uow(), failed)
+    assert (resumed.state, resumed.error, resumed.prefect_run_id) == ("done", None, rerun_id)
     assert not prefect_server.healthy(api_url)  # the scheduler stopped its server
 
 
@@ -130,7 +147,7 @@ def test_two_process_workers_fire_ten_thousand_timers_each_exactly_once(containe
     server = prefect_server.start_server(tmp_path / "prefect", database_url=prefect_db)
     workers = []
     try:
-        register(server.api_url, "casework-e2e", paused=True)
+        register(server.api_url, "casework-e2e", SYSTEM.name, paused=True)
         env = env_for(container, PREFECT_API_URL=server.api_url)
         for i in range(2):
             workers.append(subprocess.Popen(
@@ -151,6 +168,21 @@ def test_two_process_workers_fire_ten_thousand_timers_each_exactly_once(containe
         claimants = uow.session.scalar(select(func.count(NightBatch.claimed_by.distinct())))
     assert states == [("done", 40)]
     assert claimants == 2  # both workers' flow runs took batches of the one run
+
+
+def failed_night(container) -> int:
+    """A sweep run whose first batch failed (the database went away, say): state failed."""
+    run = night_runs.open_run(container.uow(), "deadline_sweep", "e2e-failed", lambda _s: [999998, 999999],
+                              actor=SYSTEM.name, batch_size=1, params={"now": clock_module.now().isoformat()})
+    with pytest.raises(ConnectionError):
+        night_runs.work_batches(container.uow(), run.id, lambda _items: _raise(ConnectionError("database gone")),
+                                actor=SYSTEM.name)
+    assert night_runs.get_run(container.uow(), run.id).error == "ConnectionError: database gone"
+    return run.id
+
+
+def _raise(exc: Exception):
+    raise exc
 
 
 def wait_final(api_url: str, flow_run_id, timeout: float = TIMEOUT_S):

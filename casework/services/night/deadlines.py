@@ -28,6 +28,11 @@ def slot_key(moment: datetime, minutes: int = SLOT_MINUTES) -> str:
                          microsecond=0).strftime("%Y-%m-%dT%H:%M")
 
 
+def manual_key(moment: datetime) -> str:
+    """A sweep asked for by hand is its own run (the slot's may be done): e.g. manual-2026-03-02T09:20:05."""
+    return "manual-" + clock.format_local(moment, "%Y-%m-%dT%H:%M:%S")
+
+
 def plan_due_timers(now: datetime):
     """A plan: the instances with a timer due by `now`, in due order, each once."""
     def plan(session: Session) -> list[int]:
@@ -38,10 +43,10 @@ def plan_due_timers(now: datetime):
     return plan
 
 
-def fire_batch(container: Container, instance_ids: list[int], now: datetime) -> dict:
-    """Fire the due timers of these instances; count the timers and the violations they opened."""
+def fire_batch(container: Container, instance_ids: list[int], now: datetime, actor: str) -> dict:
+    """Fire the due timers of these instances as `actor`; count the timers and the violations they opened."""
     fired = fire_instances(container.session_factory, instance_ids, now=now,
-                           resources={"files": container.files, "container": container})
+                           resources={"files": container.files, "container": container}, actor=actor)
     with container.uow() as uow:
         refs = list(uow.session.scalars(select(ProcessInstance.case_ref).where(
             ProcessInstance.id.in_(instance_ids), ProcessInstance.case_ref.is_not(None))))

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 INTERVAL_DAYS = 365  # each unit at least once a year (Casework's cycle policy; no text fixes it)
 RANDOM_SHARE = 0.2  # the share of due units drawn each night
 INSPECTORS_PER_UNIT = 2  # law-enforcement acts take two officers (APL 第五十五条)
-SCHEDULER = Actor("scheduler", frozenset({"scheduler"}))
 
 
 @dataclass(frozen=True)
@@ -81,12 +80,14 @@ def draw(candidates: Candidates, seed: int, share: float = RANDOM_SHARE,
     return out
 
 
-def plan_draw(on: date, seed: int, share: float = RANDOM_SHARE):
+def plan_draw(on: date, seed: int, actor: Actor, share: float = RANDOM_SHARE):
     """A plan for `open_run`: the draw, recorded in the audit chain with its seed."""
+    actor.require("scheduler")
+
     def plan(session: Session) -> list[dict]:
         candidates = due_candidates(session, on)
         drawn = draw(candidates, seed, share)
-        audit.record(session, SCHEDULER.name, "inspection.drawn", f"inspection_cycle:{on.isoformat()}",
+        audit.record(session, actor.name, "inspection.drawn", f"inspection_cycle:{on.isoformat()}",
                      {"seed": seed, "share": share, "on": on.isoformat(),
                       "candidates": [list(u) for u in candidates.units],
                      "inspectors": {str(k): v for k, v in candidates.inspectors.items()},
@@ -95,7 +96,7 @@ def plan_draw(on: date, seed: int, share: float = RANDOM_SHARE):
     return plan
 
 
-def open_drawn(uow: UnitOfWork, items: list[dict], since: datetime) -> dict:
+def open_drawn(uow: UnitOfWork, items: list[dict], since: datetime, actor: Actor) -> dict:
     """Open the inspection case of each drawn unit, unless this run already did."""
     opened = skipped = 0
     for item in items:
@@ -106,8 +107,8 @@ def open_drawn(uow: UnitOfWork, items: list[dict], since: datetime) -> dict:
             skipped += 1
             continue
         with uow:  # the assignment commits with the case (start_inspection's commit)
-            audit.record(uow.session, SCHEDULER.name, "inspection.assigned", f"unit:{item['unit_id']}",
+            audit.record(uow.session, actor.name, "inspection.assigned", f"unit:{item['unit_id']}",
                          {"inspectors": item["inspectors"]})
-            start_inspection(uow, actor=SCHEDULER, unit_id=item["unit_id"])
+            start_inspection(uow, actor=actor, unit_id=item["unit_id"])
         opened += 1
     return {"units": len(items), "inspections_opened": opened, "already_open": skipped}

@@ -1,6 +1,8 @@
 """What the scheduler page shows, as plain values: each deployment, its schedule, its last runs.
 
-Runs come from our database (night_run: state, duration, counts, the Prefect run id),
+Runs come from our database (night_run: state, progress in batches, counts, the error
+of a failed run, the Prefect run id; a running run no worker has touched for a while is
+shown `stalled`),
 so the page works while the Prefect server is down; `prefect_ui` (e.g. the scheduler's
 `Prefect UI:` address) turns run ids into links into Prefect's own UI.
 """
@@ -22,8 +24,10 @@ def run_link(prefect_ui: str | None, prefect_run_id: str | None) -> str | None:
     return f"{prefect_ui.rstrip('/')}/runs/flow-run/{prefect_run_id}"
 
 
-def _run(run: runs.RunInfo, prefect_ui: str | None) -> dict:
-    return {"id": run.id, "run_key": run.run_key, "state": run.state,
+def _run(run: runs.RunInfo, prefect_ui: str | None, stalled: set[int]) -> dict:
+    state = "stalled" if run.id in stalled else run.state
+    return {"id": run.id, "run_key": run.run_key, "state": state, "error": run.error,
+            "rerun": state in ("failed", "stalled"),
             "started": clock.format_local(run.started_at, "%Y-%m-%d %H:%M:%S"),
             "duration_s": run.duration_s, "batches": run.batches, "done": run.done,
             "counts": run.counts, "result": {k: v for k, v in run.result.items() if k != "cases"},
@@ -35,9 +39,11 @@ def scheduler_page(uow: UnitOfWork, *, prefect_ui: str | None = None, last: int 
     deployments = []
     for plan in PLANS:
         recent = runs.recent_runs(uow, plan.flow, last)
+        stalled = runs.stalled(uow, [r.id for r in recent if r.state == "running"])
         deployments.append({
             "flow": plan.flow, "deployment": f"{plan.flow}/{DEPLOYMENT}", "cron": plan.cron,
             "timezone": TIMEZONE, "title_zh": plan.zh, "title_en": plan.en,
             "last_state": recent[0].state if recent else None,
-            "runs": [_run(r, prefect_ui) for r in recent]})
-    return {"prefect_ui": prefect_ui, "deployments": deployments}
+            "runs": [_run(r, prefect_ui, stalled) for r in recent]})
+    failed = [{"flow": d["flow"], **r} for d in deployments for r in d["runs"] if r["rerun"]]
+    return {"prefect_ui": prefect_ui, "deployments": deployments, "failed": failed}

@@ -42,7 +42,7 @@ def newest_document(session: Session) -> int:
     return session.scalar(select(func.max(Document.id))) or 0
 
 
-def check_documents(container: Container, ids: list[int]) -> dict:
+def check_documents(container: Container, ids: list[int], actor: str) -> dict:
     """Each document's stored bytes against its recorded hash; unserved notices counted."""
     intact, broken, unserved = 0, [], 0
     with container.uow() as uow:
@@ -52,7 +52,7 @@ def check_documents(container: Container, ids: list[int]) -> dict:
                 intact += 1
             except CaseworkError as exc:
                 broken.append(doc_id)
-                audit.record(uow.session, "scheduler", "document.check_failed", f"document:{doc_id}",
+                audit.record(uow.session, actor, "document.check_failed", f"document:{doc_id}",
                              {"error": str(exc)[:300]})
         if broken:
             uow.commit()

@@ -4,10 +4,12 @@
 a rerun resumes it); `work_batches` claims one batch at a time — FOR UPDATE SKIP LOCKED
 on PostgreSQL, BEGIN IMMEDIATE serialises SQLite — does it and marks it done. A batch a
 killed worker held is free again when its lease runs out; its work is idempotent, so
-the retry repeats no effect.
+the retry repeats no effect. A batch that raises marks the run failed with its error
+(`fail_run`); opening the run again resumes it.
 """
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from dataclasses import dataclass, field
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
     from casework.storage.unit_of_work import UnitOfWork
 
 LEASE_S = float(os.environ.get("CASEWORK_NIGHT_LEASE_S", "600"))
+log = logging.getLogger(__name__)
+ERROR_CHARS = 500  # what the scheduler page shows of a failure
+STALL_S = 120  # a running run nobody has claimed or finished a batch of for this long: its worker died
 Plan = Callable[["Session"], list]
 Work = Callable[[list], dict]
 Progress = Callable[["RunInfo"], None]
@@ -48,6 +53,7 @@ class RunInfo:
     started_at: object = None
     finished_at: object = None
     prefect_run_id: str | None = None
+    error: str | None = None
 
     @property
     def duration_s(self) -> float | None:
@@ -75,12 +81,15 @@ def chunk(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def open_run(uow: UnitOfWork, flow: str, run_key: str, plan: Plan, *, batch_size: int = 200,
+def open_run(uow: UnitOfWork, flow: str, run_key: str, plan: Plan, *, actor: str, batch_size: int = 200,
              params: dict | None = None, prefect_run_id: str | None = None) -> RunInfo:
-    """The run of `flow` for `run_key`: planned now, or the one already planned (resumed)."""
+    """The run of `flow` for `run_key`: planned now, or the one already planned (resumed;
+    a failed one runs again from its first unfinished batch)."""
     with uow:
         found = _find(uow.session, flow, run_key)
         if found is not None:
+            if found.state == "failed":
+                _resume(uow, found, actor, prefect_run_id)
             return info(uow.session, found)
         now = clock.now()
         batches = chunk(list(plan(uow.session)), batch_size)
@@ -95,7 +104,7 @@ def open_run(uow: UnitOfWork, flow: str, run_key: str, plan: Plan, *, batch_size
             return info(uow.session, _find(uow.session, flow, run_key))
         uow.session.add_all(NightBatch(run_id=run.id, seq=i, items=items, state="pending",
                                        attempts=0, counts={}) for i, items in enumerate(batches))
-        audit.record(uow.session, "scheduler", "night.run_planned", f"night_run:{run.id}",
+        audit.record(uow.session, actor, "night.run_planned", f"night_run:{run.id}",
                      {"flow": flow, "run_key": run_key, "batches": len(batches),
                       "items": sum(map(len, batches)), "params": params or {}})
         uow.commit()
@@ -138,7 +147,7 @@ def finish_batch(uow: UnitOfWork, claim: Claim, counts: dict) -> bool:
         return True
 
 
-def close_run(uow: UnitOfWork, run_id: int) -> RunInfo:
+def close_run(uow: UnitOfWork, run_id: int, actor: str) -> RunInfo:
     """Sum the batches' counts; the run is done when every batch is."""
     with uow:
         s = uow.session
@@ -146,15 +155,10 @@ def close_run(uow: UnitOfWork, run_id: int) -> RunInfo:
         if run is None:
             raise NotFound(f"no night run {run_id}")
         rows = s.execute(select(NightBatch.state, NightBatch.counts).where(NightBatch.run_id == run_id)).all()
-        totals: dict = {}
-        for state, counts in rows:
-            if state == "done":
-                for k, v in (counts or {}).items():
-                    totals[k] = totals.get(k, 0) + v
-        run.counts = totals
-        if run.state == "running" and all(state == "done" for state, _ in rows):
-            run.state, run.finished_at = "done", clock.now()
-            audit.record(s, "scheduler", "night.run_done", f"night_run:{run.id}",
+        run.counts = totals = _totals(rows)
+        if run.state != "done" and all(state == "done" for state, _ in rows):  # failed: redone by another
+            run.state, run.error, run.finished_at = "done", None, clock.now()
+            audit.record(s, actor, "night.run_done", f"night_run:{run.id}",
                          {"flow": run.flow, "run_key": run.run_key, "counts": totals})
         uow.commit()
         return info(s, run)
@@ -168,23 +172,71 @@ def add_result(uow: UnitOfWork, run_id: int, facts: dict) -> None:
         uow.commit()
 
 
-def work_batches(uow: UnitOfWork, run_id: int, work: Work, *, worker: str | None = None,
+def work_batches(uow: UnitOfWork, run_id: int, work: Work, *, actor: str, worker: str | None = None,
                  lease_s: float = LEASE_S, progress: Progress | None = None,
                  max_batches: int | None = None) -> RunInfo:
-    """Claim, do and finish batches until none is left for us; returns the run's state."""
+    """Claim, do and finish batches until none is left for us; returns the run's state.
+
+    A batch that raises fails the run (its message kept for the scheduler page), frees
+    that batch and re-raises; running the flow again with the run's key resumes it."""
     worker = worker or worker_name()
     done = 0
     while max_batches is None or done < max_batches:
         claim = claim_batch(uow, run_id, worker, lease_s)
         if claim is None:
             break
-        counts = work(claim.items)
+        try:
+            counts = work(claim.items)
+        except Exception as exc:
+            _record_failure(uow, run_id, exc, actor, claim)
+            raise
         finish_batch(uow, claim, counts)
         done += 1
         if progress:
             with uow:
                 progress(info(uow.session, uow.session.get(NightRun, run_id)))
-    return close_run(uow, run_id)
+    return close_run(uow, run_id, actor)
+
+
+def fail_run(uow: UnitOfWork, run_id: int, error: str, actor: str, claim: Claim | None = None) -> None:
+    """Mark a run failed with one line of why; the failed batch is free again at once (its
+    work is idempotent), the done ones stay done."""
+    error = " ".join(error.split())[:ERROR_CHARS]
+    with uow:
+        run = uow.session.get(NightRun, run_id, with_for_update=True)
+        if run is None or run.state == "done":
+            return
+        if claim is not None:
+            batch = uow.session.get(NightBatch, claim.batch_id, with_for_update=True)
+            if batch is not None and batch.state == "claimed":
+                batch.state, batch.claimed_by, batch.lease_until = "pending", None, None
+        run.state, run.error = "failed", error
+        run.counts = _totals(uow.session.execute(select(NightBatch.state, NightBatch.counts).where(
+            NightBatch.run_id == run_id)).all())  # what the done batches did
+        audit.record(uow.session, actor, "night.run_failed", f"night_run:{run.id}",
+                     {"flow": run.flow, "run_key": run.run_key, "error": error,
+                      "batch": claim.seq if claim else None})
+        uow.commit()
+
+
+def _record_failure(uow: UnitOfWork, run_id: int, exc: Exception, actor: str, claim: Claim) -> None:
+    """fail_run, best effort: when the database itself is gone, the lease frees the batch."""
+    try:
+        fail_run(uow, run_id, f"{type(exc).__name__}: {exc}", actor, claim)
+    except Exception:  # noqa: BLE001 - the batch's own error is the one to raise
+        log.warning("could not record the failure of night run %s", run_id, exc_info=True)
+
+
+def _resume(uow: UnitOfWork, run: NightRun, actor: str, prefect_run_id: str | None) -> None:
+    uow.session.refresh(run, with_for_update=True)
+    if run.state != "failed":  # resumed meanwhile by another worker
+        return
+    run.state, run.error = "running", None
+    if prefect_run_id:
+        run.prefect_run_id = prefect_run_id  # the page links the run that is working on it now
+    audit.record(uow.session, actor, "night.run_resumed", f"night_run:{run.id}",
+                 {"flow": run.flow, "run_key": run.run_key})
+    uow.commit()
 
 
 def info(session: Session, run: NightRun) -> RunInfo:
@@ -193,7 +245,8 @@ def info(session: Session, run: NightRun) -> RunInfo:
     return RunInfo(run.id, run.flow, run.run_key, run.state, run.batches, done or 0,
                    dict(run.counts or {}), dict(run.result or {}), dict(run.params or {}),
                    clock.as_utc(run.started_at),
-                   clock.as_utc(run.finished_at) if run.finished_at else None, run.prefect_run_id)
+                   clock.as_utc(run.finished_at) if run.finished_at else None, run.prefect_run_id,
+                   run.error)
 
 
 def recent_runs(uow: UnitOfWork, flow: str | None = None, limit: int = 10) -> list[RunInfo]:
@@ -203,6 +256,49 @@ def recent_runs(uow: UnitOfWork, flow: str | None = None, limit: int = 10) -> li
         if flow:
             query = query.where(NightRun.flow == flow)
         return [info(uow.session, r) for r in uow.session.scalars(query)]
+
+
+def _totals(rows) -> dict:
+    """The counts of the done batches, summed."""
+    totals: dict = {}
+    for state, counts in rows:
+        if state == "done":
+            for k, v in (counts or {}).items():
+                totals[k] = totals.get(k, 0) + v
+    return totals
+
+
+def stalled(uow: UnitOfWork, run_ids: list[int]) -> set[int]:
+    """The running runs among `run_ids` that no worker is working on: no batch under a live
+    lease, nothing planned, claimed or finished for STALL_S (a worker killed, its lease
+    lapsed, no retry coming). A rerun resumes them."""
+    if not run_ids:
+        return set()
+    now = clock.now()
+    with uow:
+        s = uow.session
+        live = set(s.scalars(select(NightBatch.run_id).where(
+            NightBatch.run_id.in_(run_ids), NightBatch.state == "claimed", NightBatch.lease_until >= now)))
+        rows = s.execute(select(NightRun.id, NightRun.started_at, func.max(NightBatch.done_at),
+                                func.max(NightBatch.lease_until))
+                         .outerjoin(NightBatch, NightBatch.run_id == NightRun.id)
+                         .where(NightRun.id.in_(run_ids), NightRun.state == "running")
+                         .group_by(NightRun.id, NightRun.started_at)).all()
+    out = set()
+    for run_id, started, done, lease in rows:
+        claimed = clock.as_utc(lease) - timedelta(seconds=LEASE_S) if lease else None
+        last = max(clock.as_utc(t) for t in (started, done, claimed) if t is not None)
+        if run_id not in live and (now - last).total_seconds() > STALL_S:
+            out.add(run_id)
+    return out
+
+
+def get_run(uow: UnitOfWork, run_id: int) -> RunInfo:
+    with uow:
+        run = uow.session.get(NightRun, run_id)
+        if run is None:
+            raise NotFound(f"没有此运行 / no night run {run_id}")
+        return info(uow.session, run)
 
 
 def _find(session: Session, flow: str, run_key: str) -> NightRun | None:

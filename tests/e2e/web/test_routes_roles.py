@@ -71,6 +71,7 @@ ROUTES = {
     "cases.document": ("GET", lambda f: f"/cases/documents/{f['document_b']}.pdf", b_case()),
     "scheduler.index": ("GET", lambda f: "/scheduler", {None: "signin", **everyone(403), "scheduler": "ok"}),
     "scheduler.run_now": ("POST", lambda f: "/scheduler/deadline_sweep/run", {None: "signin", **everyone(403), "scheduler": 503}),
+    "scheduler.rerun": ("POST", lambda f: f"/scheduler/runs/{MISSING}/rerun", {None: "signin", **everyone(403), "scheduler": 503}),
     "dashboards.index": ("GET", lambda f: "/dashboards", {None: "signin", **everyone(403), "manager": "ok", "head": "ok", "admin": "ok"}),
     "gongshi.index": ("GET", lambda f: "/gongshi?q=&page=1", {None: "ok", **everyone("ok")}),
     "gongshi.export": ("GET", lambda f: "/gongshi/export.csv", {None: "ok", **everyone("ok")}),

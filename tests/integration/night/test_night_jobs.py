@@ -11,6 +11,7 @@ from casework.models import AuditEvent, Case, NightBatch, NightRun, User, Violat
 from casework.services.night import inspections, runs
 from tests.integration.lifecycle.lifecycle_driver import Driver
 from tests.integration.lifecycle.test_lifecycle_scenarios import accept_and_start_filing, due_day
+from tests.integration.night.system import SYSTEM, opts
 from workflows import jobs
 
 
@@ -36,16 +37,16 @@ def count(container, model, *where) -> int:
 
 def test_missed_filing_window_opens_one_violation_even_when_swept_twice(driver, container, clock):
     filed = missed_filing(driver)
-    assert jobs.deadline_sweep(container).counts.get("timers_fired", 0) == 0  # window still open
+    assert jobs.deadline_sweep(container, opts()).counts.get("timers_fired", 0) == 0  # window still open
     miss(driver, filed)
-    first = jobs.deadline_sweep(container)
+    first = jobs.deadline_sweep(container, opts())
     assert first.state == "done" and first.counts["timers_fired"] >= 1
     assert first.counts["deadline_violations"] == 1
     assert driver.case(filed["case_ref"]).outcome == "overdue"
-    again = jobs.deadline_sweep(container)  # same slot: the finished run, nothing repeated
+    again = jobs.deadline_sweep(container, opts())  # same slot: the finished run, nothing repeated
     assert again.id == first.id
     clock.advance(minutes=15)
-    later = jobs.deadline_sweep(container)  # next slot: a new run finds nothing due
+    later = jobs.deadline_sweep(container, opts())  # next slot: a new run finds nothing due
     assert later.id != first.id and later.counts.get("timers_fired", 0) == 0
     assert count(container, Violation, Violation.unit_id == filed["unit_id"]) == 1
 
@@ -53,16 +54,16 @@ def test_missed_filing_window_opens_one_violation_even_when_swept_twice(driver, 
 def test_a_sweep_killed_mid_run_resumes_without_repeating(driver, container):
     filings = [missed_filing(driver) for _ in range(3)]
     miss(driver, filings[0])
-    partial = jobs.deadline_sweep(container, jobs.Options(batch_size=1, max_batches=1))
+    partial = jobs.deadline_sweep(container, opts(batch_size=1, max_batches=1))
     assert (partial.state, partial.done, partial.batches) == ("running", 1, 3)
     # The worker dies holding a claim on the second batch: it comes back after the lease.
     claim = runs.claim_batch(container.uow(), partial.id, "dead-worker", lease_s=60)
     assert claim is not None and claim.seq == 1
     assert runs.claim_batch(container.uow(), partial.id, "other", lease_s=60).seq == 2
-    resumed = jobs.deadline_sweep(container, jobs.Options(batch_size=1))
+    resumed = jobs.deadline_sweep(container, opts(batch_size=1))
     assert resumed.id == partial.id and resumed.state == "running"  # batch 1 is leased away
     driver.travel(minutes=2)
-    resumed = jobs.deadline_sweep(container, jobs.Options(batch_size=1, run_key=partial.run_key))
+    resumed = jobs.deadline_sweep(container, opts(batch_size=1, run_key=partial.run_key))
     assert (resumed.state, resumed.done) == ("done", 3)
     assert count(container, Violation) == 3
     with container.uow() as uow:
@@ -78,13 +79,14 @@ def test_two_planners_share_one_run(container):
         plan_calls.append(1)
         return list(range(5))
 
-    a = runs.open_run(container.uow(), "deadline_sweep", "k", plan, batch_size=2)
-    b = runs.open_run(container.uow(), "deadline_sweep", "k", plan, batch_size=2)
+    a = runs.open_run(container.uow(), "deadline_sweep", "k", plan, actor=SYSTEM.name, batch_size=2)
+    b = runs.open_run(container.uow(), "deadline_sweep", "k", plan, actor=SYSTEM.name, batch_size=2)
     assert a.id == b.id and a.batches == 3 and len(plan_calls) == 1
     seen = []
-    done = runs.work_batches(container.uow(), a.id, lambda items: seen.extend(items) or {"n": len(items)})
+    done = runs.work_batches(container.uow(), a.id, lambda items: seen.extend(items) or {"n": len(items)},
+                             actor=SYSTEM.name)
     assert sorted(seen) == list(range(5)) and done.counts == {"n": 5} and done.state == "done"
-    assert runs.work_batches(container.uow(), a.id, lambda items: 1 / 0).state == "done"
+    assert runs.work_batches(container.uow(), a.id, lambda items: 1 / 0, actor=SYSTEM.name).state == "done"
 
 
 def add_inspectors(container, names, jurisdiction_id=None):
@@ -111,7 +113,7 @@ def test_inspection_draw_is_reproducible_from_its_seed():
 def test_inspection_cycle_opens_the_drawn_cases_once_and_records_the_seed(driver, container):
     units = [driver.register("taiyuan")["unit_id"] for _ in range(4)]
     add_inspectors(container, ["insp.a", "insp.b", "insp.c"])
-    run = jobs.inspection_cycle(container, jobs.Options(seed=7, batch_size=1))
+    run = jobs.inspection_cycle(container, opts(seed=7, batch_size=1))
     assert run.state == "done" and run.params["seed"] == 7
     with container.uow() as uow:
         drawn = uow.session.scalars(select(AuditEvent.data).where(
@@ -120,7 +122,7 @@ def test_inspection_cycle_opens_the_drawn_cases_once_and_records_the_seed(driver
     # Anyone with the seed recomputes the draw from the recorded candidates.
     assert inspections.draw(inspections.recorded(drawn), 7, drawn["share"]) == drawn["drawn"]
     assert run.counts["inspections_opened"] == len(drawn["drawn"]) == 1
-    assert jobs.inspection_cycle(container, jobs.Options(seed=99)).id == run.id  # resumed, same seed
+    assert jobs.inspection_cycle(container, opts(seed=99)).id == run.id  # resumed, same seed
     assert count(container, Case, Case.kind == "inspection") == 1
 
 
@@ -129,14 +131,14 @@ def test_inspection_batch_retried_after_a_crash_opens_nothing_twice(driver, cont
         driver.register("taiyuan")
     add_inspectors(container, ["insp.a", "insp.b"])
     run = runs.open_run(container.uow(), "inspection_cycle", "x",
-                        inspections.plan_draw(date(2026, 3, 2), 3, share=1.0), batch_size=6,
+                        inspections.plan_draw(date(2026, 3, 2), 3, SYSTEM, share=1.0), actor=SYSTEM.name, batch_size=6,
                         params={"started": clock_module.now().isoformat()})
     claim = runs.claim_batch(container.uow(), run.id, "w1")
     since = clock_module.now()
-    inspections.open_drawn(container.uow(), claim.items[:2], since)  # then the worker dies
+    inspections.open_drawn(container.uow(), claim.items[:2], since, SYSTEM)  # then the worker dies
     driver.travel(minutes=30)
-    done = runs.work_batches(container.uow(), run.id,
-                             lambda items: inspections.open_drawn(container.uow(), items, since))
+    done = runs.work_batches(container.uow(), run.id, actor=SYSTEM.name,
+                             work=lambda items: inspections.open_drawn(container.uow(), items, since, SYSTEM))
     assert done.counts == {"units": 6, "inspections_opened": 4, "already_open": 2}
     assert count(container, Case, Case.kind == "inspection") == 6
 
@@ -149,16 +151,16 @@ def test_provisional_deadlines_are_reported_near_the_year_end(driver, container,
         case = uow.session.scalars(select(Case).where(Case.ref == reg["case_ref"])).one()
         case.due_at = datetime(2027, 1, 20, 16, tzinfo=clock_module.UTC)
         uow.commit()
-    run = jobs.deadline_sweep(container)
+    run = jobs.deadline_sweep(container, opts())
     assert run.result["provisional"] == 1 and run.result["cases"][0]["ref"] == reg["case_ref"]
     clock.travel_to(datetime(2026, 6, 1, tzinfo=clock_module.UTC))
-    assert jobs.deadline_sweep(container).result["provisional"] == 0
+    assert jobs.deadline_sweep(container, opts()).result["provisional"] == 0
 
 
 def test_runs_are_listed_newest_first(container, clock):
-    jobs.notice_batch(container)
+    jobs.notice_batch(container, opts())
     clock.advance(days=1)
-    jobs.notice_batch(container)
+    jobs.notice_batch(container, opts())
     listed = runs.recent_runs(container.uow(), "notice_batch")
     assert [r.run_key for r in listed] == ["2026-03-03", "2026-03-02"]
     assert all(r.state == "done" and r.duration_s is not None for r in listed)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from casework.models import NightBatch, NightRun
 from bench.timers import fire_tally, make_due_timers
+from tests.integration.night.system import as_system_account
 
 COUNT, BATCH = 600, 25
 TIMEOUT_S = 300
@@ -39,7 +40,8 @@ def sweep(container, key: str, **popen) -> subprocess.Popen:
 
 
 @pytest.mark.slow
-def test_sweep_killed_mid_batch_and_rerun_fires_each_timer_once(container, clock):
+def test_sweep_killed_mid_batch_and_rerun_fires_each_timer_once(container, clock, monkeypatch):
+    as_system_account(container, monkeypatch)
     make_due_timers(container, COUNT, clock.now() + timedelta(hours=1))  # due by the real clock
     victim = sweep(container, "kill")
     deadline = time.monotonic() + TIMEOUT_S

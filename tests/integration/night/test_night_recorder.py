@@ -17,6 +17,7 @@ from recorder.catalogue.models import Segment
 from recorder.catalogue.disk import footage_root
 from recorder.dev.synthetic import Scene, make_h264
 from recorder.dev.cameras import make_camera, record_file
+from tests.integration.night.system import opts
 from workflows import jobs
 
 
@@ -42,14 +43,14 @@ def test_retention_job_deletes_exactly_the_expired_unheld_segments(container, cl
     seg = segments(container, a)
     holds.place_hold(container.uow(), a, seg[0].start_at, seg[0].end_at, "officer.li", "取证", case_ref="CASE-2026-1")
     clock.advance(days=29)
-    assert jobs.retention_sweep(container).counts["deleted"] == 0
+    assert jobs.retention_sweep(container, opts()).counts["deleted"] == 0
     clock.advance(days=2)
-    run = jobs.retention_sweep(container)
+    run = jobs.retention_sweep(container, opts())
     expected = {s.id for s in seg[1:] if s.end_at <= seg[0].start_at or s.start_at >= seg[0].end_at}
     assert run.counts["deleted"] == len(expected) and run.counts["held"] == len(seg) - len(expected)
     assert {s.id for s in segments(container, a) if s.state == DELETED} == expected
     assert all(s.state == SEALED for s in segments(container, b))
-    assert jobs.retention_sweep(container).id == run.id  # the night's run is done: no second pass
+    assert jobs.retention_sweep(container, opts()).id == run.id  # the night's run is done: no second pass
 
 
 def test_hour_facts_count_gaps_only_while_the_camera_was_watched():
@@ -77,7 +78,7 @@ def test_health_job_summarises_camera_hours_and_opens_sanctioned_violations_once
     for cam in (cz, demo):
         record_file(container, cam, str(clip), segment_seconds=2.0)
     clock.advance(hours=20)  # 05:00 the next morning; the camera has been silent since 09:00
-    run = jobs.recorder_health(container)
+    run = jobs.recorder_health(container, opts())
     assert run.params["on"] == "2026-03-02" and run.state == "done"
     # 09:00-24:00 local: 15 hours each, nearly all gap.
     assert run.counts["camera_hours"] == 30
@@ -88,7 +89,7 @@ def test_health_job_summarises_camera_hours_and_opens_sanctioned_violations_once
         gap = uow.session.scalar(select(func.sum(CameraHour.gap_s)).where(CameraHour.camera_id == cz))
     assert codes == ["interruption", "short_retention"]
     assert 15 * 3600 - 10 < gap < 15 * 3600
-    again = jobs.recorder_health(container, jobs.Options(run_key="again"))
+    again = jobs.recorder_health(container, opts(run_key="again"))
     assert again.counts["violations_opened"] == 0 and again.counts["continuing"] == 2
     assert again.counts["camera_hours"] == 30  # rewritten, not added
     with container.uow() as uow:
@@ -103,7 +104,7 @@ def test_audit_verify_checks_the_audit_chain_and_names_a_broken_camera(container
         record_file(container, cam, str(clip), segment_seconds=2.0)
     victim = footage_root(container) / segments(container, b)[1].path
     victim.write_bytes(victim.read_bytes()[:-10] + b"0123456789")
-    run = jobs.audit_verify(container)
+    run = jobs.audit_verify(container, opts())
     assert run.result["audit_ok"] == 1 and run.result["audit_checked"] > 0
     assert run.counts["cameras"] == 2 and run.counts["broken"] == 1
     with container.uow() as uow:
