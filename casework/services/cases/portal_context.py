@@ -42,7 +42,8 @@ def answer_window(session: Session, case: Case, data: dict, item: WorkItem | Non
     if found is None:
         return None
     due_at, answered = found.pop("due_at"), found.pop("answered")
-    waiting = sod.waiting_for_service(case) is not None and item is not None
+    waiting = (sod.waiting_for_service(case) is not None and item is not None) or (
+        case.kind == "penalty" and data.get(sod.AWAITING) and data.get("serving") == "penalty_notice")
     if answered:
         status = "answered"
     elif waiting:

@@ -150,6 +150,9 @@ def test_hearing_requested_inside_the_period(driver, clock):
     reg, ref = tengchong_case(driver, clock)
     investigate(driver, ref)
     propose(driver, ref, "fine", 15000)
+    answer = portal_case.case_page(driver.uow(), actor=reg["unit"], ref=ref)["answer"]
+    assert answer["status"] == "waiting_service"  # the period runs from service (第三十六条)
+    assert driver.confirm_all(ref, reg["unit"])
     page = portal_case.case_page(driver.uow(), actor=reg["unit"], ref=ref)
     answer = page["answer"]
     assert (answer["status"], answer["hearing"], answer["due_date"]) == ("open", True, "2021-03-08")
@@ -164,6 +167,7 @@ def test_no_hearing_where_not_offered_and_closed_after_the_period(driver):
     reg, ref = inner_mongolia_case(driver)
     investigate(driver, ref)
     propose(driver, ref, "fine", 6000)
+    assert driver.confirm_all(ref, reg["unit"])
     item_id = portal_case.case_page(driver.uow(), actor=reg["unit"], ref=ref)["task"]["id"]
     with pytest.raises(RuleViolation, match="第六十三条"):
         portal_case.submit(driver.uow(), actor=reg["unit"], ref=ref, item_id=item_id,

@@ -37,6 +37,7 @@ def web_world(tmp_path_factory, pg_engine):
             reg, ref = tengchong_case(driver, travel)
             investigate(driver, ref)
             propose(driver, ref, "fine", 15000)
+            assert driver.confirm_all(ref, reg["unit"])  # the notice served: its period runs
             with container.uow() as uow:
                 uow.session.add(User(username=username, display_name=username, roles=["unit"],
                                      unit_id=reg["unit_id"], password_hash=hash_password(PASSWORD),
