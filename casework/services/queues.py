@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import exists, or_, select, tuple_
 
 from casework import audit, clock, engine
 from casework.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -73,6 +73,33 @@ def decode_cursor(text: str) -> tuple[datetime, int]:
         raise InvalidInput("分页参数无效 / bad page cursor") from None
 
 
+# A row's columns: plain values, no ORM objects (a page is read, never changed).
+ROW_COLUMNS = (WorkItem.id, WorkItem.instance_id, WorkItem.title, WorkItem.role, WorkItem.key,
+               WorkItem.task_spec, WorkItem.form_key, WorkItem.unit_id, WorkItem.jurisdiction_id,
+               WorkItem.case_ref, WorkItem.assignee, WorkItem.created_at, WorkItem.due_at, WorkItem.sort_at)
+
+
+def _basis_columns() -> tuple:
+    """A row's deadline basis (the calendar's, else the rule's), read from its instance."""
+    data = ProcessInstance.data
+    if CASE_PROVISIONAL is not None:  # any case of the instance with a provisional deadline
+        flag = exists().where(Case.instance_id == ProcessInstance.id, CASE_PROVISIONAL.is_(True))
+    else:
+        flag = data[PROVISIONAL_KEY].as_boolean()
+    return (data["deadline_article"].as_string().label("d_article"),
+            data["deadline_source"].as_string().label("d_source"),
+            data["article"].as_string().label("b_article"), data["source"].as_string().label("b_source"),
+            flag.label("b_provisional"))
+
+
+BASIS_COLUMNS = _basis_columns()  # built once: JSON path expressions are costly to build
+
+
+def _basis(item: Any) -> dict:
+    return {"article": item.d_article or item.b_article or "", "source": item.d_source or item.b_source or "",
+            "provisional": bool(item.b_provisional)}
+
+
 def queue(uow: UnitOfWork, *, actor: Actor, view: str = "group", filters: dict | None = None,
           after: str | None = None, limit: int = 25) -> dict:
     """One page of the queue, overdue first (due date ascending), then `next` cursor."""
@@ -80,12 +107,26 @@ def queue(uow: UnitOfWork, *, actor: Actor, view: str = "group", filters: dict |
         raise InvalidInput(f"未知视图 / unknown view: {view}")
     f = clean_filters(filters or {})
     limit = max(1, min(int(limit), 100))
-    query = select(WorkItem).where(actor.where(WorkItem.unit_id, WorkItem.jurisdiction_id))
+    now = clock.now()
+    page = _page(actor, view, f, after, now).limit(limit + 1).subquery()
+    # One query: the page's rows (an index walk in deadline order), then each one's basis.
+    query = (select(page, *BASIS_COLUMNS).outerjoin(ProcessInstance, ProcessInstance.id == page.c.instance_id)
+             .order_by(page.c.sort_at, page.c.id))
+    with uow:
+        items = uow.session.execute(query).all()
+    more = len(items) > limit
+    items = items[:limit]
+    return {"rows": [row(w, _basis(w), now) for w in items], "next": encode_cursor(items[-1]) if more else None,
+            "view": view, "filters": f}
+
+
+def _page(actor: Actor, view: str, f: dict, after: str | None, now: datetime):
+    """The work items the actor sees in `view` under the filters, after the cursor, in deadline order."""
+    query = select(*ROW_COLUMNS).where(actor.where(WorkItem.unit_id, WorkItem.jurisdiction_id))
     if view == "mine":
         query = query.where(WorkItem.assignee == actor.name)
     elif view == "group" or not actor.roles & SUPERVISORS:
         query = query.where(WorkItem.role.in_(sorted(actor.roles)))
-    now = clock.now()
     for name, column in (("process", WorkItem.key), ("task", WorkItem.task_spec),
                          ("jurisdiction", WorkItem.jurisdiction_id), ("unit", WorkItem.unit_id),
                          ("case", WorkItem.case_ref)):
@@ -105,19 +146,13 @@ def queue(uow: UnitOfWork, *, actor: Actor, view: str = "group", filters: dict |
         query = query.where(flag.is_(True) if f["provisional"] else or_(flag.is_(None), flag.is_(False)))
     if after:
         sort_at, last_id = decode_cursor(after)
-        # A row-value comparison: PostgreSQL seeks the (.., sort_at, id) index to the cursor.
+        # A row-value comparison: the database seeks the (.., sort_at, id) index to the cursor.
         query = query.where(tuple_(WorkItem.sort_at, WorkItem.id) > tuple_(sort_at, last_id))
-    with uow:
-        items = list(uow.session.scalars(query.order_by(WorkItem.sort_at, WorkItem.id).limit(limit + 1)))
-        more = len(items) > limit
-        items = items[:limit]
-        bases = deadline_bases(uow, [w.instance_id for w in items])
-        rows = [row(w, bases.get(w.instance_id, {}), now) for w in items]
-    return {"rows": rows, "next": encode_cursor(items[-1]) if more else None,
-            "view": view, "filters": f}
+    return query.order_by(WorkItem.sort_at, WorkItem.id)
 
 
 def deadline_bases(uow: UnitOfWork, instance_ids: list[int]) -> dict[int, dict]:
+    """The deadline basis of each instance (a case page's; a queue page reads it in its own query)."""
     if not instance_ids:
         return {}
     data = ProcessInstance.data
@@ -141,7 +176,8 @@ def instrument_title(source: str) -> str:
         return source
 
 
-def row(item: WorkItem, basis: dict, now: datetime) -> dict:
+def row(item: Any, basis: dict, now: datetime) -> dict:
+    """A page row's values from a work item (or a result row with its columns) and its basis."""
     due = None if item.due_at is None else clock.as_utc(item.due_at)
     remaining = None
     if due is not None:
