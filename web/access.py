@@ -8,7 +8,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 
 from casework.bootstrap import Container
 from casework.services import accounts
-from casework.services.actor import Actor
+from casework.services.actor import Actor, ActorCache
 
 
 def container() -> Container:
@@ -31,9 +31,12 @@ def close_uow(_exc: BaseException | None = None) -> None:
 
 
 def current_actor() -> Actor | None:
+    """The session's user as an actor: None when signed out, disabled or gone. Reused for a
+    few seconds per worker (`ActorCache`: account changes here apply on the next request)."""
     if "actor" not in g:
         name = session.get("user")
-        g.actor = accounts.actor_for(uow(), name) if name else None
+        actors = current_app.extensions["casework_actors"]
+        g.actor = actors.get(name, lambda: accounts.actor_for(uow(), name)) if name else None
     return g.actor
 
 
