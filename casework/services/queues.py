@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, or_, select, tuple_
+from sqlalchemy import Integer, bindparam, exists, or_, select, tuple_
 
 from casework import audit, clock, engine
 from casework.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -108,46 +108,60 @@ def queue(uow: UnitOfWork, *, actor: Actor, view: str = "group", filters: dict |
     f = clean_filters(filters or {})
     limit = max(1, min(int(limit), 100))
     now = clock.now()
-    page = _page(actor, view, f, after, now).limit(limit + 1).subquery()
-    # One query: the page's rows (an index walk in deadline order), then each one's basis.
-    query = (select(page, *BASIS_COLUMNS).outerjoin(ProcessInstance, ProcessInstance.id == page.c.instance_id)
-             .order_by(page.c.sort_at, page.c.id))
-    with uow:
-        items = uow.session.execute(query).all()
+    params = {name: f[name] for name, _column in VALUE_FILTERS if name in f}
+    if after:
+        params["after_at"], params["after_id"] = decode_cursor(after)
+    if f.get("status") == "overdue":
+        params["now"] = now
+    query = _statement(actor, view, tuple(sorted(params)), f.get("status"), f.get("provisional"), limit)
+    with uow:  # plain rows: the session's connection, without the ORM's per-execution work
+        items = uow.session.connection().execute(query, params).all()
     more = len(items) > limit
     items = items[:limit]
     return {"rows": [row(w, _basis(w), now) for w in items], "next": encode_cursor(items[-1]) if more else None,
             "view": view, "filters": f}
 
 
-def _page(actor: Actor, view: str, f: dict, after: str | None, now: datetime):
+VALUE_FILTERS = (("process", WorkItem.key), ("task", WorkItem.task_spec), ("jurisdiction", WorkItem.jurisdiction_id),
+                 ("unit", WorkItem.unit_id), ("case", WorkItem.case_ref))
+
+
+@lru_cache(maxsize=512)
+def _statement(actor: Actor, view: str, names: tuple[str, ...], status: str | None, provisional: bool | None,
+               limit: int):
+    """The page query for one actor and one shape of filters, built once (values are bound at
+    execution): one query for the page's rows, walked in deadline order on an index, then
+    each row's deadline basis from its instance."""
+    page = _page(actor, view, names, status, provisional).limit(limit + 1).subquery()
+    return (select(page, *BASIS_COLUMNS).outerjoin(ProcessInstance, ProcessInstance.id == page.c.instance_id)
+            .order_by(page.c.sort_at, page.c.id))
+
+
+def _page(actor: Actor, view: str, names: tuple[str, ...], status: str | None, provisional: bool | None):
     """The work items the actor sees in `view` under the filters, after the cursor, in deadline order."""
     query = select(*ROW_COLUMNS).where(actor.where(WorkItem.unit_id, WorkItem.jurisdiction_id))
     if view == "mine":
         query = query.where(WorkItem.assignee == actor.name)
     elif view == "group" or not actor.roles & SUPERVISORS:
         query = query.where(WorkItem.role.in_(sorted(actor.roles)))
-    for name, column in (("process", WorkItem.key), ("task", WorkItem.task_spec),
-                         ("jurisdiction", WorkItem.jurisdiction_id), ("unit", WorkItem.unit_id),
-                         ("case", WorkItem.case_ref)):
-        if name in f:
-            query = query.where(column == f[name])
-    status = f.get("status")
+    for name, column in VALUE_FILTERS:
+        if name in names:
+            query = query.where(column == bindparam(name, type_=column.type))
     if status == "unclaimed":
         query = query.where(WorkItem.assignee.is_(None))
     elif status == "claimed":
         query = query.where(WorkItem.assignee.is_not(None))
     elif status == "overdue":
-        query = query.where(WorkItem.sort_at < now)
-    if "provisional" in f:
+        query = query.where(WorkItem.sort_at < bindparam("now", type_=WorkItem.sort_at.type))
+    if provisional is not None:
         flag = _provisional_flag()
         query = (query.join(Case, Case.ref == WorkItem.case_ref) if CASE_PROVISIONAL is not None
                  else query.join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id))
-        query = query.where(flag.is_(True) if f["provisional"] else or_(flag.is_(None), flag.is_(False)))
-    if after:
-        sort_at, last_id = decode_cursor(after)
+        query = query.where(flag.is_(True) if provisional else or_(flag.is_(None), flag.is_(False)))
+    if "after_at" in names:
         # A row-value comparison: the database seeks the (.., sort_at, id) index to the cursor.
-        query = query.where(tuple_(WorkItem.sort_at, WorkItem.id) > tuple_(sort_at, last_id))
+        cursor = tuple_(bindparam("after_at", type_=WorkItem.sort_at.type), bindparam("after_id", type_=Integer))
+        query = query.where(tuple_(WorkItem.sort_at, WorkItem.id) > cursor)
     return query.order_by(WorkItem.sort_at, WorkItem.id)
 
 
@@ -233,10 +247,15 @@ def _target_sees(user: User, item: WorkItem) -> bool:
     return Actor.of_user(user).may_see(item.unit_id, item.jurisdiction_id)
 
 
+# Read on every queue page: built once, run on the session's connection (plain rows).
+SAVED_FILTERS = (select(SavedFilter.id, SavedFilter.name, SavedFilter.query)
+                 .join(User, User.id == SavedFilter.user_id)
+                 .where(User.username == bindparam("username", type_=User.username.type)).order_by(SavedFilter.name))
+
+
 def list_saved_filters(uow: UnitOfWork, *, actor: Actor) -> list[dict]:
     with uow:
-        rows = uow.session.execute(select(SavedFilter).join(User, User.id == SavedFilter.user_id)
-                                   .where(User.username == actor.name).order_by(SavedFilter.name)).scalars()
+        rows = uow.session.connection().execute(SAVED_FILTERS, {"username": actor.name})
         return [{"id": r.id, "name": r.name, "query": r.query} for r in rows]
 
 
