@@ -1,6 +1,8 @@
 """Queue views: parse, call one service, render (htmx gets the rows fragment)."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -35,9 +37,11 @@ def task_list():
     page = queues.queue(uow(), actor=current_actor(), view=view, filters=_query(),
                         after=request.args.get("after") or None)
     args = {"view": view, **page["filters"]}
-    # Rendered on their own, not included: every piece of an include inside the layout's block
-    # passes up through four generators, most of a page's rendering time.
-    rows = Markup(render_template("queue/_rows.html", page=page, args=args, days=_day_labels()))
+    # Rows rendered on their own, not included (each piece of an include in the layout's block
+    # passes up through four generators), as objects (Jinja reads `r.id` from a dict only
+    # after a failed attribute look-up): together a third of the page's rendering time.
+    shown = {**page, "rows": [SimpleNamespace(**r) for r in page["rows"]]}
+    rows = Markup(render_template("queue/_rows.html", page=shown, args=args, days=_day_labels()))
     if request.headers.get("HX-Request") and request.args.get("after"):
         return rows
     saved = queues.list_saved_filters(uow(), actor=current_actor())
