@@ -64,6 +64,8 @@ def create_app(container: Container | None = None, config: dict[str, Any] | None
 def _translations():
     """The request's catalogue, looked up once: flask-babel's own path costs a dozen context
     look-ups per string. Kept in its slot, which `refresh()` and `force_locale()` reset."""
+    if not g:  # no application context: flask-babel's answer (no translations)
+        return get_translations()
     cached = getattr(g.get("_flask_babel"), "babel_translations", None)
     if cached is None:
         cached = get_translations()

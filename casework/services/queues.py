@@ -94,6 +94,9 @@ def _basis_columns() -> tuple:
 
 
 BASIS_COLUMNS = _basis_columns()  # built once: JSON path expressions are costly to build
+# Filters compared for equality, by the column they compare.
+VALUE_FILTERS = (("process", WorkItem.key), ("task", WorkItem.task_spec), ("jurisdiction", WorkItem.jurisdiction_id),
+                 ("unit", WorkItem.unit_id), ("case", WorkItem.case_ref))
 
 
 def _basis(item: Any) -> dict:
@@ -123,24 +126,20 @@ def queue(uow: UnitOfWork, *, actor: Actor, view: str = "group", filters: dict |
             "view": view, "filters": f}
 
 
-VALUE_FILTERS = (("process", WorkItem.key), ("task", WorkItem.task_spec), ("jurisdiction", WorkItem.jurisdiction_id),
-                 ("unit", WorkItem.unit_id), ("case", WorkItem.case_ref))
-
-
-@lru_cache(maxsize=512)
-def _statement(actor: Actor, view: str, names: tuple[str, ...], status: str | None, provisional: bool | None,
+@lru_cache(maxsize=256)
+def _statement(actor: Actor, view: str, bound: tuple[str, ...], status: str | None, provisional: bool | None,
                limit: int):
-    """The page query for one actor and one shape of filters, built once (values are bound at
-    execution): one query for the page's rows, walked in deadline order on an index, then
-    each row's deadline basis from its instance."""
-    page = _page(actor, view, names, status, provisional).limit(limit + 1).subquery()
+    """The page query for one actor and one shape of filters, built once (the values named in
+    `bound` are bound at execution): one query for the page's rows, walked in deadline order
+    on an index, then each row's deadline basis from its instance."""
+    page = _page(actor, view, bound, status, provisional).limit(limit + 1).subquery()
     query = (select(page, *BASIS_COLUMNS).outerjoin(ProcessInstance, ProcessInstance.id == page.c.instance_id)
              .order_by(page.c.sort_at, page.c.id))
     # Its rows as named tuples: a field is read many times, and cheaply so from a named tuple.
     return query, namedtuple("PageRow", [column.key for column in query.selected_columns])
 
 
-def _page(actor: Actor, view: str, names: tuple[str, ...], status: str | None, provisional: bool | None):
+def _page(actor: Actor, view: str, bound: tuple[str, ...], status: str | None, provisional: bool | None):
     """The work items the actor sees in `view` under the filters, after the cursor, in deadline order."""
     query = select(*ROW_COLUMNS).where(actor.where(WorkItem.unit_id, WorkItem.jurisdiction_id))
     if view == "mine":
@@ -148,7 +147,7 @@ def _page(actor: Actor, view: str, names: tuple[str, ...], status: str | None, p
     elif view == "group" or not actor.roles & SUPERVISORS:
         query = query.where(WorkItem.role.in_(sorted(actor.roles)))
     for name, column in VALUE_FILTERS:
-        if name in names:
+        if name in bound:
             query = query.where(column == bindparam(name, type_=column.type))
     if status == "unclaimed":
         query = query.where(WorkItem.assignee.is_(None))
@@ -161,7 +160,7 @@ def _page(actor: Actor, view: str, names: tuple[str, ...], status: str | None, p
         query = (query.join(Case, Case.ref == WorkItem.case_ref) if CASE_PROVISIONAL is not None
                  else query.join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id))
         query = query.where(flag.is_(True) if provisional else or_(flag.is_(None), flag.is_(False)))
-    if "after_at" in names:
+    if "after_at" in bound:
         # A row-value comparison: the database seeks the (.., sort_at, id) index to the cursor.
         cursor = tuple_(bindparam("after_at", type_=WorkItem.sort_at.type), bindparam("after_id", type_=Integer))
         query = query.where(tuple_(WorkItem.sort_at, WorkItem.id) > cursor)
