@@ -9,7 +9,9 @@ queue_*      the queue page, filtered (process, unclaimed) and sorted by deadlin
 minimal_*    /healthz of the same app, same clients, measured in a second phase of the same run
 queue_vs_minimal_p95   queue_p95_ms / minimal_p95_ms (goal <= 4); goals: p95 < 50 ms, 0 errors
 *_server_cpu_ms        CPU time of the gunicorn workers per request (from /proc): what a request
-                       costs, independent of how busy the machine is
+                       costs, far less dependent on how busy the machine is than latency
+queue_vs_minimal_server_cpu   the two, divided: the load-independent figure to compare runs by
+queue_db_cpu_ms        CPU time of the PostgreSQL backends per queue request (a server on this machine)
 """
 from __future__ import annotations
 
@@ -96,8 +98,11 @@ def load(url: str, instances: int, open_items: int, data_dir: Path) -> dict:
 def start_gunicorn(url: str, data_dir: Path) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "CASEWORK_DATABASE_URL": url, "CASEWORK_DATA_DIR": str(data_dir)}
     proc = subprocess.Popen(
+        # As `casework web serve` runs it (web/cli.py): 2 gthread workers x 4 threads, gunicorn's
+        # keep-alive (2 s), no access log; info level only to read the bound address.
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "gthread", "--threads", "4",
-         "--bind", "127.0.0.1:0", "--log-level", "info", "web.app:create_app()"],
+         "--timeout", "60", "--graceful-timeout", "10", "--bind", "127.0.0.1:0", "--log-level", "info",
+         "web.app:create_app()"],
         env=env, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -160,11 +165,34 @@ def server_cpu_s(master: int) -> float:
         return float("nan")
     for pid in children:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += _cpu_of(pid)
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
+
+
+def _cpu_of(pid: str | int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def db_cpu_s(server: str, database: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving `database` (a server on this machine)."""
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        pids = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,))]
+    out = {}
+    for pid in pids:
+        try:
+            out[pid] = _cpu_of(pid)
+        except OSError:  # not on this machine, or gone
+            continue
+    return out
+
+
+def _db_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    if not after:
+        return float("nan")
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 def pct(values: list[float], q: float) -> float:
@@ -193,21 +221,25 @@ def main() -> None:
             query = "/tasks?view=group&process=rectification&status=unclaimed"
             queue_paths = [query, f"{query}&after={loaded['deep']}"]
             run(clients, queue_paths + ["/healthz"], 1.0)  # warm up both workers
-            cpu0 = server_cpu_s(proc.pid)
+            cpu0, db0 = server_cpu_s(proc.pid), db_cpu_s(args.postgres, name)
             queue, queue_errors = run(clients, queue_paths, seconds)
-            cpu1 = server_cpu_s(proc.pid)
+            cpu1, db1 = server_cpu_s(proc.pid), db_cpu_s(args.postgres, name)
             minimal, minimal_errors = run(clients, ["/healthz"], seconds)
             cpu2 = server_cpu_s(proc.pid)
             cpu = {"queue": (cpu1 - cpu0) / max(1, len(queue)), "minimal": (cpu2 - cpu1) / max(1, len(minimal))}
+            db_ms = _db_delta(db0, db1) / max(1, len(queue)) * 1000
             print(f"load_average: {os.getloadavg()[0]:.1f} (other work on this machine inflates latencies)")
             for label, times, errors in (("queue", queue, queue_errors), ("minimal", minimal, minimal_errors)):
                 print(f"{label}_requests: {len(times)} requests")
                 print(f"{label}_server_cpu_ms: {cpu[label] * 1000:.1f} ms per request")
+                if label == "queue":
+                    print(f"queue_db_cpu_ms: {db_ms:.2f} ms per request (PostgreSQL backends)")
                 for q in (50, 95, 99):
                     print(f"{label}_p{q}_ms: {pct(times, q):.1f} ms")
                 print(f"{label}_errors: {errors} errors")
             print(f"errors: {queue_errors + minimal_errors} errors")
             print(f"queue_vs_minimal_p95: {pct(queue, 95) / pct(minimal, 95):.2f} ratio")
+            print(f"queue_vs_minimal_server_cpu: {cpu['queue'] / cpu['minimal']:.2f} ratio")
             for c in clients:
                 c.close()
     finally:

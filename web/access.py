@@ -8,7 +8,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 
 from casework.bootstrap import Container
 from casework.services import accounts
-from casework.services.actor import Actor
+from casework.services.actor import Actor, ActorCache
 
 
 def container() -> Container:
@@ -31,9 +31,14 @@ def close_uow(_exc: BaseException | None = None) -> None:
 
 
 def current_actor() -> Actor | None:
+    """The session's user as an actor: None when signed out, disabled or gone. Reused for a
+    few seconds per worker (`ActorCache`: account changes here apply on the next request)."""
     if "actor" not in g:
         name = session.get("user")
-        g.actor = accounts.session_actor(uow(), name, session.get("stamp")) if name else None
+        stamp = session.get("stamp")  # a reset or a new password ends older sessions
+        actors = current_app.extensions["casework_actors"]
+        g.actor = (actors.get((name, stamp), lambda: accounts.session_actor(uow(), name, stamp))
+                   if name else None)
     return g.actor
 
 

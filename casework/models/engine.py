@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.models.base import Base, JSONType
@@ -64,6 +64,10 @@ class WorkItem(Base):
         Index("ix_engine_work_item_unit_sort", "unit_id", "sort_at", "id"),
         Index("ix_engine_work_item_assignee_sort", "assignee", "sort_at", "id"),
         Index("ix_engine_work_item_sort", "sort_at", "id"),
+        # The queue's usual asks: a lane filtered by process, and a lane's unclaimed tasks.
+        Index("ix_engine_work_item_role_key_sort", "role", "key", "sort_at", "id"),
+        Index("ix_engine_work_item_unclaimed_sort", "role", "sort_at", "id",
+              sqlite_where=text("assignee IS NULL"), postgresql_where=text("assignee IS NULL")),
         {"sqlite_autoincrement": True},  # ids are handed to users: never reuse one
     )
 

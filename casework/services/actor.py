@@ -7,12 +7,16 @@ the scope does not exist for the actor (404), it is never "forbidden".
 """
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Hashable
 
-from sqlalchemy import false, true
+from sqlalchemy import event, false, true
+from sqlalchemy.orm import Session, object_session
 
 from casework.errors import PermissionDenied
+from casework.models import User
 
 STAFF_ROLES = frozenset({"clerk", "inspector", "legal_reviewer", "bureau_head", "manager",
                          "scheduler", "auditor", "admin"})
@@ -71,3 +75,64 @@ class Actor:
     def require(self, *roles: str) -> None:
         if not self.roles.intersection(roles):
             raise PermissionDenied(f"需要角色 {'/'.join(roles)} / requires role {' or '.join(roles)}")
+
+
+# How long a signed-in actor is reused without reading its account again. A change to an
+# account committed in this process (disabled, roles, unit, jurisdiction) takes effect on the
+# next request; one made elsewhere (the CLI, another web worker) within this many seconds.
+ACTOR_TTL_S = 5.0
+_MAX_CACHED = 10_000
+
+
+class _Accounts:
+    """Counts committed changes to accounts in this process (the actor caches' generation)."""
+
+    generation = 0
+    lock = threading.Lock()
+
+
+def _account_changed(_mapper, _connection, user: User) -> None:
+    session = object_session(user)
+    if session is not None:
+        session.info["casework_accounts_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _bump_generation(session: Session) -> None:
+    if session.info.pop("casework_accounts_changed", False):
+        with _Accounts.lock:
+            _Accounts.generation += 1
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_change(session: Session) -> None:
+    session.info.pop("casework_accounts_changed", None)
+
+
+event.listen(User, "after_update", _account_changed)
+event.listen(User, "after_delete", _account_changed)
+
+
+class ActorCache:
+    """The actors of signed-in sessions (keyed by user and credentials stamp) for up to `ttl` seconds (a page then costs no account
+    query); any account change committed in this process empties it (see ACTOR_TTL_S)."""
+
+    def __init__(self, ttl: float = ACTOR_TTL_S, timer: Callable[[], float] = time.monotonic) -> None:
+        self._ttl, self._timer = ttl, timer
+        self._entries: dict[Hashable, tuple[Actor, float, int]] = {}
+
+    def get(self, key: Hashable, load: Callable[[], Actor | None]) -> Actor | None:
+        """The cached actor, else `load()` (None, a missing or disabled account, is not kept)."""
+        now = self._timer()
+        hit = self._entries.get(key)
+        if hit is not None and hit[1] > now and hit[2] == _Accounts.generation:
+            return hit[0]
+        generation = _Accounts.generation  # read before loading: a change meanwhile voids the entry
+        actor = load()
+        if actor is None:
+            self._entries.pop(key, None)
+        else:
+            if len(self._entries) >= _MAX_CACHED:
+                self._entries.clear()
+            self._entries[key] = (actor, now + self._ttl, generation)
+        return actor

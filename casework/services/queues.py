@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import base64
 import json
+from collections import namedtuple
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import Integer, bindparam, exists, or_, select, tuple_
 
 from casework import audit, clock, engine
 from casework.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -73,6 +74,36 @@ def decode_cursor(text: str) -> tuple[datetime, int]:
         raise InvalidInput("分页参数无效 / bad page cursor") from None
 
 
+# A row's columns: plain values, no ORM objects (a page is read, never changed).
+ROW_COLUMNS = (WorkItem.id, WorkItem.instance_id, WorkItem.title, WorkItem.role, WorkItem.key,
+               WorkItem.task_spec, WorkItem.form_key, WorkItem.unit_id, WorkItem.jurisdiction_id,
+               WorkItem.case_ref, WorkItem.assignee, WorkItem.created_at, WorkItem.due_at, WorkItem.sort_at)
+
+
+def _basis_columns() -> tuple:
+    """A row's deadline basis (the calendar's, else the rule's), read from its instance."""
+    data = ProcessInstance.data
+    if CASE_PROVISIONAL is not None:  # any case of the instance with a provisional deadline
+        flag = exists().where(Case.instance_id == ProcessInstance.id, CASE_PROVISIONAL.is_(True))
+    else:
+        flag = data[PROVISIONAL_KEY].as_boolean()
+    return (data["deadline_article"].as_string().label("d_article"),
+            data["deadline_source"].as_string().label("d_source"),
+            data["article"].as_string().label("b_article"), data["source"].as_string().label("b_source"),
+            flag.label("b_provisional"))
+
+
+BASIS_COLUMNS = _basis_columns()  # built once: JSON path expressions are costly to build
+# Filters compared for equality, by the column they compare.
+VALUE_FILTERS = (("process", WorkItem.key), ("task", WorkItem.task_spec), ("jurisdiction", WorkItem.jurisdiction_id),
+                 ("unit", WorkItem.unit_id), ("case", WorkItem.case_ref))
+
+
+def _basis(item: Any) -> dict:
+    return {"article": item.d_article or item.b_article or "", "source": item.d_source or item.b_source or "",
+            "provisional": bool(item.b_provisional)}
+
+
 def queue(uow: UnitOfWork, *, actor: Actor, view: str = "group", filters: dict | None = None,
           after: str | None = None, limit: int = 25) -> dict:
     """One page of the queue, overdue first (due date ascending), then `next` cursor."""
@@ -80,44 +111,64 @@ def queue(uow: UnitOfWork, *, actor: Actor, view: str = "group", filters: dict |
         raise InvalidInput(f"未知视图 / unknown view: {view}")
     f = clean_filters(filters or {})
     limit = max(1, min(int(limit), 100))
-    query = select(WorkItem).where(actor.where(WorkItem.unit_id, WorkItem.jurisdiction_id))
+    now = clock.now()
+    params = {name: f[name] for name, _column in VALUE_FILTERS if name in f}
+    if after:
+        params["after_at"], params["after_id"] = decode_cursor(after)
+    if f.get("status") == "overdue":
+        params["now"] = now
+    query, page_row = _statement(actor, view, tuple(sorted(params)), f.get("status"), f.get("provisional"), limit)
+    with uow:  # plain rows: the session's connection, without the ORM's per-execution work
+        items = [page_row._make(r) for r in uow.session.connection().execute(query, params)]
+    more = len(items) > limit
+    items = items[:limit]
+    return {"rows": [row(w, _basis(w), now) for w in items], "next": encode_cursor(items[-1]) if more else None,
+            "view": view, "filters": f}
+
+
+@lru_cache(maxsize=256)
+def _statement(actor: Actor, view: str, bound: tuple[str, ...], status: str | None, provisional: bool | None,
+               limit: int):
+    """The page query for one actor and one shape of filters, built once (the values named in
+    `bound` are bound at execution): one query for the page's rows, walked in deadline order
+    on an index, then each row's deadline basis from its instance."""
+    page = _page(actor, view, bound, status, provisional).limit(limit + 1).subquery()
+    query = (select(page, *BASIS_COLUMNS).outerjoin(ProcessInstance, ProcessInstance.id == page.c.instance_id)
+             .order_by(page.c.sort_at, page.c.id))
+    # Its rows as named tuples: a field is read many times, and cheaply so from a named tuple.
+    return query, namedtuple("PageRow", [column.key for column in query.selected_columns])
+
+
+def _page(actor: Actor, view: str, bound: tuple[str, ...], status: str | None, provisional: bool | None):
+    """The work items the actor sees in `view` under the filters, after the cursor, in deadline order."""
+    query = select(*ROW_COLUMNS).where(actor.where(WorkItem.unit_id, WorkItem.jurisdiction_id))
     if view == "mine":
         query = query.where(WorkItem.assignee == actor.name)
     elif view == "group" or not actor.roles & SUPERVISORS:
         query = query.where(WorkItem.role.in_(sorted(actor.roles)))
-    now = clock.now()
-    for name, column in (("process", WorkItem.key), ("task", WorkItem.task_spec),
-                         ("jurisdiction", WorkItem.jurisdiction_id), ("unit", WorkItem.unit_id),
-                         ("case", WorkItem.case_ref)):
-        if name in f:
-            query = query.where(column == f[name])
-    status = f.get("status")
+    for name, column in VALUE_FILTERS:
+        if name in bound:
+            query = query.where(column == bindparam(name, type_=column.type))
     if status == "unclaimed":
         query = query.where(WorkItem.assignee.is_(None))
     elif status == "claimed":
         query = query.where(WorkItem.assignee.is_not(None))
     elif status == "overdue":
-        query = query.where(WorkItem.sort_at < now)
-    if "provisional" in f:
+        query = query.where(WorkItem.sort_at < bindparam("now", type_=WorkItem.sort_at.type))
+    if provisional is not None:
         flag = _provisional_flag()
         query = (query.join(Case, Case.ref == WorkItem.case_ref) if CASE_PROVISIONAL is not None
                  else query.join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id))
-        query = query.where(flag.is_(True) if f["provisional"] else or_(flag.is_(None), flag.is_(False)))
-    if after:
-        sort_at, last_id = decode_cursor(after)
-        # A row-value comparison: PostgreSQL seeks the (.., sort_at, id) index to the cursor.
-        query = query.where(tuple_(WorkItem.sort_at, WorkItem.id) > tuple_(sort_at, last_id))
-    with uow:
-        items = list(uow.session.scalars(query.order_by(WorkItem.sort_at, WorkItem.id).limit(limit + 1)))
-        more = len(items) > limit
-        items = items[:limit]
-        bases = deadline_bases(uow, [w.instance_id for w in items])
-        rows = [row(w, bases.get(w.instance_id, {}), now) for w in items]
-    return {"rows": rows, "next": encode_cursor(items[-1]) if more else None,
-            "view": view, "filters": f}
+        query = query.where(flag.is_(True) if provisional else or_(flag.is_(None), flag.is_(False)))
+    if "after_at" in bound:
+        # A row-value comparison: the database seeks the (.., sort_at, id) index to the cursor.
+        cursor = tuple_(bindparam("after_at", type_=WorkItem.sort_at.type), bindparam("after_id", type_=Integer))
+        query = query.where(tuple_(WorkItem.sort_at, WorkItem.id) > cursor)
+    return query.order_by(WorkItem.sort_at, WorkItem.id)
 
 
 def deadline_bases(uow: UnitOfWork, instance_ids: list[int]) -> dict[int, dict]:
+    """The deadline basis of each instance (a case page's; a queue page reads it in its own query)."""
     if not instance_ids:
         return {}
     data = ProcessInstance.data
@@ -141,7 +192,8 @@ def instrument_title(source: str) -> str:
         return source
 
 
-def row(item: WorkItem, basis: dict, now: datetime) -> dict:
+def row(item: Any, basis: dict, now: datetime) -> dict:
+    """A page row's values from a work item (or a result row with its columns) and its basis."""
     due = None if item.due_at is None else clock.as_utc(item.due_at)
     remaining = None
     if due is not None:
@@ -197,10 +249,15 @@ def _target_sees(user: User, item: WorkItem) -> bool:
     return Actor.of_user(user).may_see(item.unit_id, item.jurisdiction_id)
 
 
+# Read on every queue page: built once, run on the session's connection (plain rows).
+SAVED_FILTERS = (select(SavedFilter.id, SavedFilter.name, SavedFilter.query)
+                 .join(User, User.id == SavedFilter.user_id)
+                 .where(User.username == bindparam("username", type_=User.username.type)).order_by(SavedFilter.name))
+
+
 def list_saved_filters(uow: UnitOfWork, *, actor: Actor) -> list[dict]:
     with uow:
-        rows = uow.session.execute(select(SavedFilter).join(User, User.id == SavedFilter.user_id)
-                                   .where(User.username == actor.name).order_by(SavedFilter.name)).scalars()
+        rows = uow.session.connection().execute(SAVED_FILTERS, {"username": actor.name})
         return [{"id": r.id, "name": r.name, "query": r.query} for r in rows]
 
 

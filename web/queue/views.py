@@ -1,9 +1,12 @@
 """Queue views: parse, call one service, render (htmx gets the rows fragment)."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from casework.errors import CaseworkError
 from casework.services import queues
@@ -23,16 +26,26 @@ def _query() -> dict:
     return {k: v for k, v in request.args.items() if k in queues.FILTERS and v}
 
 
+def _day_labels() -> dict:
+    """A row's days left or overdue: translated once per page, formatted per row."""
+    return {"left": _("%(n)d day(s) left"), "overdue": _("Overdue by %(n)d day(s)")}
+
+
 @signed_in()
 def task_list():
     view = request.args.get("view", "group")
     page = queues.queue(uow(), actor=current_actor(), view=view, filters=_query(),
                         after=request.args.get("after") or None)
     args = {"view": view, **page["filters"]}
+    # Rows rendered on their own, not included (each piece of an include in the layout's block
+    # passes up through four generators), as objects (Jinja reads `r.id` from a dict only
+    # after a failed attribute look-up): together a third of the page's rendering time.
+    shown = {**page, "rows": [SimpleNamespace(**r) for r in page["rows"]]}
+    rows = Markup(render_template("queue/_rows.html", page=shown, args=args, days=_day_labels()))
     if request.headers.get("HX-Request") and request.args.get("after"):
-        return render_template("queue/_rows.html", page=page, args=args)
+        return rows
     saved = queues.list_saved_filters(uow(), actor=current_actor())
-    return render_template("queue/tasks.html", page=page, args=args, saved=saved,
+    return render_template("queue/tasks.html", page=page, rows=rows, args=args, saved=saved,
                            views=queues.VIEWS, statuses=queues.STATUSES)
 
 
