@@ -10,6 +10,7 @@ from casework import clock
 from casework.install.seed import seed_reference_data
 from casework.models import Jurisdiction, User
 from casework.passwords import hash_password
+from casework.services import accounts
 from casework.services.actor import ACTOR_TTL_S, ActorCache
 from tests.conftest import START
 from tests.e2e.web.conftest import fresh_container, sign_in
@@ -84,6 +85,7 @@ def test_changed_roles_and_scope_apply_on_the_next_request(bureau):
     try:
         with app.test_request_context():
             session["user"] = "changed"
+            session["stamp"] = accounts.session_facts(bureau.uow(), "changed")["stamp"]
             assert current_actor().jurisdictions == frozenset({taiyuan})
     finally:
         _set(bureau, "changed", jurisdiction_id=None)
