@@ -75,7 +75,7 @@ def retention_sweep(container: Container, opts: Options) -> RunInfo:
     day = opts.on or clock.today_local()
     run = _open(container, "retention_sweep", day.isoformat(), lambda _s: ["all"], opts, 1,
                 {"on": day.isoformat()})
-    return _finish(container, run, lambda _items: recorder_night.retention_batch(container), opts)
+    return _finish(container, run, lambda _items: recorder_night.retention_batch(container, actor=opts.actor.name), opts)
 
 
 def recorder_health(container: Container, opts: Options) -> RunInfo:
@@ -84,7 +84,7 @@ def recorder_health(container: Container, opts: Options) -> RunInfo:
     run = _open(container, "recorder_health", day.isoformat(), recorder_night.plan_cameras, opts, 50,
                 {"on": day.isoformat()})
     day = date.fromisoformat(run.params["on"])
-    return _finish(container, run, lambda ids: recorder_night.health_batch(container, ids, day), opts)
+    return _finish(container, run, lambda ids: recorder_night.health_batch(container, ids, day, actor=opts.actor.name), opts)
 
 
 def inspection_cycle(container: Container, opts: Options) -> RunInfo:
@@ -116,7 +116,7 @@ def audit_verify(container: Container, opts: Options) -> RunInfo:
                 {"on": day.isoformat()})
     if "audit_checked" not in run.result:
         runs.add_result(container.uow(), run.id, records.verify_audit(container))
-    return _finish(container, run, lambda ids: recorder_night.chains_batch(container, ids), opts)
+    return _finish(container, run, lambda ids: recorder_night.chains_batch(container, ids, actor=opts.actor.name), opts)
 
 
 JOBS: dict[str, Callable[[Container, Options], RunInfo]] = {

@@ -1,5 +1,6 @@
 """The recorder's night work as batches over cameras: health (checks, summaries, violations),
-retention, and the per-camera chain check."""
+retention, and the per-camera chain check. Their audit events name `actor`: the account the
+night's run acts as (the system account), as the run's own events do."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
 
     from casework.container import Container
 
-ACTOR = "scheduler"
-
 
 def plan_cameras(session: Session) -> list[int]:
     """Every camera, by id (enabled or not: a disabled camera's last day still counts)."""
@@ -39,7 +38,7 @@ def day_window(day: date):
     return clock.local_midnight_utc(day), clock.local_midnight_utc(day + timedelta(days=1))
 
 
-def health_batch(container: Container, camera_ids: list[int], day: date) -> dict:
+def health_batch(container: Container, camera_ids: list[int], day: date, *, actor: str) -> dict:
     """For each camera: quality checks on new segments, the day's hour rows, sanctioned violations."""
     root = footage_root(container)
     t0, t1 = day_window(day)
@@ -52,7 +51,7 @@ def health_batch(container: Container, camera_ids: list[int], day: date) -> dict
             counts["camera_hours"] += summarize_camera(uow.session, camera_id, t0, t1)
             totals = camera_day(uow.session, camera_id, t0, t1)
             opened = open_for_camera(uow.session, camera_id, day, totals["gap_s"], totals["kinds"],
-                                     ACTOR, uow.resources)
+                                     actor, uow.resources)
             uow.commit()
         for key, value in opened.items():
             counts[key] += value
@@ -60,14 +59,14 @@ def health_batch(container: Container, camera_ids: list[int], day: date) -> dict
     return counts
 
 
-def retention_batch(container: Container) -> dict:
+def retention_batch(container: Container, *, actor: str) -> dict:
     """The recorder's retention sweep (itself batched, crash-safe and resumable)."""
-    report = retention.sweep(container.uow(), footage_root(container), actor=ACTOR)
+    report = retention.sweep(container.uow(), footage_root(container), actor=actor)
     return {"examined": report.examined, "deleted": report.deleted, "held": report.held,
             "refused": report.refused, "resumed": report.finished, "bytes_freed": report.bytes_freed}
 
 
-def chains_batch(container: Container, camera_ids: list[int]) -> dict:
+def chains_batch(container: Container, camera_ids: list[int], *, actor: str) -> dict:
     """Recompute each camera's segment hashes and chain; a break is recorded in the audit chain."""
     root = footage_root(container)
     counts = {"cameras": 0, "segments_checked": 0, "broken": 0}
@@ -78,7 +77,7 @@ def chains_batch(container: Container, camera_ids: list[int]) -> dict:
         if not v.ok:
             counts["broken"] += 1
             with container.uow() as uow:
-                audit.record(uow.session, ACTOR, "recorder.chain_broken", f"camera:{camera_id}",
+                audit.record(uow.session, actor, "recorder.chain_broken", f"camera:{camera_id}",
                              {"first_bad_seq": v.first_bad_seq, "path": v.path, "reason": v.reason})
                 uow.commit()
     return counts

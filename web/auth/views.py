@@ -10,6 +10,7 @@ from casework.errors import CaseworkError
 from casework.services import accounts, dashboards, unit_accounts
 from web import idempotency, texts
 from web.access import address, current_actor, signed_in, uow
+from web.scheduler.views import ROLES as SCHEDULER_ROLES
 
 DASHBOARD_ROLES = frozenset(dashboards.DASHBOARD_ROLES)
 
@@ -19,6 +20,7 @@ def layout_context() -> dict:
     return {"actor": actor, "actor_name": session.get("name", actor.name) if actor else "",
             "sees_dashboards": bool(actor and actor.roles & DASHBOARD_ROLES),
             "sees_modeler": bool(actor and "manager" in actor.roles),
+            "sees_scheduler": bool(actor and actor.roles & set(SCHEDULER_ROLES)),
             "sees_accounts": bool(actor and actor.roles & set(unit_accounts.BUREAU))}
 
 

@@ -35,14 +35,15 @@ def _run(run: runs.RunInfo, prefect_ui: str | None, stalled: set[int]) -> dict:
 
 
 def scheduler_page(uow: UnitOfWork, *, prefect_ui: str | None = None, last: int = 5) -> dict:
-    """Every deployment with its cron (Asia/Shanghai), description and its `last` runs, newest first."""
+    """Every deployment with its cron (Asia/Shanghai), description (`title` by language) and its
+    `last` runs, newest first."""
     deployments = []
     for plan in PLANS:
         recent = runs.recent_runs(uow, plan.flow, last)
         stalled = runs.stalled(uow, [r.id for r in recent if r.state == "running"])
         deployments.append({
             "flow": plan.flow, "deployment": f"{plan.flow}/{DEPLOYMENT}", "cron": plan.cron,
-            "timezone": TIMEZONE, "title_zh": plan.zh, "title_en": plan.en,
+            "timezone": TIMEZONE, "title": {"zh": plan.zh, "en": plan.en},
             "last_state": recent[0].state if recent else None,
             "runs": [_run(r, prefect_ui, stalled) for r in recent]})
     failed = [{"flow": d["flow"], **r} for d in deployments for r in d["runs"] if r["rerun"]]

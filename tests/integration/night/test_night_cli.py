@@ -66,10 +66,10 @@ def test_a_failed_batch_is_one_line_naming_the_resume_command(container, cli, mo
         uow.commit()
     real = jobs.recorder_night.health_batch
 
-    def second_fails(app, ids, day):
+    def second_fails(app, ids, day, *, actor):
         if ids == [2]:
             raise OSError("录像目录不可读 / footage root unreadable")
-        return real(app, ids, day)
+        return real(app, ids, day, actor=actor)
 
     monkeypatch.setattr(jobs.recorder_night, "health_batch", second_fails)
     out = cli("run", "recorder_health", "--date", "2026-03-01", "--batch-size", "1")

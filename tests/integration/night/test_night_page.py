@@ -100,17 +100,25 @@ def _csrf(page: str) -> str:
     return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
 
 
-def test_the_page_shows_a_failure_in_words_and_offers_the_rerun(container, monkeypatch):
+def test_the_page_shows_a_failure_in_words_of_its_language_and_offers_the_rerun(container, monkeypatch):
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     add_user(container, "night", ["scheduler"])
     run_id = failed_night(container)
     client = create_app(container, {"TESTING": True}).test_client()
     token = _csrf(client.get("/sign-in").get_data(as_text=True))
     client.post("/sign-in", data={"username": "night", "password": PASSWORD, "csrf_token": token})
-    html = client.get("/scheduler").get_data(as_text=True)
+    html = client.get("/scheduler").get_data(as_text=True)  # Chinese first
     assert "1 次运行失败或停滞" in html and f'href="#run-{run_id}"' in html
-    assert "失败 / failed" in html and "OSError: 文书存储不可用 / document store unreachable" in html
+    assert ">失败" in html and "OSError: 文书存储不可用<" in html and "已核验文书 1" in html
+    assert "重跑</button>" in html and "failed" not in html and "document store" not in html
+    assert '<a href="/scheduler">夜间运行</a>' in html  # the door in the navigation
     assert f'action="/scheduler/runs/{run_id}/rerun"' in html and '<progress value="1" max="2">' in html
+    answer = client.post(f"/scheduler/runs/{run_id}/rerun", data={"csrf_token": _csrf(html)})
+    assert answer.status_code == 503 and "未配置 PREFECT_API_URL" in answer.get_data(as_text=True)
+    html = client.get("/scheduler?lang=en").get_data(as_text=True)
+    assert "1 run(s) failed or stalled" in html and ">Failed" in html and "Re-run</button>" in html
+    assert "OSError: document store unreachable<" in html and "documents checked 1" in html
+    assert "失败" not in html and "重跑" not in html and "文书存储" not in html
     answer = client.post(f"/scheduler/runs/{run_id}/rerun", data={"csrf_token": _csrf(html)})
     assert answer.status_code == 503 and "PREFECT_API_URL is not set" in answer.get_data(as_text=True)
 

@@ -1,4 +1,5 @@
-"""The recorder's night jobs: retention, health (camera hours, violations), chain checks."""
+"""The recorder's night jobs: retention, health (camera hours, violations), chain checks; their
+audit events name the system account the run acts as."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -17,13 +18,18 @@ from recorder.catalogue.models import Segment
 from recorder.catalogue.disk import footage_root
 from recorder.dev.synthetic import Scene, make_h264
 from recorder.dev.cameras import make_camera, record_file
-from tests.integration.night.system import opts
+from tests.integration.night.system import SYSTEM, opts
 from workflows import jobs
 
 
 @pytest.fixture
 def clip(tmp_path):
     return make_h264(tmp_path / "src" / "clip.ts", 6, Scene())
+
+
+def actors(container, action: str) -> list[str]:
+    with container.uow() as uow:
+        return list(uow.session.scalars(select(AuditEvent.actor).where(AuditEvent.action == action)))
 
 
 def segments(container, camera_id):
@@ -51,6 +57,7 @@ def test_retention_job_deletes_exactly_the_expired_unheld_segments(container, cl
     assert {s.id for s in segments(container, a) if s.state == DELETED} == expected
     assert all(s.state == SEALED for s in segments(container, b))
     assert jobs.retention_sweep(container, opts()).id == run.id  # the night's run is done: no second pass
+    assert set(actors(container, "recorder.sweep")) == {SYSTEM.name}
 
 
 def test_hour_facts_count_gaps_only_while_the_camera_was_watched():
@@ -88,6 +95,7 @@ def test_health_job_summarises_camera_hours_and_opens_sanctioned_violations_once
         codes = sorted(uow.session.scalars(select(Violation.code).where(Violation.origin == "recorder")))
         gap = uow.session.scalar(select(func.sum(CameraHour.gap_s)).where(CameraHour.camera_id == cz))
     assert codes == ["interruption", "short_retention"]
+    assert actors(container, "violation.opened") == [SYSTEM.name, SYSTEM.name]
     assert 15 * 3600 - 10 < gap < 15 * 3600
     again = jobs.recorder_health(container, opts(run_key="again"))
     assert again.counts["violations_opened"] == 0 and again.counts["continuing"] == 2
@@ -109,4 +117,4 @@ def test_audit_verify_checks_the_audit_chain_and_names_a_broken_camera(container
     assert run.counts["cameras"] == 2 and run.counts["broken"] == 1
     with container.uow() as uow:
         event = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "recorder.chain_broken")).one()
-    assert event.subject == f"camera:{b}" and event.data["first_bad_seq"] == 2
+    assert (event.subject, event.actor, event.data["first_bad_seq"]) == (f"camera:{b}", SYSTEM.name, 2)
