@@ -71,12 +71,9 @@ def case_page(uow: UnitOfWork, ref: str, *, actor: Actor) -> dict:
         page["timeline"] = [{"seq": e.seq, "at": clock.format_local(e.at), "actor": e.actor,
                              "action": e.action, "subject": e.subject, "data": e.data} for e in events
                             if (e.data or {}).get("number") not in hidden]
-        page["diagram"] = {
-            "current": sorted({w.task_spec for w in items}),
-            "done": sorted({(e["data"] or {}).get("task") for e in page["timeline"]
-                            if e["action"] == "engine.complete" and (e["data"] or {}).get("task")}),
-            "process_status": instance.status if instance else "",
-        }
+        # current and done elements (flows, events and gateways too) from the engine's state
+        page["diagram"] = {**(engine.marks(session, instance.id) if instance else {"current": [], "done": []}),
+                           "process_status": instance.status if instance else ""}
         page["process_data"] = {k: data.get(k) for k in ("deadline_date", "article", "source") if k in data}
         # a penalty case's periods (issue 14), each from the legal calendar with its article
         page["legal_periods"] = penalty_terms.periods_for_screen(data.get("periods") or {})

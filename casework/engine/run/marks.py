@@ -1,4 +1,4 @@
-"""Which BPMN elements of an instance are current and which are done, for case_diagram.js.
+"""Which BPMN elements of an instance are current and which are done (the case page's diagram).
 
 Read from the engine's stored state (the SpiffWorkflow task tree), not from the audit log, so
 service tasks, gateways, events and the sequence flows taken are marked too:
@@ -23,22 +23,20 @@ from casework.models import ModelVersion
 
 if TYPE_CHECKING:
     from SpiffWorkflow.task import Task
-
-    from casework.storage.unit_of_work import UnitOfWork
+    from sqlalchemy.orm import Session
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 NOW = TaskState.READY | TaskState.STARTED
 
 
-def marks(uow: UnitOfWork, instance_id: int) -> dict[str, list[str]]:
+def marks(session: Session, instance_id: int) -> dict[str, list[str]]:
     """{"current": [...], "done": [...]} element ids of one instance (read only; the caller
     has already checked the actor may see the instance's case)."""
-    with uow:
-        instance = get_instance(uow.session, instance_id)
-        version = version_entry(uow.session, instance.model_version_id)
-        xml = uow.session.get(ModelVersion, instance.model_version_id).bpmn_xml
-        workflow = load_workflow(instance.state, version.specs, None)
-        return element_marks(all_tasks(workflow), flows_of(xml))
+    instance = get_instance(session, instance_id)
+    version = version_entry(session, instance.model_version_id)
+    xml = session.get(ModelVersion, instance.model_version_id).bpmn_xml
+    workflow = load_workflow(instance.state, version.specs, None)
+    return element_marks(all_tasks(workflow), flows_of(xml))
 
 
 def flows_of(xml: str) -> dict[tuple[str, str], str]:

@@ -1,11 +1,11 @@
-"""web.diagram reads current and done elements from the engine's stored state."""
+"""engine.marks reads current and done elements from the engine's stored state."""
 from __future__ import annotations
 
 import pytest
 
 from casework.services.cases.violations import report_violation
 from tests.integration.lifecycle.lifecycle_driver import CLERK, INSPECTOR, Driver
-from web.diagram import marks
+from casework.engine import marks
 
 ORDERED = ["start", "f_start", "draft_order", "f_draft", "review_order", "f_review", "order_approved",
            "f_approved", "set_order_deadline", "f_deadline", "issue_order", "f_issued",
@@ -22,7 +22,8 @@ def ordered(container, clock):
 
 
 def _marks(driver, ref):
-    return marks(driver.uow(), driver.case(ref).instance_id)
+    with driver.uow() as uow:
+        return marks(uow.session, driver.case(ref).instance_id)
 
 
 def test_a_new_case_waits_at_its_first_task(ordered):
