@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.models.base import Base, JSONType
@@ -100,7 +100,9 @@ class ActivationCode(Base):
 
 class SubmissionKey(Base):
     """A form's one-time submission key, committed with the act it submitted: a repeat of the
-    same post (double click, network retry) finds it and is answered with the first result."""
+    same post (double click, network retry) finds it and is answered with the first result.
+    An API request's `Idempotency-Key` too (scoped to actor and endpoint, `api.` prefix): it
+    also keeps the request's fingerprint and the first answer's status and body."""
 
     __tablename__ = "submission_key"
 
@@ -109,3 +111,6 @@ class SubmissionKey(Base):
     endpoint: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(index=True)
     result: Mapped[str | None] = mapped_column(String(500))  # where the first answer sent the user
+    fingerprint: Mapped[str | None] = mapped_column(String(64))  # API: SHA-256 of path and body
+    status: Mapped[int | None]  # API: the first answer's status and body, replayed
+    body: Mapped[str | None] = mapped_column(Text)

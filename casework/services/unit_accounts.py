@@ -1,6 +1,7 @@
 """Unit accounts: the bureau creates them and hands over a one-time activation code (bureau
 networks have no mail); the unit sets its password with it; a unit's first user invites a
-second; the bureau resets a password with a new code. Every step is an audit event.
+second, and issues it a new code while it was never activated (expired or unused code); the
+bureau resets a password with a new code. Every step is an audit event.
 
 A code is 12 letters and digits (about 59 bits), kept only as an argon2 hash, valid for
 CODE_LIFETIME, used once, burnt after MAX_CODE_FAILURES wrong tries; failures also count
@@ -139,6 +140,40 @@ def invite(uow: UnitOfWork, *, actor: Actor, username: str, display_name: str = 
         return issued
 
 
+def reissue(uow: UnitOfWork, *, actor: Actor, username: str) -> dict:
+    """A unit's first user issues a new code for its unit's other account that was never
+    activated (its code expired or was not used yet): the old code is void from now on. An
+    account that has had a password is the bureau's to reset."""
+    if not actor.is_unit_user:
+        raise PermissionDenied("只有单位用户可以发放激活码 / only a unit user issues codes")
+    with uow:
+        session = uow.session
+        if not _is_first(session, actor):
+            raise PermissionDenied("只有单位的第一个账户可以重新发放激活码 / only the unit's first "
+                                   "account issues new codes")
+        user = session.execute(select(User).where(User.username == username.strip()[:80])).scalar_one_or_none()
+        try:
+            scope.unit(session, actor, user.unit_id if user is not None and user.unit_id else -1)
+        except NotFound:
+            raise NotFound(f"本单位无此用户 / no such user in your unit: {username}") from None
+        used = session.execute(select(ActivationCode.id).where(
+            ActivationCode.user_id == user.id, ActivationCode.used_at.is_not(None)).limit(1)).scalar()
+        if _had_password(user, used_code=used is not None):
+            raise Conflict("此账户已激活过，单位不能为其重新发放激活码；如需重新设置密码，请联系公安机关 / "
+                           "this account has been activated: the unit cannot issue it a new code; "
+                           "to reset its password, ask the bureau")
+        audit.record(session, actor.name, "account.reinvited", f"user:{user.username}",
+                     {"unit_id": user.unit_id})
+        issued = _issue(session, user, "invite", actor.name)
+        uow.commit()
+        return issued
+
+
+def _had_password(user: User, *, used_code: bool) -> bool:
+    """The account has, or once had, a password of its own (a reset leaves a used code)."""
+    return user.active or user.password_hash != NO_PASSWORD or used_code
+
+
 def _is_first(session: Session, actor: Actor) -> bool:
     first = session.execute(select(User.username).where(User.unit_id == actor.unit_id)
                             .order_by(User.id).limit(1)).scalar()
@@ -256,14 +291,18 @@ def _users(session: Session, unit_ids: list[int]) -> dict[int, list[dict]]:
     found: dict[int, list[dict]] = {uid: [] for uid in unit_ids}
     users = list(session.scalars(select(User).where(User.unit_id.in_(unit_ids)).order_by(User.id)))
     latest: dict[int, ActivationCode] = {}
+    used: set[int] = set()
     for code in session.scalars(select(ActivationCode).where(
             ActivationCode.user_id.in_([u.id for u in users])).order_by(ActivationCode.id)):
         latest[code.user_id] = code
+        if code.used_at is not None:
+            used.add(code.user_id)
     for user in users:
         code = latest.get(user.id)
         found[user.unit_id].append({
             "username": user.username, "display_name": user.display_name,
             "status": _status(user, code), "created_at": user.created_at,
+            "activated": _had_password(user, used_code=user.id in used),
             "code_expires_at": code.expires_at if code is not None and _live(code) else None,
             "first": not found[user.unit_id]})
     return found
@@ -282,7 +321,10 @@ def my_unit(uow: UnitOfWork, *, actor: Actor) -> dict:
         unit = scope.unit(uow.session, actor, actor.unit_id)
         users = _users(uow.session, [unit.id])[unit.id]
         page = unit_summary(unit, users)
-        page["may_invite"] = page["may_add"] and bool(users) and users[0]["username"] == actor.name
+        first = bool(users) and users[0]["username"] == actor.name
+        page["may_invite"] = page["may_add"] and first
+        for user in users:  # the first user may issue a never-activated account a new code
+            user["may_reissue"] = first and not user["first"] and not user["activated"]
         return page
 
 

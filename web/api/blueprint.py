@@ -4,11 +4,13 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api, Blueprint
 
+from web import idempotency
 from web.api import views
 from web.api.schemas import (
     CaseSchema,
     CompleteIn,
     DocumentSchema,
+    IdempotencyHeader,
     ListArgs,
     QueuePage,
     SystemSchema,
@@ -22,11 +24,20 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Casework JSON
 bp.before_request(views.authenticate)
 BEARER = [{"bearer": []}]
 
+
+def once(view):
+    """A POST that acts: at most once per optional Idempotency-Key header (its schema
+    documents it). Not the token issue: a replay would need the token kept in clear."""
+    return bp.arguments(IdempotencyHeader, location="headers", as_kwargs=True)(bp.alt_response(
+        409, description="Idempotency-Key: the first request with this key is still being "
+                         "answered; retry after Retry-After seconds")(idempotency.api_once(view)))
+
+
 bp.route("/tokens", methods=["POST"])(bp.arguments(TokenIn)(bp.response(201, TokenOut)(views.create_token)))
 bp.route("/tokens/<int:token_id>", methods=["DELETE"])(bp.doc(security=BEARER)(bp.response(204)(views.revoke_token)))
 bp.route("/tasks", methods=["GET"])(bp.doc(security=BEARER)(bp.arguments(TaskArgs, location="query")(bp.response(200, QueuePage)(views.list_tasks))))
-bp.route("/tasks/<int:item_id>/claim", methods=["POST"])(bp.doc(security=BEARER)(bp.response(204)(views.claim_task)))
-bp.route("/tasks/<int:item_id>/complete", methods=["POST"])(bp.doc(security=BEARER)(bp.arguments(CompleteIn)(bp.response(200, CaseSchema)(views.complete_task))))
+bp.route("/tasks/<int:item_id>/claim", methods=["POST"])(bp.doc(security=BEARER)(once(bp.response(204)(views.claim_task))))
+bp.route("/tasks/<int:item_id>/complete", methods=["POST"])(bp.doc(security=BEARER)(once(bp.arguments(CompleteIn)(bp.response(200, CaseSchema)(views.complete_task)))))
 bp.route("/cases", methods=["GET"])(bp.doc(security=BEARER)(bp.response(200, CaseSchema(many=True))(views.list_cases)))
 bp.route("/cases/<ref>", methods=["GET"])(bp.doc(security=BEARER)(bp.response(200, CaseSchema)(views.get_case)))
 bp.route("/units", methods=["GET"])(bp.doc(security=BEARER)(bp.arguments(ListArgs, location="query")(bp.response(200, UnitSchema(many=True))(views.list_units))))

@@ -1,5 +1,5 @@
 """The API's request and response shapes (they generate the OpenAPI document)."""
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 
 class TokenIn(Schema):
@@ -109,3 +109,18 @@ class DocumentSchema(Schema):
     case_ref = fields.String(allow_none=True)
     sha256 = fields.String()
     bytes = fields.Integer()
+
+
+class IdempotencyHeader(Schema):
+    """The optional header of a POST that acts (`web.idempotency.api_once`)."""
+
+    class Meta:
+        unknown = EXCLUDE
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key", validate=validate.Regexp(r"^[\x21-\x7e]{1,255}$"),
+        metadata={"description": (
+            "Optional; a new unique key (e.g. a UUID) per request. The same key from the same "
+            "account on the same endpoint again: nothing is done twice, the first answer is "
+            "returned again (same status and body, header Idempotent-Replayed: true). The key "
+            "with another path or body: 422. While the first is still being answered: 409, "
+            "Retry-After. A refused request (4xx) keeps no key: it may be sent again with it.")})

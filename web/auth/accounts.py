@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import make_response, render_template, request, url_for
 
-from casework.errors import CaseworkError
+from casework.errors import CaseworkError, Conflict, PermissionDenied
 from casework.services import unit_accounts
 from web import idempotency, texts
 from web.access import current_actor, signed_in, uow
@@ -50,8 +50,15 @@ def reset(username: str):
 
 @signed_in("unit")
 def my_account():
+    return _account_page()
+
+
+def _account_page(status: int = 200, **shown):
+    """The unit's account page; `problem` (by the invite form, with what was `typed`) or
+    `refused` (above the users) say why a post was refused."""
     page = unit_accounts.my_unit(uow(), actor=current_actor())
-    return render_template("auth/my_account.html", page=page, problem=None, typed={})
+    return render_template("auth/my_account.html", page=page,
+                           **{"problem": None, "refused": None, "typed": {}, **shown}), status
 
 
 @signed_in("unit")
@@ -65,8 +72,21 @@ def _invite():
         issued = unit_accounts.invite(uow(), actor=current_actor(), username=form.get("username", ""),
                                       display_name=form.get("display_name", ""))
     except CaseworkError as exc:
-        page = unit_accounts.my_unit(uow(), actor=current_actor())
-        return render_template("auth/my_account.html", page=page, problem=texts.shown(exc), typed=form), exc.status
+        return _account_page(exc.status, problem=texts.shown(exc), typed=form)
+    return _code_page(issued, url_for("portal.account"), portal=True)
+
+
+@signed_in("unit")
+def reissue(username: str):
+    """The first user's new code for the unit's never-activated account (the old one is void)."""
+    return idempotency.once(lambda: _reissue(username), fallback=url_for("portal.account"))
+
+
+def _reissue(username: str):
+    try:
+        issued = unit_accounts.reissue(uow(), actor=current_actor(), username=username)
+    except (Conflict, PermissionDenied) as exc:  # another unit's user: NotFound, a 404
+        return _account_page(exc.status, refused=texts.shown(exc))
     return _code_page(issued, url_for("portal.account"), portal=True)
 
 

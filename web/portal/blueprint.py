@@ -20,4 +20,5 @@ bp.add_url_rule("/filings", "filings", filing_views.filings)
 bp.add_url_rule("/filings/new", "new_filing", filing_views.new_filing, methods=["GET", "POST"])
 bp.add_url_rule("/account", "account", account_views.my_account)
 bp.add_url_rule("/account/invite", "invite", account_views.invite, methods=["POST"])
+bp.add_url_rule("/account/users/<username>/code", "reissue", account_views.reissue, methods=["POST"])
 bp.register_error_handler(413, formpage.too_large)  # a post over the limit: the portal's page

@@ -127,6 +127,7 @@ ROUTES = {
     "auth.reset_password": ("POST", lambda f: "/accounts/users/nobody-here/reset", bureau(404)),
     "portal.account": ("GET", lambda f: "/portal/account", unit_only()),
     "portal.invite": ("POST", lambda f: "/portal/account/invite", unit_only(422)),  # no username
+    "portal.reissue": ("POST", lambda f: "/portal/account/users/nobody-here/code", unit_only(404)),
     "auth.sign_out": ("POST", lambda f: "/sign-out", signed("signin")),  # back to the sign-in page
 }
 
