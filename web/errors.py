@@ -6,7 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from casework.errors import CaseworkError
-from web import texts
+from web import i18n
 
 
 def _wants_json() -> bool:
@@ -22,7 +22,7 @@ def _answer(status: int, message: str):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CaseworkError)
     def domain_error(exc: CaseworkError):
-        return _answer(exc.status, str(exc) if _wants_json() else texts.shown(exc))
+        return _answer(exc.status, str(exc) if _wants_json() else i18n.shown(exc))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

@@ -1,6 +1,11 @@
-"""Language (Chinese first, English switchable) and local time (Asia/Shanghai)."""
+"""Language (Chinese first, English switchable) and local time (Asia/Shanghai).
+
+Server texts in the page's language: the services write a message once in both languages,
+"中文 / English"; a validation problem with a message key also carries its own line per
+language (`message_zh`, `message_en`)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from flask import Flask, request, session
@@ -28,3 +33,33 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["deadline"] = clock.format_deadline
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["get_locale"] = get_locale
+
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+SEPARATOR = " / "
+
+
+def shown(error: Exception) -> str:
+    """A domain error's message in the page's language."""
+    return one_language(str(error), get_locale().language)
+
+
+def one_language(text: str, lang: str) -> str:
+    """The `lang` half of "中文 / English": split where Chinese ends; no such split: the whole text."""
+    at = text.find(SEPARATOR)
+    while at != -1:
+        head, tail = text[:at], text[at + len(SEPARATOR):]
+        if CJK.search(head) and tail.strip() and not CJK.search(tail):
+            return head if lang == "zh" else tail
+        at = text.find(SEPARATOR, at + 1)
+    return text
+
+
+def problem(found: dict, lang: str) -> dict:
+    """A validation problem with `text`: its line in `lang` when it has one, else its message's half."""
+    own = found.get(f"message_{lang}")
+    return {**found, "text": own if isinstance(own, str) and own else one_language(str(found.get("message", "")), lang)}
+
+
+def problems(found: list[dict], lang: str) -> list[dict]:
+    return [problem(p, lang) for p in found]

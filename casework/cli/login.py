@@ -16,7 +16,7 @@ from casework.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from casework.models import Jurisdiction, User
 from casework.models.identity import ROLES
 from casework.passwords import hash_password, verify_password
-from casework.services import unit_accounts
+from casework.services.units import accounts as unit_accounts
 
 MAX_FAILURES = 5  # then the account waits LOCKOUT before the next try
 LOCKOUT = timedelta(minutes=15)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import make_response, render_template, request, url_for
 
 from casework.errors import CaseworkError, Conflict, PermissionDenied
-from casework.services import unit_accounts
-from web import idempotency, texts
+from casework.services.units import accounts as unit_accounts
+from web import i18n, idempotency
 from web.access import current_actor, signed_in, uow
 
 
@@ -36,7 +36,7 @@ def _create(unit_id: int):
     except CaseworkError as exc:  # the list again, with what was typed and why not
         rows = unit_accounts.bureau_units(uow(), actor=current_actor(), query=form.get("q", ""))
         return render_template("auth/unit_accounts.html", rows=rows, q=form.get("q", ""),
-                               problem={"unit_id": unit_id, "message": texts.shown(exc)},
+                               problem={"unit_id": unit_id, "message": i18n.shown(exc)},
                                typed=form), exc.status
     return _code_page(issued, url_for("auth.unit_accounts", q=form.get("q", "")))
 
@@ -72,7 +72,7 @@ def _invite():
         issued = unit_accounts.invite(uow(), actor=current_actor(), username=form.get("username", ""),
                                       display_name=form.get("display_name", ""))
     except CaseworkError as exc:
-        return _account_page(exc.status, problem=texts.shown(exc), typed=form)
+        return _account_page(exc.status, problem=i18n.shown(exc), typed=form)
     return _code_page(issued, url_for("portal.account"), portal=True)
 
 
@@ -86,7 +86,7 @@ def _reissue(username: str):
     try:
         issued = unit_accounts.reissue(uow(), actor=current_actor(), username=username)
     except (Conflict, PermissionDenied) as exc:  # another unit's user: NotFound, a 404
-        return _account_page(exc.status, refused=texts.shown(exc))
+        return _account_page(exc.status, refused=i18n.shown(exc))
     return _code_page(issued, url_for("portal.account"), portal=True)
 
 

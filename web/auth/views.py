@@ -7,8 +7,9 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from casework.errors import CaseworkError
-from casework.services import accounts, dashboards, unit_accounts
-from web import idempotency, texts
+from casework.services import accounts, dashboards
+from casework.services.units import accounts as unit_accounts
+from web import i18n, idempotency
 from web.access import address, current_actor, signed_in, uow
 from web.scheduler.views import ROLES as SCHEDULER_ROLES
 
@@ -38,7 +39,7 @@ def sign_in():
             actor = accounts.sign_in(uow(), username=request.form.get("username", ""),
                                      password=request.form.get("password", ""), address=address())
         except (accounts.BadCredentials, accounts.Throttled) as exc:
-            error, status = texts.shown(exc), exc.status
+            error, status = i18n.shown(exc), exc.status
         else:
             lang = session.get("lang")
             session.clear()  # a fresh session on sign-in (no fixation); the language stays
@@ -72,7 +73,7 @@ def _activate():
                                               code=form.get("code", ""), password=form.get("password", ""),
                                               address=address())
         except CaseworkError as exc:
-            error, status = texts.shown(exc), exc.status
+            error, status = i18n.shown(exc), exc.status
         else:
             flash(_("Account activated: sign in with your new password."), "ok")
             return redirect(url_for("auth.sign_in", username=username))

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from casework.errors import CaseworkError, InvalidInput
 from casework.services.modeling import drafts, forms, properties, versions
 from web.access import container, current_actor, signed_in, uow
-from web import texts
+from web import i18n
 
 MANAGERS = ("manager",)
 
@@ -39,7 +39,7 @@ def edit(key: str):
     version = _int("version")
     opened = drafts.open_model(uow(), actor=current_actor(), key=key, version=version)
     return render_template("modeler/edit.html", m=opened,
-                           problems_json=json.dumps(texts.problems(opened["problems"], _lang()), ensure_ascii=False),
+                           problems_json=json.dumps(i18n.problems(opened["problems"], _lang()), ensure_ascii=False),
                            source_url=url_for("modeler.source", key=key, version=version))
 
 
@@ -59,9 +59,9 @@ def save(key: str):
                                   base_version=_int("base_version", body), revision=_int("revision", body, 0),
                                   original=body["original"] if isinstance(body.get("original"), str) else None)
     except CaseworkError as exc:
-        return jsonify({"message": str(exc), "text": texts.one_language(str(exc), _lang()),
+        return jsonify({"message": str(exc), "text": i18n.one_language(str(exc), _lang()),
                         "status": exc.status}), exc.status
-    return jsonify({**saved, "problems": texts.problems(saved["problems"], _lang())})
+    return jsonify({**saved, "problems": i18n.problems(saved["problems"], _lang())})
 
 
 @signed_in(*MANAGERS)
@@ -97,7 +97,7 @@ def diff(key: str):
 def preview(key: str):
     source_v, target_v = _int("from", default=1), _int("to", default=2)
     rows = versions.preview_bulk(uow(), actor=current_actor(), key=key, from_version=source_v, to_version=target_v)
-    shown = [{**r, "reasons": [texts.one_language(why, _lang()) for why in r["reasons"]]} for r in rows]
+    shown = [{**r, "reasons": [i18n.one_language(why, _lang()) for why in r["reasons"]]} for r in rows]
     return render_template("modeler/migrate.html", key=key, source=source_v, target=target_v, rows=shown)
 
 
@@ -110,7 +110,7 @@ def migrate(key: str):
     flash(_("Migrated: %(moved)s/%(total)s", moved=moved, total=len(results)))
     for r in results:
         if not r["ok"]:
-            flash(f"#{r['instance']}: {texts.one_language(r['message'], _lang())}", "error")
+            flash(f"#{r['instance']}: {i18n.one_language(r['message'], _lang())}", "error")
     return redirect(url_for("modeler.index"))
 
 
@@ -122,7 +122,7 @@ def palette():
 @signed_in(*MANAGERS)
 def timer_check():
     answer = properties.check_timer(request.args.get("kind", ""), request.args.get("text", "")[:4000])
-    return jsonify({**answer, "text": texts.one_language(answer["message"], _lang())})
+    return jsonify({**answer, "text": i18n.one_language(answer["message"], _lang())})
 
 
 @signed_in(*MANAGERS)
@@ -148,7 +148,7 @@ def form_save(key: str):
         shown = {**forms.open_form(uow(), actor=current_actor(), key=key), "text": text}
         found = getattr(exc, "problems", None) or [{"where": "", "message": str(exc)}]
         lang = _lang()
-        problems = [{part: texts.one_language(str(p.get(part, "")), lang) for part in ("where", "message")}
+        problems = [{part: i18n.one_language(str(p.get(part, "")), lang) for part in ("where", "message")}
                     for p in found]
         return render_template("modeler/form.html", f=shown, problems=problems), exc.status
     flash(_("Form saved: %(key)s (revision %(revision)s)", key=key, revision=saved["revision"]))

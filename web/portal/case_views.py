@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from casework.errors import CaseworkError
 from casework.services.cases import portal_case
-from web import forms, idempotency, texts
+from web import forms, i18n, idempotency
 from web.access import current_actor, signed_in, uow
 from web.portal import formpage
 
@@ -35,7 +35,7 @@ def _submit(ref: str, item_id: int):
         try:
             portal_case.submit(uow(), actor=actor, ref=ref, item_id=item_id, data=data)
         except CaseworkError as exc:
-            problem, status = texts.shown(exc), exc.status
+            problem, status = i18n.shown(exc), exc.status
         else:
             flash(_("Submitted: %(ref)s", ref=ref), "ok")
             return redirect(url_for("portal.case", ref=ref))

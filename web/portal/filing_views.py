@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from casework.errors import CaseworkError
 from casework.services.cases import portal_filings
-from web import forms, idempotency, texts
+from web import forms, i18n, idempotency
 from web.access import current_actor, signed_in, uow
 from web.portal import formpage
 
@@ -41,7 +41,7 @@ def _new_filing():
             try:
                 result = portal_filings.start(uow(), actor=actor, system_id=system_id, kind=kind, data=data)
             except CaseworkError as exc:
-                problem, status = texts.shown(exc), exc.status
+                problem, status = i18n.shown(exc), exc.status
             else:
                 flash(_("Filing submitted: %(ref)s", ref=result["case_ref"]), "ok")
                 return redirect(url_for("portal.case", ref=result["case_ref"]))

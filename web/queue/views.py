@@ -11,7 +11,7 @@ from markupsafe import Markup
 from casework.errors import CaseworkError
 from casework.services import queues
 from casework.services.processes import tasks
-from web import forms, idempotency, texts
+from web import forms, i18n, idempotency
 from web.access import container, current_actor, signed_in, uow
 
 STAFF = ("clerk", "inspector", "legal_reviewer", "bureau_head", "manager", "scheduler", "auditor", "admin")
@@ -103,7 +103,7 @@ def _task(item_id: int):
             try:
                 result = tasks.complete_task(uow(), actor=actor, work_item_id=item_id, data=data)
             except CaseworkError as exc:
-                problem, status = texts.shown(exc), exc.status
+                problem, status = i18n.shown(exc), exc.status
             else:
                 flash(_("Done: %(ref)s", ref=result["case_ref"]))
                 return redirect(url_for("queue.tasks"))

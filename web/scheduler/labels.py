@@ -6,7 +6,7 @@ import re
 
 from flask_babel import gettext as _
 
-from web import texts
+from web import i18n
 
 ERROR_TYPE = re.compile(r"^([A-Za-z_][\w.]*: )(.*)$", re.S)  # "OSError: 中文 / English"
 
@@ -42,5 +42,5 @@ def error_line(error: str, lang: str) -> str:
     """A failed run's "Type: 中文 / English" in `lang`, its exception type kept."""
     found = ERROR_TYPE.match(error)
     if found is None:
-        return texts.one_language(error, lang)
-    return found.group(1) + texts.one_language(found.group(2), lang)
+        return i18n.one_language(error, lang)
+    return found.group(1) + i18n.one_language(found.group(2), lang)

@@ -1,1 +1,1 @@
-"""Units and their systems: registration, filing obligations, credit codes, inspections."""
+"""Units and their systems: registration, filing obligations, credit codes, inspections, unit accounts."""

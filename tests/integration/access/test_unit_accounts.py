@@ -12,7 +12,8 @@ from casework.cli import main
 
 from casework.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from casework.models import ActivationCode, AuditEvent, Jurisdiction, User
-from casework.services import accounts, unit_accounts
+from casework.services import accounts
+from casework.services.units import accounts as unit_accounts
 from casework.services.actor import Actor
 from tests.integration.lifecycle.lifecycle_driver import Driver
 from tests.integration.operators import add_user, sign_in

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from casework.errors import Conflict, NotFound, PermissionDenied
-from casework.services import accounts, unit_accounts
+from casework.services import accounts
+from casework.services.units import accounts as unit_accounts
 from tests.integration.access.test_unit_accounts import GOOD, _actions, _activate, _clerk_of
 from tests.integration.lifecycle.lifecycle_driver import Driver
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from web.texts import one_language, problem
+from web.i18n import one_language, problem
 
 
 @pytest.mark.parametrize(("text", "zh", "en"), [

@@ -12,7 +12,7 @@ import pytest
 from casework import clock
 from casework.services.units import registration
 from casework.services.units.credit_code import make
-from casework.services import unit_accounts
+from casework.services.units import accounts as unit_accounts
 from tests.e2e.web.test_browser import OUTPUT, WAIT, browser, server  # noqa: F401
 from tests.e2e.web.portal.test_portal_browser import VIEWPORTS
 from tests.e2e.web.world import CLERK, PASSWORD

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from casework import clock
 from casework.models import AuditEvent
-from casework.services.unit_accounts import CODE_LIFETIME
+from casework.services.units.accounts import CODE_LIFETIME
 from casework.storage import submissions
 from tests.e2e.web.conftest import csrf_of, sign_in
 
