@@ -50,19 +50,12 @@ def seed(container, echo=print) -> str:
     return f"recorder: {made} demo camera(s)"
 
 
-def start(container, echo=print, block: bool = True):
-    """Record the enabled cameras (10-s segments) and check quality every 30 s."""
+def start(container, echo=print) -> Recorder:
+    """Record the enabled cameras (10-s segments) and check quality every 30 s, in the
+    background; the recorder's `shutdown()` ends it."""
     rec = Recorder(container, segment_seconds=DEMO_SEGMENT_SECONDS)
     jobs = [(30.0, lambda: checks.check_all(container.uow(), container.files, rec.root))]
     echo(f"recorder: recording to {rec.root}; try `casework recorder check`, "
          "`casework recorder verify`, `casework recorder alarms`")
-    if not block:
-        thread = threading.Thread(target=rec.serve, kwargs={"every": jobs}, daemon=True,
-                                  name="recorder")
-        thread.start()
-        return rec
-    try:
-        rec.serve(every=jobs)
-    except KeyboardInterrupt:
-        rec.shutdown()
+    threading.Thread(target=rec.serve, kwargs={"every": jobs}, daemon=True, name="recorder").start()
     return rec

@@ -9,18 +9,14 @@ from web.app import create_app
 from web.serving import threaded_server
 
 
-def start(container, echo=print, block: bool = True):
+def start(container, echo=print):
+    """Serve the web doors in the background and print the sign-ins; returns the server
+    (`shutdown()` stops it)."""
     app = create_app(container)
     host = os.environ.get("CASEWORK_WEB_HOST", "127.0.0.1")
     server = threaded_server(app, host, int(os.environ.get("CASEWORK_WEB_PORT", "8000")))
     echo(f"web: http://{host}:{server.server_port}/  (sign in with password {DEMO_PASSWORD!r})")
     echo("  staff: " + ", ".join(f"{u} ({'/'.join(r)})" for u, _n, r in STAFF))
     echo("  units: " + ", ".join(f"unit{i}" for i in range(1, len(UNITS) + 1)))
-    if not block:
-        threading.Thread(target=server.serve_forever, daemon=True, name="web").start()
-        return server
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        server.shutdown()
+    threading.Thread(target=server.serve_forever, daemon=True, name="web").start()
     return server

@@ -23,8 +23,19 @@ def seed(container, echo=print) -> str:
     return f"scheduler: flows act as {SYSTEM_ACCOUNT}"
 
 
-def start(container, echo=print, block: bool = True):
-    """Start `casework scheduler` on the demo's database; returns its process."""
+class _Scheduler:
+    """`casework scheduler` in a child process; `shutdown()` ends it."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+
+    def shutdown(self) -> None:
+        self.process.terminate()
+        self.process.wait(60)
+
+
+def start(container, echo=print) -> _Scheduler | None:
+    """Start `casework scheduler` on the demo's database in the background."""
     if os.environ.get("CASEWORK_DEMO_SCHEDULER", "1") == "0":
         echo("scheduler: skipped (CASEWORK_DEMO_SCHEDULER=0); `casework scheduler` starts it")
         return None
@@ -35,10 +46,4 @@ def start(container, echo=print, block: bool = True):
     process = subprocess.Popen([sys.executable, "-m", "casework", "scheduler"], env=env)
     echo("scheduler: starting Prefect (8–27 s); its UI address follows. "
          "`casework run deadline_sweep` runs one flow now")
-    if block:
-        try:
-            process.wait()
-        except KeyboardInterrupt:
-            process.terminate()
-            process.wait(60)
-    return process
+    return _Scheduler(process)

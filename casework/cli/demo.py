@@ -1,6 +1,7 @@
 """`casework demo`: a working system on SQLite, with what each package contributes."""
 from __future__ import annotations
 
+import threading
 from importlib.metadata import entry_points
 
 import click
@@ -18,7 +19,8 @@ def command(app: AppContext, no_serve: bool) -> None:
     app.migrate()
     seed_reference_data(container, progress=click.echo)
     seed_demo(container, progress=click.echo)
-    # Outer packages contribute `seed(container, echo)` and `start(container, echo)`.
+    # Outer packages contribute `seed(container, echo)` and `start(container, echo)`, which
+    # starts the part in the background and returns something with `shutdown()` (or None).
     parts = sorted(entry_points(group="casework.demo"), key=lambda ep: ep.name)
     loaded = [ep.load() for ep in parts]
     for part in loaded:
@@ -31,6 +33,13 @@ def command(app: AppContext, no_serve: bool) -> None:
     if not runners:
         click.echo("demo seeded; nothing long-running is installed yet.")
         return
-    for part in runners[:-1]:
-        part.start(container, click.echo, block=False)
-    runners[-1].start(container, click.echo, block=True)
+    running = [part.start(container, click.echo) for part in runners]
+    click.echo("Ctrl-C stops the demo.")
+    try:
+        threading.Event().wait()  # the parts run in the background until Ctrl-C
+    except KeyboardInterrupt:
+        click.echo("stopping…")
+    finally:
+        for handle in reversed(running):
+            if handle is not None:
+                handle.shutdown()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -50,7 +51,7 @@ def test_demo_part_serves_and_prints_the_sign_ins(web_world, monkeypatch):
     container, _ = web_world
     monkeypatch.setenv("CASEWORK_WEB_PORT", "0")
     lines = []
-    server = demo.start(container, lines.append, block=False)
+    server = demo.start(container, lines.append)
     try:
         url = f"http://127.0.0.1:{server.server_port}"
         assert lines[0].startswith(f"web: {url}/") and "casework-demo" in lines[0]
@@ -58,3 +59,27 @@ def test_demo_part_serves_and_prints_the_sign_ins(web_world, monkeypatch):
         assert httpx.get(f"{url}/healthz", timeout=10).json() == {"ok": True}
     finally:
         server.shutdown()
+
+
+def test_the_demo_serves_until_interrupted_even_without_the_scheduler(tmp_path):
+    """`casework demo` keeps its parts running until Ctrl-C, whichever part comes last."""
+    env = {**os.environ, "CASEWORK_DATA_DIR": str(tmp_path), "CASEWORK_WEB_PORT": "0",
+           "CASEWORK_DEMO_SCHEDULER": "0", "CASEWORK_DATABASE_URL": f"sqlite:///{tmp_path}/casework.db"}
+    proc = subprocess.Popen([sys.executable, "-m", "casework", "demo"], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines = []
+    try:
+        for line in proc.stdout:  # reads until the demo says it is up (or ends)
+            lines.append(line)
+            if line.startswith("Ctrl-C stops the demo."):
+                break
+        url = next(line.split()[1] for line in lines if line.startswith("web: "))
+        assert proc.poll() is None, "".join(lines)
+        assert httpx.get(f"{url}healthz", timeout=10).json() == {"ok": True}
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 0 and "stopping" in rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -44,7 +44,7 @@ def test_cli_verify_hold_sweep_check(container, recorder_cli, tmp_path, clock):
 def test_demo_cameras_record(container, real_clock):
     assert demo.seed(container, print) == "recorder: 3 demo camera(s)"
     assert demo.seed(container, print) == "recorder: 0 demo camera(s)"  # idempotent
-    rec = demo.start(container, print, block=False)
+    rec = demo.start(container, print)
     root = footage_root(container)
 
     def recording(cam: int) -> bool:
