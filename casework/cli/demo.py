@@ -1,6 +1,7 @@
 """`casework demo`: a working system on SQLite, with what each package contributes."""
 from __future__ import annotations
 
+import signal
 import threading
 from importlib.metadata import entry_points
 
@@ -33,9 +34,15 @@ def command(app: AppContext, no_serve: bool) -> None:
     if not runners:
         click.echo("demo seeded; nothing long-running is installed yet.")
         return
-    running = [part.start(container, click.echo) for part in runners]
-    click.echo("Ctrl-C stops the demo.")
-    try:
+    # Ctrl-C or SIGTERM stops the demo, even when started with SIGINT ignored (a child of a
+    # process that ignores it inherits that, and Python then raises no KeyboardInterrupt).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    running = []
+    try:  # from here, an interrupt stops what has started
+        for part in runners:
+            running.append(part.start(container, click.echo))
+        click.echo("Ctrl-C stops the demo.")
         threading.Event().wait()  # the parts run in the background until Ctrl-C
     except KeyboardInterrupt:
         click.echo("stopping…")
@@ -43,3 +50,7 @@ def command(app: AppContext, no_serve: bool) -> None:
         for handle in reversed(running):
             if handle is not None:
                 handle.shutdown()
+
+
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt

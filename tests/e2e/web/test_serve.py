@@ -62,11 +62,13 @@ def test_demo_part_serves_and_prints_the_sign_ins(web_world, monkeypatch):
 
 
 def test_the_demo_serves_until_interrupted_even_without_the_scheduler(tmp_path):
-    """`casework demo` keeps its parts running until Ctrl-C, whichever part comes last."""
+    """`casework demo` keeps its parts running until Ctrl-C, whichever part comes last; it
+    stops on Ctrl-C even when its parent ignores SIGINT (as this test's parent may)."""
     env = {**os.environ, "CASEWORK_DATA_DIR": str(tmp_path), "CASEWORK_WEB_PORT": "0",
            "CASEWORK_DEMO_SCHEDULER": "0", "CASEWORK_DATABASE_URL": f"sqlite:///{tmp_path}/casework.db"}
     proc = subprocess.Popen([sys.executable, "-m", "casework", "demo"], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     lines = []
     try:
         for line in proc.stdout:  # reads until the demo says it is up (or ends)
