@@ -6,8 +6,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g
-from flask_babel import get_translations
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -51,7 +50,6 @@ def create_app(container: Container | None = None, config: dict[str, Any] | None
     csrf.init_app(app)
     app.teardown_request(access.close_uow)
     i18n.init_app(app)
-    _translate_templates_per_request(app)
     security.init_app(app)
     idempotency.init_app(app)
     for bp in (auth_bp, queue_bp, cases_bp, dashboards_bp, scheduler_bp, gongshi_bp, portal_bp,
@@ -60,28 +58,6 @@ def create_app(container: Container | None = None, config: dict[str, Any] | None
     register_api(app, csrf)
     errors.init_app(app)  # after flask-smorest's own handlers, so ours answer
     return app
-
-
-def _translations():
-    """The request's catalogue, looked up once: flask-babel's own path costs a dozen context
-    look-ups per string. Kept in its slot, which `refresh()` and `force_locale()` reset."""
-    if not g:  # no application context: flask-babel's answer (no translations)
-        return get_translations()
-    cached = getattr(g.get("_flask_babel"), "babel_translations", None)
-    if cached is None:
-        cached = get_translations()
-        if "_flask_babel" in g:
-            g._flask_babel.babel_translations = cached
-    return cached
-
-
-def _translate_templates_per_request(app: Flask) -> None:
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
-        newstyle=True)
 
 
 def _secret_key(container: Container) -> str:

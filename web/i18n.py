@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, g, request, session
+from flask_babel import Babel, get_locale, get_translations
 
 from casework import clock
 
@@ -33,6 +33,30 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["deadline"] = clock.format_deadline
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["get_locale"] = get_locale
+    _translate_templates_per_request(app)
+
+
+def _translations():
+    """The request's catalogue, looked up once: flask-babel's own path costs a dozen context
+    look-ups per string. Kept in its slot, which `refresh()` and `force_locale()` reset."""
+    if not g:  # no application context: flask-babel's answer (no translations)
+        return get_translations()
+    cached = getattr(g.get("_flask_babel"), "babel_translations", None)
+    if cached is None:
+        cached = get_translations()
+        if "_flask_babel" in g:
+            g._flask_babel.babel_translations = cached
+    return cached
+
+
+def _translate_templates_per_request(app: Flask) -> None:
+    """Templates translate through the request's catalogue, looked up once per request."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True)
 
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")

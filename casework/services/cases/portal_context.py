@@ -41,9 +41,7 @@ def answer_window(session: Session, case: Case, data: dict, item: WorkItem | Non
         _defence_period(session, case, data, item) if case.kind == "rectification" else None)
     if found is None:
         return None
-    due_at, answered = found.pop("due_at"), found.pop("answered")
-    waiting = (sod.waiting_for_service(case) is not None and item is not None) or (
-        case.kind == "penalty" and data.get(sod.AWAITING) and data.get("serving") == "penalty_notice")
+    due_at, answered, waiting = found.pop("due_at"), found.pop("answered"), found.pop("waiting")
     if answered:
         status = "answered"
     elif waiting:
@@ -72,6 +70,8 @@ def _penalty_period(case: Case, data: dict, item: WorkItem | None) -> dict | Non
             "article": period.get("article") or f"{APL}第四十四条、第六十四条",
             "hearing": bool(data.get("hearing_right")), "notice": data.get("notice_number", ""),
             "answered": "hearing_requested" in data and item is None,
+            # the process waits for the notice's service before the period runs (decision 24)
+            "waiting": bool(data.get(sod.AWAITING)) and data.get("serving") == "penalty_notice",
             "statement": data.get("statement", ""), "hearing_requested": bool(data.get("hearing_requested"))}
 
 
@@ -87,6 +87,7 @@ def _defence_period(session: Session, case: Case, data: dict, item: WorkItem | N
     return {"due_date": due_date, "due_at": due_at, "article": DEFENCE_ARTICLE,
             "rule": basis.get("rule", ""), "hearing": False, "notice": notice.number,
             "answered": "statement" in data and not mine, "statement": data.get("statement", ""),
+            "waiting": mine and sod.waiting_for_service(case) is not None,  # a parked deadline
             "hearing_requested": False}
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from casework.cli.login import SYSTEM_ACCOUNT
 from casework.services.actor import Actor
-from casework.services.night import runs
 from tests.e2e.web.test_browser import browser, new_page, server, shot  # noqa: F401 (fixtures)
+from tests.integration.night.test_night_page import failed_night
 from workflows import jobs
 
 pytestmark = pytest.mark.browser
@@ -27,17 +27,8 @@ def night(web_world) -> dict:
     """Last night's document check, done, and a check of the night before that failed halfway."""
     container, _facts = web_world
     done = jobs.notice_batch(container, jobs.Options(SYSTEM))
-    run = runs.open_run(container.uow(), "notice_batch", "2026-02-28", lambda _s: [1, 2], actor=SYSTEM.name,
-                        batch_size=1)
-
-    def work(items):
-        if items == [2]:
-            raise OSError("文书存储不可用 / document store unreachable")
-        return {"documents_checked": 1}
-
-    with pytest.raises(OSError):
-        runs.work_batches(container.uow(), run.id, work, actor=SYSTEM.name)
-    return {"done": done.id, "failed": run.id}
+    failed = failed_night(container, "2026-02-28")
+    return {"done": done.id, "failed": failed}
 
 
 def open_scheduler(new_page, lang: str, link: str):  # noqa: F811

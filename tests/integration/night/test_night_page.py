@@ -52,9 +52,9 @@ def test_run_now_sweeps_on_its_own_key_and_a_nightly_flow_runs_its_day(clock):
     assert now_parameters("notice_batch") == {}
 
 
-def failed_night(container) -> int:
+def failed_night(container, day: str = "2026-03-01") -> int:
     """A notice batch of two batches whose second failed (a document store gone, say)."""
-    run = runs.open_run(container.uow(), "notice_batch", "2026-03-01", lambda _s: [1, 2], actor=SYSTEM.name,
+    run = runs.open_run(container.uow(), "notice_batch", day, lambda _s: [1, 2], actor=SYSTEM.name,
                         batch_size=1)
 
     def work(items):

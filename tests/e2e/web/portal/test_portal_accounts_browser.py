@@ -13,8 +13,8 @@ from casework import clock
 from casework.services.units import registration
 from casework.services.units.credit_code import make
 from casework.services.units import accounts as unit_accounts
-from tests.e2e.web.test_browser import OUTPUT, WAIT, browser, server  # noqa: F401
-from tests.e2e.web.portal.test_portal_browser import VIEWPORTS
+from tests.e2e.web.test_browser import WAIT, browser, server  # noqa: F401
+from tests.e2e.web.portal.test_portal_browser import VIEWPORTS, shot
 from tests.e2e.web.world import CLERK, PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -36,12 +36,6 @@ def open_page(browser, server):  # noqa: F811
     yield make_page
     for context in contexts:
         context.close()
-
-
-def shot(page, name: str) -> None:
-    folder = OUTPUT / "portal"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def sign_in(page, username: str, password: str) -> None:
