@@ -42,6 +42,8 @@ def install_guards(connection: Connection) -> list[str]:
 def alembic_config(engine: Engine) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    # Revisions live in one folder per era (versions/01_core, versions/02_doors, ...); new ones go in the newest.
+    cfg.set_main_option("recursive_version_locations", "true")
     cfg.attributes["engine"] = engine
     return cfg
 
