@@ -64,9 +64,13 @@ class WorkItem(Base):
         Index("ix_engine_work_item_unit_sort", "unit_id", "sort_at", "id"),
         Index("ix_engine_work_item_assignee_sort", "assignee", "sort_at", "id"),
         Index("ix_engine_work_item_sort", "sort_at", "id"),
-        # The queue's usual asks: a lane filtered by process, and a lane's unclaimed tasks.
+        # The queue's usual asks: a lane filtered by process, a lane's unclaimed tasks, and the
+        # two together (a clerk's daily view: a seek straight to the page, however the
+        # lane's deadlines fall between processes).
         Index("ix_engine_work_item_role_key_sort", "role", "key", "sort_at", "id"),
         Index("ix_engine_work_item_unclaimed_sort", "role", "sort_at", "id",
+              sqlite_where=text("assignee IS NULL"), postgresql_where=text("assignee IS NULL")),
+        Index("ix_engine_work_item_unclaimed_key_sort", "role", "key", "sort_at", "id",
               sqlite_where=text("assignee IS NULL"), postgresql_where=text("assignee IS NULL")),
         {"sqlite_autoincrement": True},  # ids are handed to users: never reuse one
     )

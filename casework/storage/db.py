@@ -1,9 +1,10 @@
 """Engines and sessions: SQLite (WAL) by default, PostgreSQL in production."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,7 +32,34 @@ def make_engine(url: str, *, echo: bool = False, sqlite_synchronous: str = "FULL
             raise ValueError(f"sqlite synchronous must be one of {SQLITE_SYNCHRONOUS}")
         _configure_sqlite(engine, sqlite_synchronous)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # LIFO: a busy worker reuses its few hot connections (their prepared statements with them);
+    # the rest idle, and only an idle one is pinged before use (`_ping_when_idle`).
+    engine = create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_use_lifo=True)
+    _ping_when_idle(engine)
+    return engine
+
+
+IDLE_BEFORE_PING_S = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Pessimistic disconnect handling, without a round trip per request: a connection back in
+    the pool within the last few seconds was alive then; one idle longer (a database restart,
+    a firewall's idle cut) is pinged, and a dead one is replaced before any statement runs
+    (SQLAlchemy retries the check-out on DisconnectionError)."""
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_conn, record):
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn, record, _proxy):
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned < IDLE_BEFORE_PING_S:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError(f"idle connection is gone: {error}") from error
 
 
 def _configure_sqlite(engine: Engine, synchronous: str) -> None:
@@ -48,7 +76,6 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         # REPLACE's implicit delete then fires the BEFORE DELETE guards of evidence tables.
         cur.execute("PRAGMA recursive_triggers=ON")
         cur.execute("PRAGMA busy_timeout=30000")
-        cur.execute("PRAGMA recursive_triggers=ON")  # REPLACE must fire the DELETE guards
         cur.close()
 
     @event.listens_for(engine, "begin")
