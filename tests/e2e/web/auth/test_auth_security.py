@@ -36,6 +36,22 @@ def test_sign_in_and_out_are_audited_and_cookies_are_httponly_lax(app, web_world
     assert _events(container, "auth.sign_out", "user:inspector") == 1
 
 
+def test_the_session_slides_without_re_signing_the_cookie_on_every_answer(app):
+    client = app.test_client()
+    sign_in(client, "inspector")
+    assert client.get("/tasks").status_code == 200
+    assert "Set-Cookie" not in client.get("/tasks").headers  # renewed a moment ago
+    travel = clock.current()
+    start = travel.now()
+    travel.advance(timedelta(minutes=6))
+    try:
+        renewed = client.get("/tasks")
+        assert renewed.status_code == 200 and "Expires=" in renewed.headers["Set-Cookie"]
+        assert "Set-Cookie" not in client.get("/tasks").headers
+    finally:
+        travel.travel_to(start)
+
+
 def test_cookies_are_secure_behind_tls(web_world):
     app = create_app(web_world[0], {"SESSION_COOKIE_SECURE": True})
     answer = sign_in(app.test_client(), "inspector")
