@@ -2,7 +2,8 @@
 
 Loads 1,000,000 process instances with 100,000 open work items (--quick: 20,000 / 2,000)
 into a fresh PostgreSQL database, serves the app under gunicorn (2 gthread workers x 4
-threads) and runs 16 concurrent signed-in clients for 60 s (--quick: 5 s) against:
+threads) and runs 16 concurrent signed-in keep-alive clients (bench/keepalive.py, threads of this
+process) for 60 s (--quick: 5 s) against:
 
 queue_*      the queue page, filtered (process, unclaimed) and sorted by deadline: page 1
              and a deep keyset page (after the 90th percentile of the filtered rows), alternately
@@ -12,10 +13,12 @@ queue_vs_minimal_p95   queue_p95_ms / minimal_p95_ms (goal <= 4); goals: p95 < 5
                        costs, far less dependent on how busy the machine is than latency
 queue_vs_minimal_server_cpu   the two, divided: the load-independent figure to compare runs by
 queue_db_cpu_ms        CPU time of the PostgreSQL backends per queue request (a server on this machine)
+*_client_cpu_ms        CPU time of this load generator per request: on the same cores as the server
 """
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -29,7 +32,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 import psycopg
 from sqlalchemy import select
 
@@ -41,6 +43,7 @@ from casework.passwords import hash_password
 from casework.install.schema import upgrade
 from casework.install.seed import seed_reference_data
 from casework.services.queues import encode_cursor
+from bench.keepalive import Client
 from casework.models.engine import NO_DUE, WorkItem
 
 CLIENTS = 16
@@ -116,23 +119,23 @@ def start_gunicorn(url: str, data_dir: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("gunicorn did not report its address")
 
 
-def signed_in_client(base: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=30)
-    page = client.get("/sign-in").text
+def signed_in_client(base: str) -> Client:
+    client = Client(base)
+    page = client.get("/sign-in")[2].decode()
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    answer = client.post("/sign-in", data={"username": "bench", "password": PASSWORD, "csrf_token": token})
-    if answer.status_code != 302:
-        raise SystemExit(f"bench sign-in failed: {answer.status_code}")
+    status = client.post("/sign-in", {"username": "bench", "password": PASSWORD, "csrf_token": token})[0]
+    if status != 302:
+        raise SystemExit(f"bench sign-in failed: {status}")
     return client
 
 
-def run(clients: list[httpx.Client], paths: list[str], seconds: float) -> tuple[list[float], int]:
+def run(clients: list[Client], paths: list[str], seconds: float) -> tuple[list[float], int]:
     times: list[float] = []
     errors = 0
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
-    def work(client: httpx.Client, offset: int):
+    def work(client: Client, offset: int):
         nonlocal errors
         n = offset
         while time.monotonic() < stop:
@@ -140,8 +143,8 @@ def run(clients: list[httpx.Client], paths: list[str], seconds: float) -> tuple[
             n += 1
             t0 = time.perf_counter()
             try:
-                ok = client.get(path).status_code == 200
-            except httpx.HTTPError:
+                ok = client.get(path)[0] == 200
+            except (OSError, http.client.HTTPException):
                 ok = False
             elapsed = (time.perf_counter() - t0) * 1000
             with lock:
@@ -221,17 +224,19 @@ def main() -> None:
             query = "/tasks?view=group&process=rectification&status=unclaimed"
             queue_paths = [query, f"{query}&after={loaded['deep']}"]
             run(clients, queue_paths + ["/healthz"], 1.0)  # warm up both workers
-            cpu0, db0 = server_cpu_s(proc.pid), db_cpu_s(args.postgres, name)
+            cpu0, db0, own0 = server_cpu_s(proc.pid), db_cpu_s(args.postgres, name), time.process_time()
             queue, queue_errors = run(clients, queue_paths, seconds)
-            cpu1, db1 = server_cpu_s(proc.pid), db_cpu_s(args.postgres, name)
+            cpu1, db1, own1 = server_cpu_s(proc.pid), db_cpu_s(args.postgres, name), time.process_time()
             minimal, minimal_errors = run(clients, ["/healthz"], seconds)
-            cpu2 = server_cpu_s(proc.pid)
+            cpu2, own2 = server_cpu_s(proc.pid), time.process_time()
             cpu = {"queue": (cpu1 - cpu0) / max(1, len(queue)), "minimal": (cpu2 - cpu1) / max(1, len(minimal))}
+            client = {"queue": (own1 - own0) / max(1, len(queue)), "minimal": (own2 - own1) / max(1, len(minimal))}
             db_ms = _db_delta(db0, db1) / max(1, len(queue)) * 1000
             print(f"load_average: {os.getloadavg()[0]:.1f} (other work on this machine inflates latencies)")
             for label, times, errors in (("queue", queue, queue_errors), ("minimal", minimal, minimal_errors)):
                 print(f"{label}_requests: {len(times)} requests")
                 print(f"{label}_server_cpu_ms: {cpu[label] * 1000:.1f} ms per request")
+                print(f"{label}_client_cpu_ms: {client[label] * 1000:.2f} ms per request (this load generator)")
                 if label == "queue":
                     print(f"queue_db_cpu_ms: {db_ms:.2f} ms per request (PostgreSQL backends)")
                 for q in (50, 95, 99):
