@@ -34,8 +34,15 @@ class Container:
     extras: dict = field(default_factory=dict)
     functions: Mapping = field(default_factory=make_functions)  # what diagram expressions may call
     actions: Actions = field(default_factory=Actions)  # what diagram service tasks may call
+    read_session_factory: sessionmaker[Session] | None = None  # storage.db.make_read_session_factory
 
     def uow(self) -> UnitOfWork:
         # Actions of outer packages (the recorder's export) get the container itself.
         return UnitOfWork(self.session_factory, self.files,
+                          {"container": self, "functions": self.functions, "actions": self.actions})
+
+    def read_uow(self) -> UnitOfWork:
+        """A unit of work for a page that only reads: no transaction, and any write is refused
+        (storage.db.ReadOnlyViolation)."""
+        return UnitOfWork(self.read_session_factory or self.session_factory, self.files,
                           {"container": self, "functions": self.functions, "actions": self.actions})

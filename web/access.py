@@ -24,10 +24,22 @@ def uow():
     return g.uow
 
 
+def read_uow():
+    """For a page that only reads: the request's unit of work if it has one, else a read-only
+    one of its own (no transaction round trips; a write through it is refused)."""
+    if "uow" in g:
+        return g.uow
+    if "read_uow" not in g:
+        g.read_uow = container().read_uow()
+        g.read_uow.__enter__()
+    return g.read_uow
+
+
 def close_uow(_exc: BaseException | None = None) -> None:
-    shared = g.pop("uow", None)
-    if shared is not None:
-        shared.__exit__(None, None, None)
+    for name in ("uow", "read_uow"):
+        shared = g.pop(name, None)
+        if shared is not None:
+            shared.__exit__(None, None, None)
 
 
 def current_actor() -> Actor | None:
@@ -37,7 +49,7 @@ def current_actor() -> Actor | None:
         name = session.get("user")
         stamp = session.get("stamp")  # a reset or a new password ends older sessions
         actors = current_app.extensions["casework_actors"]
-        g.actor = (actors.get((name, stamp), lambda: accounts.session_actor(uow(), name, stamp))
+        g.actor = (actors.get((name, stamp), lambda: accounts.session_actor(read_uow(), name, stamp))
                    if name else None)
     return g.actor
 

@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context, request, url_for
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -57,7 +57,23 @@ def create_app(container: Container | None = None, config: dict[str, Any] | None
         app.register_blueprint(bp)
     register_api(app, csrf)
     errors.init_app(app)  # after flask-smorest's own handlers, so ours answer
+    app.jinja_env.globals["url_for"] = template_url_for
     return app
+
+
+_LINKS: dict[tuple, str] = {}
+
+
+def template_url_for(endpoint: str, **values) -> str:
+    """Templates' url_for: a link without values (the nav, a form's action) is built once per
+    mount point and kept; a page draws a dozen, each a route map build otherwise."""
+    if values or not has_request_context():
+        return url_for(endpoint, **values)
+    key = (request.script_root, request.blueprint if endpoint.startswith(".") else "", endpoint)
+    link = _LINKS.get(key)
+    if link is None:
+        link = _LINKS[key] = url_for(endpoint)
+    return link
 
 
 def _secret_key(container: Container) -> str:

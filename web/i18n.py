@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from urllib.parse import urlencode
+
+from flask import Flask, g, request, session, url_for
 from flask_babel import Babel, get_locale, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
@@ -35,6 +37,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["deadline"] = clock.format_deadline
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["language_links"] = language_links
     _translate_templates_per_request(app)
 
 
@@ -80,6 +83,27 @@ def template_gettext(eval_ctx, string: str, **variables) -> str:
     if not eval_ctx.autoescape:
         return str(translated) % variables
     return translated % variables
+
+
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+
+
+def language_links(home: str | None, actor) -> list[tuple[str, str, bool]]:
+    """The language switch: (name, link, current) per language. A link is a GET: the page
+    itself with its query, or for the answer to a post (a code shown once, a refused form, an
+    oversized upload) the same URL if it takes GET, else the door's home; a page may name its
+    own `home`."""
+    if home is None:
+        if request.method == "GET" or (request.url_rule and "GET" in request.url_rule.methods):
+            kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+            home = request.script_root + request.path + ("?" + urlencode(kept) if kept else "")
+        elif (actor and actor.is_unit_user) or request.blueprint == "portal":
+            home = url_for("portal.home")
+        else:
+            home = url_for("queue.tasks" if actor else "auth.sign_in")
+    joint = "&" if "?" in home else "?"
+    current = get_locale().language
+    return [(LANGUAGE_NAMES[code], f"{home}{joint}lang={code}", code == current) for code in LANGUAGES]
 
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")

@@ -10,7 +10,7 @@ import mimetypes
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, request, send_from_directory, url_for
 
 bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 
@@ -52,12 +52,19 @@ def _installed_version(package_json: Path) -> str:
         return "missing"
 
 
+_VENDOR_LINKS: dict[tuple, str] = {}
+
+
 @bp.app_template_global("vendor_url")
 def vendor_url(lib: str, filename: str) -> str:
     """URL of a library file, versioned (``?v=``) so a pinned upgrade busts the year-long cache."""
-    package = LIBRARIES[lib].split("/dist")[0]
-    version = _installed_version(_node_modules() / package / "package.json")
-    return url_for("vendor.file", lib=lib, filename=filename, v=version)
+    key = (request.script_root if request else "", current_app.config.get("VENDOR_NODE_MODULES"), lib, filename)
+    link = _VENDOR_LINKS.get(key)
+    if link is None:  # built once: a path, a package.json and a route build otherwise, per page
+        package = LIBRARIES[lib].split("/dist")[0]
+        version = _installed_version(_node_modules() / package / "package.json")
+        link = _VENDOR_LINKS[key] = url_for("vendor.file", lib=lib, filename=filename, v=version)
+    return link
 
 
 @bp.get("/<lib>/<path:filename>")

@@ -80,6 +80,8 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
+        if conn.get_execution_options().get("isolation_level") == READ_ONLY_ISOLATION:
+            return  # a read-only unit of work: each statement its own read, no write lock
         # IMMEDIATE takes the write lock up front: writers queue on busy_timeout
         # instead of failing when a read snapshot must upgrade to a write.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -87,3 +89,26 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+
+
+READ_ONLY_ISOLATION = "AUTOCOMMIT"
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A write through a read-only unit of work: a programming error, refused before it reaches
+    the database (in autocommit each statement would stand alone, half an act)."""
+
+
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for pages that only read (a queue, a list): no transaction around them, so no
+    BEGIN and ROLLBACK round trips on PostgreSQL and no write lock on SQLite; each statement
+    reads its own consistent snapshot. Any flush or commit is refused."""
+    factory = sessionmaker(bind=engine.execution_options(isolation_level=READ_ONLY_ISOLATION),
+                           expire_on_commit=False, future=True)
+
+    def refuse(*_args):
+        raise ReadOnlyViolation("写入须经读写事务 / a write needs a read-write unit of work")
+
+    event.listen(factory, "before_flush", refuse)  # fires only with changes to write
+    event.listen(factory, "before_commit", refuse)
+    return factory

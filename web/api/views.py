@@ -9,7 +9,7 @@ from casework.services.cases import cases
 from casework.services import directory
 from casework.services import queues
 from casework.services.processes import tasks
-from web.access import address, uow
+from web.access import address, read_uow, uow
 
 OPEN = {"api.create_token"}
 
@@ -43,7 +43,7 @@ def list_tasks(args):
     view = args.pop("view", "group")
     if "provisional" in args:
         args["provisional"] = "1" if args["provisional"] else "0"
-    return queues.queue(uow(), actor=g.api_actor, view=view, filters=args, after=after, limit=limit)
+    return queues.queue(read_uow(), actor=g.api_actor, view=view, filters=args, after=after, limit=limit)
 
 
 def claim_task(item_id: int):

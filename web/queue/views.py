@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from urllib.parse import quote
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -12,7 +13,7 @@ from casework.errors import CaseworkError
 from casework.services import queues
 from casework.services.processes import tasks
 from web import forms, i18n, idempotency
-from web.access import container, current_actor, signed_in, uow
+from web.access import container, current_actor, read_uow, signed_in, uow
 
 STAFF = ("clerk", "inspector", "legal_reviewer", "bureau_head", "manager", "scheduler", "auditor", "admin")
 
@@ -26,25 +27,30 @@ def _query() -> dict:
     return {k: v for k, v in request.args.items() if k in queues.FILTERS and v}
 
 
-def _day_labels() -> dict:
-    """A row's days left or overdue: translated once per page, formatted per row."""
-    return {"left": _("%(n)d day(s) left"), "overdue": _("Overdue by %(n)d day(s)")}
+def _shown_rows(rows: list[dict]) -> list[SimpleNamespace]:
+    """The page's rows with their shown texts made here: the days left or overdue (translated
+    once per page) and the case link. As objects: Jinja reads `r.id` from a dict only after a
+    failed attribute look-up."""
+    left, overdue = _("%(n)d day(s) left"), _("Overdue by %(n)d day(s)")
+    return [SimpleNamespace(**r, case_path=quote(r["case_ref"] or "", safe="/"), days=(
+        "" if r["remaining_days"] is None else
+        overdue % {"n": -r["remaining_days"]} if r["overdue"] else left % {"n": r["remaining_days"]}))
+        for r in rows]
 
 
 @signed_in()
 def task_list():
     view = request.args.get("view", "group")
-    page = queues.queue(uow(), actor=current_actor(), view=view, filters=_query(),
+    page = queues.queue(read_uow(), actor=current_actor(), view=view, filters=_query(),
                         after=request.args.get("after") or None)
     args = {"view": view, **page["filters"]}
-    # Rows rendered on their own, not included (each piece of an include in the layout's block
-    # passes up through four generators), as objects (Jinja reads `r.id` from a dict only
-    # after a failed attribute look-up): together a third of the page's rendering time.
-    shown = {**page, "rows": [SimpleNamespace(**r) for r in page["rows"]]}
-    rows = Markup(render_template("queue/_rows.html", page=shown, args=args, days=_day_labels()))
+    # Rows rendered on their own, not included: each piece of an include in the layout's block
+    # passes up through four generators.
+    shown = {**page, "rows": _shown_rows(page["rows"])}
+    rows = Markup(render_template("queue/_rows.html", page=shown, args=args))
     if request.headers.get("HX-Request") and request.args.get("after"):
         return rows
-    saved = queues.list_saved_filters(uow(), actor=current_actor())
+    saved = queues.list_saved_filters(read_uow(), actor=current_actor())
     return render_template("queue/tasks.html", page=page, rows=rows, args=args, saved=saved,
                            views=queues.VIEWS, statuses=queues.STATUSES)
 
