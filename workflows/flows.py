@@ -66,6 +66,12 @@ def audit_verify(day: str | None = None, run_key: str | None = None) -> dict:
     return _run("audit_verify", on=jobs.parse_day(day), run_key=run_key)
 
 
+@flow(name="web_state_purge", retries=RETRIES, retry_delay_seconds=RETRY_DELAY_S)
+def web_state_purge(day: str | None = None, run_key: str | None = None) -> dict:
+    """过期网页状态清理 / purge expired one-time keys, API tokens, activation codes, failed sign-ins."""
+    return _run("web_state_purge", on=jobs.parse_day(day), run_key=run_key)
+
+
 @flow(name="ping")
 def ping() -> dict:
     """An empty flow: the floor a deployment run costs (bench.flows' flow_overhead_s)."""
@@ -73,4 +79,4 @@ def ping() -> dict:
 
 
 FLOWS = {f.name: f for f in (deadline_sweep, retention_sweep, recorder_health, inspection_cycle,
-                             notice_batch, audit_verify)}
+                             notice_batch, audit_verify, web_state_purge)}

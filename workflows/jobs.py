@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable
 
 from casework import clock
 from casework.errors import InvalidInput
-from casework.services.night import deadlines, inspections, records, runs
+from casework.services.night import deadlines, inspections, purge, records, runs
 from recorder.health import night as recorder_night
 
 if TYPE_CHECKING:
@@ -119,6 +119,17 @@ def audit_verify(container: Container, opts: Options) -> RunInfo:
     return _finish(container, run, lambda ids: recorder_night.chains_batch(container, ids, actor=opts.actor.name), opts)
 
 
+def web_state_purge(container: Container, opts: Options) -> RunInfo:
+    """Expired web state purged (one batch per table): one-time keys, dead tokens and codes, old
+    failed sign-ins. The cutoffs count from the run's planned time, so a resumed run purges the same."""
+    day = opts.on or clock.today_local()
+    run = _open(container, "web_state_purge", day.isoformat(), purge.plan, opts, 1,
+                {"on": day.isoformat(), "now": clock.now().isoformat()})
+    planned_now = clock.parse_iso(run.params["now"])
+    return _finish(container, run,
+                   lambda kinds: purge.purge(container.uow(), kinds, planned_now, opts.actor.name), opts)
+
+
 JOBS: dict[str, Callable[[Container, Options], RunInfo]] = {
     "deadline_sweep": deadline_sweep,
     "retention_sweep": retention_sweep,
@@ -126,6 +137,7 @@ JOBS: dict[str, Callable[[Container, Options], RunInfo]] = {
     "inspection_cycle": inspection_cycle,
     "notice_batch": notice_batch,
     "audit_verify": audit_verify,
+    "web_state_purge": web_state_purge,
 }
 
 

@@ -12,6 +12,10 @@ one of its own per actor and endpoint, `hold` keeps the request's fingerprint be
 `settle` the first answer's status and body, which `prior` gives back for a replay.
 
 `hold` needs a unit of work that stays open around the act (the web request's shared one).
+
+Keys are kept 30 days from their use (`casework.services.night.expiry.SUBMISSION_KEYS`, far
+beyond any retry window), then the night's `web_state_purge` deletes them: a replay after that
+is a new request.
 """
 from __future__ import annotations
 

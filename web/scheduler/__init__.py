@@ -1,1 +1,2 @@
-"""Scheduler door (scheduler role): the night's deployments, their last runs, run now."""
+"""Scheduler door: the night's deployments and their last runs, refreshing themselves; the
+scheduler role runs and re-runs, the auditor reads."""

@@ -35,6 +35,9 @@ def counts() -> dict[str, str]:
         "provisional": _("provisional deadlines"), "from_year": _("provisional from year"),
         "audit_checked": _("audit events checked"), "audit_ok": _("audit chain intact (1 = yes)"),
         "audit_first_broken": _("first broken audit event"), "audit_reason": _("audit chain problem"),
+        "submission_keys_purged": _("one-time form keys purged"), "api_tokens_purged": _("API tokens purged"),
+        "activation_codes_purged": _("activation codes purged"),
+        "sign_in_attempts_purged": _("failed sign-ins purged"),
     }
 
 

@@ -143,3 +143,53 @@ def test_a_run_whose_worker_died_shows_stalled_and_can_be_rerun(container, clock
         request_rerun(container.uow(), actor=SCHEDULER, api_url=DEAD_API, run_id=run.id)
     resumed = jobs.notice_batch(container, opts(run_key="2026-03-02"))
     assert (resumed.id, resumed.state, resumed.done) == (run.id, "done", 3)
+
+
+def _signed_in_client(container, username: str, roles: list[str]):
+    add_user(container, username, roles)
+    client = create_app(container, {"TESTING": True}).test_client()
+    token = _csrf(client.get("/sign-in").get_data(as_text=True))
+    client.post("/sign-in", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    return client
+
+
+def test_the_runs_refresh_from_a_fragment_of_the_same_template(container, clock, monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    run_id = failed_night(container)
+    client = _signed_in_client(container, "night", ["scheduler"])
+    page = client.get("/scheduler?lang=en").get_data(as_text=True)
+    assert 'id="night-runs" hx-get="/scheduler/runs?since=' in page and 'hx-trigger="every 10s, poll-now"' in page
+    assert '<script src="/scheduler/static/poll.js" defer></script>' in page and "<script>" not in page
+    fragment = client.get("/scheduler/runs", headers={"HX-Request": "true"})
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and html.lstrip().startswith('<div id="night-runs"')
+    assert "<html" not in html and f'<tr id="run-{run_id}">' in html and "Re-run</button>" in html
+    row = page.split(f'<tr id="run-{run_id}">', 1)[1].split("</tr>", 1)[0]
+    assert row in html  # the same rows as the page, by the same template
+    since = int(clock.now().timestamp())
+    clock.advance(hours=8, seconds=1)  # left open a session's lifetime: it stops asking
+    stale = client.get(f"/scheduler/runs?since={since}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "hx-trigger" not in stale and "stopped refreshing itself after 8 hours" in stale
+    assert f'<tr id="run-{run_id}">' in stale
+
+
+def test_a_poll_after_the_session_ended_takes_the_page_to_sign_in(container):
+    client = create_app(container, {"TESTING": True}).test_client()
+    polled = client.get("/scheduler/runs", headers={"HX-Request": "true"})
+    assert polled.status_code == 204 and polled.headers["HX-Redirect"] == "/sign-in?next=/scheduler"
+    assert client.get("/scheduler/runs").status_code == 302  # without htmx: the usual redirect
+
+
+def test_an_auditor_reads_the_night_runs_but_runs_nothing(container, monkeypatch):
+    monkeypatch.setenv("PREFECT_API_URL", DEAD_API)
+    run_id = failed_night(container)
+    client = _signed_in_client(container, "audit1", ["auditor"])
+    html = client.get("/scheduler").get_data(as_text=True)
+    assert '<a href="/scheduler">夜间运行</a>' in html and f'<tr id="run-{run_id}">' in html
+    assert "OSError: 文书存储不可用" in html and "<button" not in html.split('id="night-runs"', 1)[1]
+    assert "action=\"/scheduler/" not in html
+    token = _csrf(html)
+    assert client.post("/scheduler/deadline_sweep/run", data={"csrf_token": token}).status_code == 403
+    assert client.post(f"/scheduler/runs/{run_id}/rerun", data={"csrf_token": token}).status_code == 403
+    with container.uow() as uow:
+        assert uow.session.scalar(select(AuditEvent.seq).where(AuditEvent.action.like("scheduler.%"))) is None

@@ -11,8 +11,9 @@ from prefect.testing.utilities import prefect_test_harness
 from sqlalchemy import select
 
 from casework.cli.operator import SYSTEM_ACCOUNT_ENV
-from casework.models import AuditEvent, NightRun
+from casework.models import AuditEvent, NightRun, SubmissionKey
 from casework.services.night import runs
+from casework.storage import submissions
 from tests.integration.night.system import SYSTEM, as_system_account
 from tests.integration.operators import add_user
 from tests.integration.night.test_night_jobs import miss, missed_filing
@@ -97,6 +98,28 @@ def test_a_flow_acts_as_the_system_account_and_is_audited_as_it(installed, clock
             AuditEvent.action.in_(["night.run_planned", "engine.timer", "night.run_done"]))).all()
     assert {action for action, _, _ in events} == {"night.run_planned", "engine.timer", "night.run_done"}
     assert all(actor == "system.jobs" and data["os_user"] for _, actor, data in events)
+
+
+def test_the_web_state_purge_flow_purges_old_keys_as_the_system_account(installed, clock):
+    old = submissions.new_key()
+    with installed.uow() as uow:
+        submissions.hold(uow, key=old, actor="clerk1", endpoint="queue.task")
+        uow.commit()
+    clock.advance(days=31)
+    fresh = submissions.new_key()
+    with installed.uow() as uow:
+        submissions.hold(uow, key=fresh, actor="clerk1", endpoint="queue.task")
+        uow.commit()
+    state = flows.web_state_purge(return_state=True)
+    assert state.is_completed()
+    counts = state.result()
+    assert counts["state"] == "done" and counts["submission_keys_purged"] == 1
+    with installed.uow() as uow:
+        assert set(uow.session.scalars(select(SubmissionKey.key))) == {fresh}
+        assert uow.session.get(NightRun, counts["night_run"]).prefect_run_id
+        [(actor, data)] = uow.session.execute(select(AuditEvent.actor, AuditEvent.data).where(
+            AuditEvent.action == "web_state.purged")).all()
+    assert actor == "system.jobs" and data["rows"] == 1 and data["os_user"]
 
 
 def test_without_a_system_account_a_flow_fails_clearly(bare, monkeypatch):
