@@ -8,8 +8,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from casework.errors import CaseworkError, InvalidInput
-from casework.services.modeling import drafts, forms, properties, versions
+from casework.services.modeling import drafts, form_fields, forms, properties, versions
 from web.access import container, current_actor, signed_in, uow
+from web import forms as renderer
 from web import i18n
 
 MANAGERS = ("manager",)
@@ -133,9 +134,35 @@ def forms_index():
     return render_template("modeler/forms.html", forms=forms.list_forms(uow(), actor=current_actor()))
 
 
+def _form_page(opened: dict, *, text: str, base: str, editor: dict | None = None, found: list[dict] = (),
+               advanced: list[dict] = (), status: int = 200):
+    """The form page: the structured editor (rows over `base`), the preview of `text` drawn by the
+    task pages' renderer, the advanced text; `found` are the editor's problems, `advanced` the text's."""
+    lang = _lang()
+    one = [{part: i18n.one_language(str(p.get(part, "")), lang) for part in ("where", "message")} for p in found]
+    if editor is None:
+        try:
+            parsed = json.loads(base)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict):  # the advanced text is no form: the rows show what is saved
+            base, parsed = opened["text"], json.loads(opened["text"])
+        editor = form_fields.rows_of(parsed)
+    placed = form_fields.placed(one, [r["name"] for r in editor["fields"]])
+    form, _problems = forms.check_form(text) if not found else (None, found)
+    preview = renderer.fields(form, {}, {}, lang) if form else None
+    shown = [{part: i18n.one_language(str(p.get(part, "")), lang) for part in ("where", "message")}
+             for p in advanced]
+    page = "modeler/_form_workspace.html" if request.headers.get("HX-Request") else "modeler/form.html"
+    return render_template(page, f=opened, text=text, base=base, editor=editor, placed=placed, preview=preview,
+                           preview_title=renderer.title(form, lang) if form else "", problems=shown,
+                           kinds=form_fields.KINDS), status
+
+
 @signed_in(*MANAGERS)
 def form(key: str):
-    return render_template("modeler/form.html", f=forms.open_form(uow(), actor=current_actor(), key=key), problems=[])
+    opened = forms.open_form(uow(), actor=current_actor(), key=key)
+    return _form_page(opened, text=opened["text"], base=opened["text"])
 
 
 @signed_in(*MANAGERS)
@@ -145,14 +172,46 @@ def form_save(key: str):
         saved = forms.save_form(uow(), actor=current_actor(), key=key, text=text,
                                 revision=_int("revision", request.form, 0))
     except CaseworkError as exc:  # shown next to the text the manager typed, which is kept
-        shown = {**forms.open_form(uow(), actor=current_actor(), key=key), "text": text}
         found = getattr(exc, "problems", None) or [{"where": "", "message": str(exc)}]
-        lang = _lang()
-        problems = [{part: i18n.one_language(str(p.get(part, "")), lang) for part in ("where", "message")}
-                    for p in found]
-        return render_template("modeler/form.html", f=shown, problems=problems), exc.status
+        return _form_page(forms.open_form(uow(), actor=current_actor(), key=key),
+                          text=text, base=text, advanced=found, status=exc.status)
     flash(_("Form saved: %(key)s (revision %(revision)s)", key=key, revision=saved["revision"]))
     return redirect(url_for("modeler.form", key=key))
+
+
+ROW_PARTS = ("name", "was", "kind", "label_zh", "label_en", "options", "pattern", "min_length", "max_length",
+             "minimum", "maximum")
+
+
+def _rows() -> list[dict]:
+    count = min(_int("field_count", request.form, 0) or 0, form_fields.MAX_FIELDS + 1)
+    return [{**{part: request.form.get(f"field-{i}-{part}", "") for part in ROW_PARTS},
+             "required": bool(request.form.get(f"field-{i}-required"))}
+            for i in range(count) if f"field-{i}-name" in request.form]
+
+
+@signed_in(*MANAGERS)
+def form_fields_edit(key: str):
+    """The structured editor's post: `op` add / remove-N / up-N / down-N or a preview (the page or,
+    for htmx, its workspace again, nothing saved), or save."""
+    base, op = request.form.get("base", ""), request.form.get("op", "")
+    title = {"zh": request.form.get("title_zh", ""), "en": request.form.get("title_en", "")}
+    rows = form_fields.edit_rows(_rows(), op)
+    editor = {"title_zh": title["zh"], "title_en": title["en"], "fields": rows}
+    if op == "save":
+        try:
+            saved = form_fields.save_rows(uow(), actor=current_actor(), key=key, base_text=base, title=title,
+                                          rows=rows, revision=_int("revision", request.form, 0))
+        except CaseworkError as exc:
+            found = getattr(exc, "problems", None) or [{"where": "", "message": str(exc)}]
+            text, _form, _problems = form_fields.build(base, title, rows)
+            opened = forms.open_form(uow(), actor=current_actor(), key=key)
+            return _form_page(opened, text=text, base=base, editor=editor, found=found, status=exc.status)
+        flash(_("Form saved: %(key)s (revision %(revision)s)", key=key, revision=saved["revision"]))
+        return redirect(url_for("modeler.form", key=key))
+    text, _form, found = form_fields.build(base, title, rows)
+    opened = {**forms.open_form(uow(), actor=current_actor(), key=key), "revision": _int("revision", request.form, 0)}
+    return _form_page(opened, text=text, base=base, editor=editor, found=found)
 
 
 @signed_in(*MANAGERS)

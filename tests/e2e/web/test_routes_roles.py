@@ -91,6 +91,7 @@ ROUTES = {
     "modeler.forms_index": ("GET", lambda f: "/modeler/forms", managers()),
     "modeler.form": ("GET", lambda f: "/modeler/forms/rectification_draft/schema", managers()),
     "modeler.form_save": ("POST", lambda f: "/modeler/forms/rectification_draft/schema", managers(422)),  # no text
+    "modeler.form_fields": ("POST", lambda f: "/modeler/forms/rectification_draft/fields", managers()),  # a preview
     "modeler.form_discard": ("POST", lambda f: "/modeler/forms/rectification_draft/discard", managers(409)),  # no edit
     "api-docs.openapi_json": ("GET", lambda f: "/api/v1/openapi.json", {None: "ok", **everyone("ok")}),
     "api.create_token": ("POST", lambda f: "/api/v1/tokens", {None: 401, **everyone(401)}),

@@ -3,8 +3,9 @@
  * names its role (the engine reads the lane's name). The new lane goes below the lowest lane of
  * the executable process (our diagrams put lanes straight in the process, with no pool; a diagram
  * from another tool may have a pool), as wide as the lanes there; a diagram with no lane yet gets
- * one lane around everything its process draws. Every step goes through bpmn-js's modeling API
- * (undoable), so the draft is saved, validated and revision-checked like any other edit.
+ * one lane around everything its process draws. Every step goes through bpmn-js's modeling API, all
+ * of them in one command (panel.inOneStep): one undo removes the lane with its name, one redo puts
+ * it back. The draft is saved, validated and revision-checked like any other edit.
  * window.CaseworkLanes(modeler, panel, box) with panel = CaseworkPanel(...); #lane-role lists the
  * roles that have no lane, #lane-add adds one and selects it; the panel's lane pick list of a node
  * offers the same roles ("new lane: role"), adding the lane and moving the node into it.
@@ -85,17 +86,20 @@
     function addLane(role, options) {
       var root = lanesRoot();
       if (!root || !role) { return null; }
-      var top = lanesOf(root).filter(function (l) { return l.parent === root; });
-      var lane;
-      if (!top.length) {
-        lane = firstLane(root);
-      } else {
-        var last = top.reduce(function (a, b) {
-          return horizontal(b) ? (b.y + b.height > a.y + a.height ? b : a) : (b.x + b.width > a.x + a.width ? b : a);
-        });
-        lane = modeling.addLane(last, 'bottom');  // 'bottom' is 'right' for vertical lanes
-      }
-      modeling.updateProperties(lane, { name: role });
+      var lane = panel.inOneStep(function () {
+        var top = lanesOf(root).filter(function (l) { return l.parent === root; });
+        var added;
+        if (!top.length) {
+          added = firstLane(root);
+        } else {
+          var last = top.reduce(function (a, b) {
+            return horizontal(b) ? (b.y + b.height > a.y + a.height ? b : a) : (b.x + b.width > a.x + a.width ? b : a);
+          });
+          added = modeling.addLane(last, 'bottom');  // 'bottom' is 'right' for vertical lanes
+        }
+        modeling.updateProperties(added, { name: role });
+        return added;
+      });
       if (!(options && options.keepSelection)) { modeler.get('selection').select(lane); }
       canvas.scrollToElement(lane);
       return lane;

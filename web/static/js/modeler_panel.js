@@ -4,16 +4,21 @@
  * form and due-date variable, a timer's kind and text (checked by GET data-timer-check-url,
  * legal-calendar periods included), a service task's registered action and its declared inputs;
  * a node's lane pick list also offers "new lane: role" for each role with no lane (modeler_lanes.js).
- * Every edit goes through bpmn-js's modeling API (undoable). No inline script (CSP): its words
- * and the page's language come from <script type="application/json" id="modeler-labels">.
+ * Every edit goes through bpmn-js's modeling API and is one entry of its command stack: an edit
+ * that takes several modeling operations runs them inside one command (inOneStep, the pattern of
+ * bpmn-js's own lane.add: nested commands in preExecute share the outer command's id), and an edit
+ * of extension elements replaces them with new objects instead of changing them in place, so one
+ * undo restores exactly what was there. No inline script (CSP): its words and the page's language
+ * come from <script type="application/json" id="modeler-labels">.
  * window.CaseworkPanel(modeler, panelElement) -> { show(element), loaded, selected(), roles(), roleLabel(code),
- * useLanes(CaseworkLanes) }.
+ * useLanes(CaseworkLanes), inOneStep(run) }.
  */
 (function () {
   'use strict';
   var SPIFF = 'http://spiffworkflow.org/bpmn/schema/1.0/core';
   var TIMER_KINDS = ['timeDate', 'timeDuration', 'timeCycle'];
   var NEW_LANE = 'new-lane:';  // a lane pick-list value: add a lane for this role, then move there
+  var STEPS = 'casework.steps';  // the command grouping a panel edit's modeling operations
 
   function $(id) { return document.getElementById(id); }
 
@@ -52,10 +57,52 @@
       return ((node && node.$children) || []).filter(function (c) { return !type || c.$type === type; });
     }
 
-    function extensions(bo) {
-      var ext = bo.extensionElements || moddle.create('bpmn:ExtensionElements', { values: [] });
-      ext.values = ext.values || [];
-      return ext;
+    // run(): several modeling operations as one command-stack entry (one undo, one redo). They run
+    // in postExecute, after this command's own execute, so they are undone before its revert, which
+    // puts back two things bpmn-js's own undo leaves changed in the XML: the order of the lanes'
+    // node lists (lane.updateRefs restores who is in which lane, not the order) and label bounds
+    // it wrote for labels that had none (a gateway's label moved with its connections; bpmn-js
+    // writes them again when it redraws the labels, so they go once that is done).
+    var commandStack = modeler.get('commandStack');
+    var unlabel = [];
+    modeler.get('eventBus').on('elements.changed', 250, function () {  // after the redraw (1000)
+      unlabel.forEach(function (di) { delete di.label; });
+      unlabel = [];
+    });
+    function snapshot() {
+      var lanes = registry.filter(function (e) { return e.type === 'bpmn:Lane'; }).map(function (l) {
+        var refs = l.businessObject.get('flowNodeRef');
+        return { refs: refs, order: refs.slice() };
+      });
+      var unlabelled = registry.filter(function (e) { return e.di && e.di.$type === 'bpmndi:BPMNShape' && !e.di.label; })
+        .map(function (e) { return e.di; });
+      return { lanes: lanes, unlabelled: unlabelled };
+    }
+    commandStack.register(STEPS, {
+      execute: function (context) { context.before = snapshot(); return []; },
+      postExecute: function (context) { context.result = context.run(); },
+      revert: function (context) {
+        context.before.lanes.forEach(function (l) { l.refs.splice.apply(l.refs, [0, l.refs.length].concat(l.order)); });
+        unlabel = context.before.unlabelled;
+        return [];
+      }
+    });
+    function inOneStep(run) {
+      var context = { run: run };
+      commandStack.execute(STEPS, context);
+      return context.result;
+    }
+
+    // new extension elements of bo with `old` replaced by `fresh` (added if old is absent, removed
+    // if fresh is null): the objects in place stay untouched, so undo puts them back as they were
+    function replaceExtension(element, old, fresh) {
+      var bo = element.businessObject;
+      var values = extValues(bo).slice(), at = values.indexOf(old);
+      if (fresh && at >= 0) { values[at] = fresh; } else if (fresh) { values.push(fresh); } else if (at >= 0) { values.splice(at, 1); }
+      var ext = values.length ? moddle.create('bpmn:ExtensionElements', { values: values }) : undefined;
+      if (ext) { ext.$parent = bo; }
+      if (ext && fresh) { fresh.$parent = ext; }
+      modeling.updateProperties(element, { extensionElements: ext });
     }
 
     function propertyOf(bo, name) {
@@ -65,15 +112,12 @@
     }
 
     function setProperty(element, name, value) {
-      var ext = extensions(element.businessObject);
-      var props = extOf(element.businessObject, 'spiffworkflow:properties');
-      if (!props) {
-        props = moddle.createAny('spiffworkflow:properties', SPIFF, { $children: [] });
-        ext.values.push(props);
-      }
-      props.$children = children(props).filter(function (p) { return p.name !== name; });
-      if (value) { props.$children.push(moddle.createAny('spiffworkflow:property', SPIFF, { name: name, value: value })); }
-      modeling.updateProperties(element, { extensionElements: ext });
+      if (propertyOf(element.businessObject, name) === value) { return; }  // no empty undo step
+      var old = extOf(element.businessObject, 'spiffworkflow:properties');
+      var kept = children(old).filter(function (p) { return p.name !== name; });
+      if (value) { kept.push(moddle.createAny('spiffworkflow:property', SPIFF, { name: name, value: value })); }
+      var props = kept.length ? moddle.createAny('spiffworkflow:properties', SPIFF, { $children: kept }) : null;
+      replaceExtension(element, old, props);
     }
 
     function roleLabel(code) {
@@ -160,13 +204,7 @@
 
     function setOperator(element, name) {
       var action = actionNamed(name);
-      var ext = extensions(element.businessObject);
-      var op = operatorOf(element.businessObject);
-      if (!op) {
-        op = moddle.createAny('spiffworkflow:serviceTaskOperator', SPIFF, { id: name, $children: [] });
-        ext.values.push(op);
-      }
-      op.id = name;
+      var old = operatorOf(element.businessObject);
       var params = moddle.createAny('spiffworkflow:parameters', SPIFF, { $children: [] });
       // the declared inputs only (others are refused at deploy); an empty one is left out
       document.querySelectorAll('#panel-params-list input[data-param]').forEach(function (field) {
@@ -176,9 +214,10 @@
             id: field.getAttribute('data-param'), type: field.getAttribute('data-type'), value: field.value.trim() }));
         }
       });
-      op.$children = children(op).filter(function (c) { return c.$type !== 'spiffworkflow:parameters'; });
-      if (params.$children.length) { op.$children.push(params); }
-      modeling.updateProperties(element, { extensionElements: ext });
+      var kept = children(old).filter(function (c) { return c.$type !== 'spiffworkflow:parameters'; });
+      if (params.$children.length) { kept.push(params); }
+      replaceExtension(element, old,
+        moddle.createAny('spiffworkflow:serviceTaskOperator', SPIFF, { id: name, $children: kept }));
     }
 
     // --- showing the selected element ---------------------------------------------------
@@ -254,13 +293,16 @@
     });
     $('panel-lane').addEventListener('change', function () {
       if (!selected) { return; }
-      var lane = this.value.indexOf(NEW_LANE) === 0 && newLanes ?
-        newLanes.add(this.value.slice(NEW_LANE.length), { keepSelection: true }) : registry.get(this.value);
-      if (!lane) { return; }
-      var cy = selected.y + selected.height / 2, cx = selected.x + selected.width / 2;
-      var dx = cx < lane.x + 40 ? lane.x + 80 - cx : 0;
-      modeling.moveShape(selected, { x: dx, y: lane.y + lane.height / 2 - cy });
-      show(selected);
+      var node = selected, value = this.value;
+      inOneStep(function () {  // a new lane and the move into it: one undo
+        var lane = value.indexOf(NEW_LANE) === 0 && newLanes ?
+          newLanes.add(value.slice(NEW_LANE.length), { keepSelection: true }) : registry.get(value);
+        if (!lane) { return; }
+        var cy = node.y + node.height / 2, cx = node.x + node.width / 2;
+        var dx = cx < lane.x + 40 ? lane.x + 80 - cx : 0;
+        modeling.moveShape(node, { x: dx, y: lane.y + lane.height / 2 - cy });
+      });
+      show(node);
     });
     $('panel-form').addEventListener('change', function () {
       if (selected) { setProperty(selected, 'formKey', this.value); }
@@ -292,6 +334,6 @@
 
     return { show: show, loaded: loaded, selected: function () { return selected; },
              roles: function () { return palette.roles; }, roleLabel: roleLabel,
-             useLanes: function (lanesModule) { newLanes = lanesModule; } };
+             useLanes: function (lanesModule) { newLanes = lanesModule; }, inOneStep: inOneStep };
   };
 }());

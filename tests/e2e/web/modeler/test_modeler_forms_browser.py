@@ -19,6 +19,8 @@ NOTE = {"type": "string", "maxLength": 500, "title": "复核意见", "descriptio
 
 
 def _edit(page, change) -> None:
+    if not page.locator("#advanced").evaluate("d => d.open"):
+        page.click("#advanced summary")  # the raw JSON is the advanced view
     form = json.loads(page.locator("#form-text").input_value())
     change(form)
     page.fill("#form-text", json.dumps(form, ensure_ascii=False, indent=2))
@@ -33,7 +35,7 @@ def test_manager_edits_a_form_and_deploys_it_with_the_next_version(new_page, web
     row = page.locator("#form-rectification_draft")
     assert "rectification v1" in row.inner_text()
     row.locator("a").click()
-    page.wait_for_selector("#form-text")
+    page.wait_for_selector("#fields-editor")
 
     _edit(page, lambda f: f["schema"]["properties"]["correction_days"].update(type="whole number"))
     problems = page.locator("#form-problems")
@@ -94,5 +96,5 @@ def test_manager_edits_a_form_and_deploys_it_with_the_next_version(new_page, web
     assert "Used by" in listing and "older text" in listing and "使用它的流程版本" not in listing and "旧文本" not in listing
     english.goto("/modeler/forms/rectification_draft/schema")
     shot(english, "modeler-form", "en")
-    assert english.inner_text("#save-form") == "Check and save" and "修订" not in english.inner_text("h1")
+    assert english.locator("#save-form").text_content() == "Check and save" and "修订" not in english.inner_text("h1")
     assert page.problems == [] and clerk.problems == [] and english.problems == []
