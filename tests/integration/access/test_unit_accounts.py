@@ -158,7 +158,13 @@ def test_the_cli_creates_and_resets_unit_accounts_as_the_signed_in_clerk(
     assert out.exit_code == 0, out.output
     code = out.output.split("\t")[1]
     assert _activate(driver, "cliunit", code) == "cliunit"
-    out = CliRunner().invoke(main, ["user", "reset", "cliunit"])
+    out = CliRunner().invoke(main, ["user", "reset", "cliunit"], input="n\n")  # named, asked, declined
+    assert out.exit_code == 1 and "(cliunit)" in out.output and "Reset?" in out.output, out.output
+    assert "account.password_reset" not in _actions(driver, "cliunit")
+    out = CliRunner().invoke(main, ["user", "reset", "cliunit"], input="y\n")
+    assert out.exit_code == 0 and out.output.splitlines()[-1].startswith("cliunit\t"), out.output
+    assert _actions(driver, "cliunit").count("account.password_reset") == 1
+    out = CliRunner().invoke(main, ["user", "reset", "cliunit", "--yes"])
     assert out.exit_code == 0 and out.output.startswith("cliunit\t"), out.output
     assert "account.password_reset" in _actions(driver, "cliunit")
 
