@@ -12,6 +12,7 @@ from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale, get_translations
 
 from casework import clock
+from casework.services.cases import titles
 
 LANGUAGES = ("zh", "en")
 babel = Babel()
@@ -31,6 +32,9 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["local"] = clock.format_local
     app.jinja_env.filters["deadline"] = clock.format_deadline
+    app.jinja_env.filters["case_title"] = lambda stored, lang=None: titles.case_title(
+        stored, lang or get_locale().language)  # title|case_title, or (in a loop) title|case_title(lang)
+    app.jinja_env.filters["task_title"] = titles.task_title  # name|task_title(form_key, lang)
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["get_locale"] = get_locale
     _translate_templates_per_request(app)
