@@ -16,6 +16,7 @@ from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from casework import clock
+from casework.services.cases import titles
 
 LANGUAGES = ("zh", "en")
 babel = Babel()
@@ -35,6 +36,9 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["local"] = clock.format_local
     app.jinja_env.filters["deadline"] = clock.format_deadline
+    app.jinja_env.filters["case_title"] = lambda stored, lang=None: titles.case_title(
+        stored, lang or get_locale().language)  # title|case_title, or (in a loop) title|case_title(lang)
+    app.jinja_env.filters["task_title"] = titles.task_title  # name|task_title(form_key, lang)
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["language_links"] = language_links

@@ -122,11 +122,20 @@ def unit_account(app: AppContext, unit_id: int, username: str, display_name: str
 
 @user.command("reset")
 @click.argument("username")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation / 不再确认")
 @pass_app
-def reset_unit_password(app: AppContext, username: str) -> None:
-    """Reset a unit user's password (clerk or admin): prints a new one-time activation code."""
+def reset_unit_password(app: AppContext, username: str, yes: bool) -> None:
+    """Reset a unit user's password (clerk or admin), after naming the user and its unit and
+    asking: prints a new one-time activation code."""
     actor = current_actor(app.container, *unit_accounts.BUREAU)
-    _print_code(unit_accounts.reset_password(app.container.uow(), actor=actor, username=username))
+    seen = unit_accounts.reset_preview(app.container.uow(), actor=actor, username=username)
+    if not yes:
+        click.echo(f"{seen['display_name']} ({seen['username']}), {seen['unit']['name']} "
+                   f"{seen['unit']['credit_code']}: 现有密码立即失效，网页会话结束，{seen['tokens']} 个接口令牌吊销 / "
+                   f"the password stops working now, web sessions end, {seen['tokens']} API token(s) revoked")
+        click.confirm("确认重置？/ Reset?", abort=True)
+    _print_code(unit_accounts.reset_password(app.container.uow(), actor=actor, username=username,
+                                             seen=seen["state"]))
 
 
 def _print_code(issued: dict) -> None:

@@ -61,11 +61,11 @@ def _open_by_stage(session: Session, actor: Actor) -> list[dict]:
     """Open cases by the step they wait at (ready user task); stage "" = no ready step."""
     cases = func.count(func.distinct(WorkItem.case_ref))
     rows = session.execute(
-        select(WorkItem.key, WorkItem.task_spec, WorkItem.title, WorkItem.jurisdiction_id, cases)
+        select(WorkItem.key, WorkItem.task_spec, WorkItem.title, WorkItem.form_key, WorkItem.jurisdiction_id, cases)
         .where(WorkItem.case_ref.is_not(None), actor.where(WorkItem.unit_id, WorkItem.jurisdiction_id))
-        .group_by(WorkItem.key, WorkItem.task_spec, WorkItem.title, WorkItem.jurisdiction_id))
-    found = [{"process": key, "stage": spec, "name": title, "jurisdiction_id": jid, "cases": n}
-             for key, spec, title, jid, n in rows]
+        .group_by(WorkItem.key, WorkItem.task_spec, WorkItem.title, WorkItem.form_key, WorkItem.jurisdiction_id))
+    found = [{"process": key, "stage": spec, "name": title, "form_key": form, "jurisdiction_id": jid, "cases": n}
+             for key, spec, title, form, jid, n in rows]
     waiting = session.execute(
         select(Case.kind, Case.jurisdiction_id, func.count())
         .where(Case.status == "open", actor.where(Case.unit_id, Case.jurisdiction_id),

@@ -1,10 +1,48 @@
-"""Every kind of case has its Chinese title (the case's name in lists and on its page)."""
+"""Every kind of case has its title in Chinese (stored when the case opens, as before) and in
+English (derived from the stored one for English pages, the unit's name kept as entered); a
+task's English title is its form's."""
 from __future__ import annotations
 
+import json
+
+import pytest
+
+from casework.engine.model.deploy import default_forms_dir
 from casework.models.cases import CASE_KINDS
-from casework.services.cases.cases import TITLES
+from casework.services.cases.titles import KIND_TITLES, TITLES, case_title, stored_title, task_title
+
+UNIT = "太原市某某商贸有限公司（迎泽店）"
+# What rows stored before this module existed: f"{TITLES[kind]}：{unit.name}", written out.
+OLD_ROWS = {"acceptance": "竣工验收", "filing": "备案", "rectification": "责令限期改正",
+            "inspection": "监督检查", "footage_access": "查阅、复制、调取录像", "penalty": "行政处罚"}
 
 
-def test_every_case_kind_has_a_title():
-    assert set(TITLES) == set(CASE_KINDS)
+def test_every_case_kind_has_a_title_in_both_languages():
+    assert set(TITLES) == set(KIND_TITLES) == set(CASE_KINDS) == set(OLD_ROWS)
     assert TITLES["penalty"] == "行政处罚"
+    for zh, en in KIND_TITLES.values():
+        assert zh and en and en.isascii()
+
+
+@pytest.mark.parametrize("kind", sorted(OLD_ROWS))
+def test_new_and_old_rows_show_chinese_as_stored_and_english_derived(kind):
+    new = stored_title(kind, UNIT)
+    old = f"{OLD_ROWS[kind]}：{UNIT}"
+    assert new == old  # the stored form did not change: old rows and new rows are alike
+    assert case_title(old, "zh") == old
+    assert case_title(old, "en") == f"{KIND_TITLES[kind][1]}: {UNIT}"  # the unit's name as entered
+
+
+def test_a_title_in_no_known_form_is_shown_as_stored():
+    assert case_title("人工录入的标题", "en") == "人工录入的标题"
+    assert case_title("", "en") == ""
+    assert case_title("备案的补充：x", "en") == "备案的补充：x"  # not the kind's name followed by ：
+
+
+def test_a_task_is_titled_by_its_form_in_english():
+    forms = {p.stem: json.loads(p.read_text(encoding="utf-8"))["title"] for p in default_forms_dir().glob("*.json")}
+    for key, title in forms.items():
+        assert task_title("任务名", key, "en") == title["en"]
+        assert task_title("任务名", key, "zh") == "任务名"
+    assert task_title("无表单的任务", None, "en") == "无表单的任务"
+    assert task_title("未知表单", "no_such_form", "en") == "未知表单"

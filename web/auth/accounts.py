@@ -1,4 +1,4 @@
-"""Unit accounts pages: the bureau's (create, reset) and the unit's own (its users, invite).
+"""Unit accounts pages: the bureau's (create, reset after a confirmation page) and the unit's own (its users, invite).
 
 A new code is shown once, on the page that answers the post (never stored, never in a
 redirect or the session cookie, `Cache-Control: no-store`); a repeated post is answered by
@@ -7,6 +7,7 @@ redirect or the session cookie, `Cache-Control: no-store`); a repeated post is a
 from __future__ import annotations
 
 from flask import make_response, render_template, request, url_for
+from flask_babel import gettext as _
 
 from casework.errors import CaseworkError, Conflict, PermissionDenied
 from casework.services.units import accounts as unit_accounts
@@ -43,9 +44,33 @@ def _create(unit_id: int):
 
 @signed_in(*unit_accounts.BUREAU)
 def reset(username: str):
-    back = url_for("auth.unit_accounts", q=request.form.get("q", ""))
-    return idempotency.once(lambda: _code_page(unit_accounts.reset_password(
-        uow(), actor=current_actor(), username=username), back), fallback=back)
+    """GET: the confirmation page, naming the user, its unit and what a reset does. POST: the
+    reset, only from that page (its `state` stamp); any other post shows the page, does nothing."""
+    q = request.values.get("q", "")
+    if request.method == "GET":
+        return _confirm_reset(username, q)
+    seen = request.form.get("state", "")
+    if not seen:
+        return _confirm_reset(username, q, _("Nothing was reset: confirm the reset on this page first."), 400)
+    back = url_for("auth.unit_accounts", q=q)
+    return idempotency.once(lambda: _reset(username, seen, q, back), fallback=back)
+
+
+def _reset(username: str, seen: str, q: str, back: str):
+    try:
+        issued = unit_accounts.reset_password(uow(), actor=current_actor(), username=username, seen=seen)
+    except Conflict as exc:  # the account changed since the page: look again
+        return _confirm_reset(username, q, i18n.shown(exc), exc.status)
+    return _code_page(issued, back)
+
+
+def _confirm_reset(username: str, q: str, problem: str | None = None, status: int = 200):
+    user = unit_accounts.reset_preview(uow(), actor=current_actor(), username=username)
+    response = make_response(render_template(
+        "auth/reset_confirm.html", user=user, q=q, problem=problem,
+        lifetime_days=unit_accounts.CODE_LIFETIME.days), status)
+    response.headers["Cache-Control"] = "no-store"  # its stamp is for this moment only
+    return response
 
 
 @signed_in("unit")

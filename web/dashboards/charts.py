@@ -1,8 +1,10 @@
 """The dashboard service's plain data as chart specs for web/static/js/dashboard.js."""
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from casework.services.cases import titles
 from casework.services.dashboards import NEAR_LIMIT_BUCKETS
 
 
@@ -52,7 +54,8 @@ def _open_by_stage(rows: list[dict], places: dict) -> dict:
         stage = (row["process"], row["stage"])
         if stage not in stages:
             stages.append(stage)
-            step = row["name"] or _("no open task")
+            step = (titles.task_title(row["name"], row.get("form_key"), get_locale().language)
+                    if row["name"] else _("no open task"))
             labels.append(f"{processes.get(row['process'], row['process'])} · {step}")
     return {"title": _("Open cases by stage and jurisdiction"), "type": "bar", "stack": True,
             "horizontal": True, "categories": labels, "empty": _("No open cases"),

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from casework.errors import CaseworkError
 from casework.services import queues
+from casework.services.cases import titles
 from casework.services.processes import tasks
 from web import forms, i18n, idempotency
 from web.access import container, current_actor, read_uow, signed_in, uow
@@ -28,11 +29,13 @@ def _query() -> dict:
 
 
 def _shown_rows(rows: list[dict]) -> list[SimpleNamespace]:
-    """The page's rows with their shown texts made here: the days left or overdue (translated
-    once per page) and the case link. As objects: Jinja reads `r.id` from a dict only after a
-    failed attribute look-up."""
+    """The page's rows with their shown texts made here: the task's title in the page's
+    language, the days left or overdue (translated once per page) and the case link. As
+    objects: Jinja reads `r.id` from a dict only after a failed attribute look-up."""
     left, overdue = _("%(n)d day(s) left"), _("Overdue by %(n)d day(s)")
-    return [SimpleNamespace(**r, case_path=quote(r["case_ref"] or "", safe="/"), days=(
+    lang = get_locale().language
+    return [SimpleNamespace(**{**r, "name": titles.task_title(r["name"], r["form_key"], lang)},
+                            case_path=quote(r["case_ref"] or "", safe="/"), days=(
         "" if r["remaining_days"] is None else
         overdue % {"n": -r["remaining_days"]} if r["overdue"] else left % {"n": r["remaining_days"]}))
         for r in rows]

@@ -12,6 +12,7 @@ from casework.models import Case, Document, Unit, VideoSystem, Violation
 from casework.services import deadlines
 from casework.services import rules
 from casework.services import scope
+from casework.services.cases.titles import stored_title
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -19,14 +20,6 @@ if TYPE_CHECKING:
     from casework.services.actor import Actor
     from casework.storage.unit_of_work import UnitOfWork
 
-TITLES = {
-    "acceptance": "竣工验收",
-    "filing": "备案",
-    "rectification": "责令限期改正",
-    "inspection": "监督检查",
-    "footage_access": "查阅、复制、调取录像",
-    "penalty": "行政处罚",
-}
 FILING_CORRECTION_DAYS = 15  # the returned filing's default; the clerk's review may set another
 
 
@@ -45,7 +38,7 @@ def open_case(session: Session, *, kind: str, unit: Unit, actor: str, data: dict
         national_rulebook_version_id=national.id if national else None,
         violation_id=violation.id if violation else None,
         status="open", opened_at=now, opened_by=actor,
-        title=f"{TITLES.get(kind, kind)}：{unit.name}",
+        title=stored_title(kind, unit.name),
     )
     session.add(case)
     session.flush()
@@ -129,7 +122,7 @@ def show_case(uow: UnitOfWork, ref: str, *, actor: Actor) -> dict:
         case = get_case(uow.session, ref, actor)
         summary = case_summary(case)
         summary["tasks"] = [
-            {"id": w.id, "name": w.title, "role": w.role, "due_at": clock.format_deadline(w.due_at)}
+            {"id": w.id, "name": w.title, "form_key": w.form_key, "role": w.role, "due_at": clock.format_deadline(w.due_at)}
             for w in engine.list_work_items(uow.session, case_ref=case.ref, limit=100)
         ]
         if case.violation_id:

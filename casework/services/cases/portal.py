@@ -16,6 +16,7 @@ from casework.documents import kinds
 from casework.errors import CaseworkError, NotFound, PermissionDenied
 from casework.models import Case, Document, ProcessInstance, Unit, VideoSystem
 from casework.services.cases import service_of_documents as sod
+from casework.services.cases import titles
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
@@ -49,6 +50,7 @@ def home(uow: UnitOfWork, *, actor: Actor) -> dict:
                    else clock.to_local(item.due_at - timedelta(seconds=1)).date())
             obligations.append({
                 "kind": "task", "title": item.title, "case_ref": item.case_ref,
+                "title_en": titles.task_title(item.title, item.form_key, "en"),
                 "work_item_id": item.id, "form_key": item.form_key, "deadline": day,
                 "days_left": _days_left(day), "rule": basis.get("rule", ""),
                 "provisional": bool(case and case.deadline_provisional),
@@ -59,6 +61,7 @@ def home(uow: UnitOfWork, *, actor: Actor) -> dict:
                 day = date.fromisoformat(doc["confirm_by"])
                 obligations.append({
                     "kind": "receipt", "title": f"确认收悉：{doc['title']}（{doc['number']}）",
+                    "title_en": f"Confirm receipt: {doc['title_en']} ({doc['number']})",
                     "case_ref": doc["case_ref"], "document_id": doc["id"], "deadline": day,
                     "days_left": _days_left(day), "rule": sod.CONFIRM_SOURCE,
                     "provisional": False, "from_service": False})
@@ -79,7 +82,8 @@ def documents_of(session, unit_id: int) -> list[dict]:
             continue  # without consent, shown once the clerk records service
         receipt = sod.receipt_of(session, doc) if doc.served_at else None
         rows.append({"id": doc.id, "number": doc.number, "kind": doc.kind,
-                     "title": kinds.KINDS[doc.kind].title("zh"), "case_ref": doc.case_ref,
+                     "title": kinds.KINDS[doc.kind].title("zh"), "title_en": kinds.KINDS[doc.kind].title("en"),
+                     "case_ref": doc.case_ref,
                      "sha256": doc.sha256, "issued_at": clock.format_local(doc.issued_at),
                      "served_at": clock.format_local(doc.served_at) if doc.served_at else None,
                      "method": doc.service_method, "status": found["status"],

@@ -180,27 +180,65 @@ def _is_first(session: Session, actor: Actor) -> bool:
     return first == actor.name
 
 
-def reset_password(uow: UnitOfWork, *, actor: Actor, username: str) -> dict:
-    """The bureau resets a unit user's password: the old one stops working now, its tokens
-    are revoked, and a new one-time code is returned."""
+def _unit_user(session: Session, actor: Actor, username: str) -> User:
+    """A unit user in the actor's scope; NotFound otherwise (another jurisdiction's too)."""
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None or user.unit_id is None:
+        raise NotFound(f"单位用户不存在 / no such unit user: {username}")
+    try:
+        scope.unit(session, actor, user.unit_id)
+    except NotFound:
+        raise NotFound(f"单位用户不存在 / no such unit user: {username}") from None
+    return user
+
+
+def _reset_state(session: Session, user: User) -> str:
+    """A stamp of what a reset changes (password, active, latest code): a confirmation made
+    against one state is refused once another act has changed it."""
+    latest = session.execute(select(func.max(ActivationCode.id)).where(
+        ActivationCode.user_id == user.id)).scalar()
+    return accounts.credentials_stamp(f"{user.password_hash}|{user.active}|{latest}")
+
+
+def _live_tokens(session: Session, user: User) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                       ApiToken.revoked_at.is_(None))))
+
+
+def reset_preview(uow: UnitOfWork, *, actor: Actor, username: str) -> dict:
+    """What a reset of `username` would do, for the bureau to confirm first: the user, its
+    unit, its state, its live API tokens, and the `state` stamp the confirmation carries."""
     actor.require(*BUREAU)
     with uow:
         session = uow.session
-        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        if user is None or user.unit_id is None:
-            raise NotFound(f"单位用户不存在 / no such unit user: {username}")
-        try:
-            scope.unit(session, actor, user.unit_id)
-        except NotFound:
-            raise NotFound(f"单位用户不存在 / no such unit user: {username}") from None
+        user = _unit_user(session, actor, username)
+        unit = session.get(Unit, user.unit_id)
+        status = next(u["status"] for u in _users(session, [unit.id])[unit.id] if u["username"] == username)
+        return {"username": user.username, "display_name": user.display_name, "status": status,
+                "unit": {"id": unit.id, "name": unit.name, "credit_code": unit.credit_code},
+                "tokens": len(_live_tokens(session, user)), "had_password": user.password_hash != NO_PASSWORD,
+                "state": _reset_state(session, user)}
+
+
+def reset_password(uow: UnitOfWork, *, actor: Actor, username: str, seen: str | None = None) -> dict:
+    """The bureau resets a unit user's password: the old one stops working now, its tokens
+    are revoked, and a new one-time code is returned. With `seen` (the `state` of the
+    `reset_preview` the bureau confirmed) the reset is refused if the account changed since."""
+    actor.require(*BUREAU)
+    with uow:
+        session = uow.session
+        user = _unit_user(session, actor, username)
+        if seen is not None and seen != _reset_state(session, user):
+            raise Conflict("确认之后此账户已有变化（已激活或已重置），未重置；请重新查看后再确认 / the account "
+                           "changed after the confirmation page was shown (activated or reset): nothing "
+                           "was reset; look again and confirm")
         now = clock.now()
         user.password_hash, user.active = NO_PASSWORD, False
-        tokens = 0
-        for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
-                                                            ApiToken.revoked_at.is_(None))):
-            token.revoked_at, tokens = now, tokens + 1
+        tokens = _live_tokens(session, user)
+        for token in tokens:
+            token.revoked_at = now
         audit.record(session, actor.name, "account.password_reset", f"user:{username}",
-                     {"unit_id": user.unit_id, "tokens_revoked": tokens})
+                     {"unit_id": user.unit_id, "tokens_revoked": len(tokens)})
         issued = _issue(session, user, "reset", actor.name)
         uow.commit()
         return issued

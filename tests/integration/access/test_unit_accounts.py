@@ -158,6 +158,39 @@ def test_the_cli_creates_and_resets_unit_accounts_as_the_signed_in_clerk(
     assert out.exit_code == 0, out.output
     code = out.output.split("\t")[1]
     assert _activate(driver, "cliunit", code) == "cliunit"
-    out = CliRunner().invoke(main, ["user", "reset", "cliunit"])
+    out = CliRunner().invoke(main, ["user", "reset", "cliunit"], input="n\n")  # named, asked, declined
+    assert out.exit_code == 1 and "(cliunit)" in out.output and "Reset?" in out.output, out.output
+    assert "account.password_reset" not in _actions(driver, "cliunit")
+    out = CliRunner().invoke(main, ["user", "reset", "cliunit"], input="y\n")
+    assert out.exit_code == 0 and out.output.splitlines()[-1].startswith("cliunit\t"), out.output
+    assert _actions(driver, "cliunit").count("account.password_reset") == 1
+    out = CliRunner().invoke(main, ["user", "reset", "cliunit", "--yes"])
     assert out.exit_code == 0 and out.output.startswith("cliunit\t"), out.output
     assert "account.password_reset" in _actions(driver, "cliunit")
+
+
+def test_a_reset_is_confirmed_against_what_the_bureau_saw(driver, clock):
+    """The preview names the user and unit and stamps the account's state; a reset confirmed
+    against an older state (the unit activated meanwhile, a colleague reset it) does nothing."""
+    reg = driver.register("taiyuan")
+    clerk = _clerk_of(driver, "taiyuan")
+    issued = unit_accounts.create_unit_account(driver.uow(), actor=clerk, unit_id=reg["unit_id"],
+                                               username="ty7", display_name="赵店长")
+    before = unit_accounts.reset_preview(driver.uow(), actor=clerk, username="ty7")
+    assert (before["display_name"], before["status"], before["tokens"], before["had_password"]) == \
+        ("赵店长", "pending", 0, False)
+    assert before["unit"]["id"] == reg["unit_id"] and before["unit"]["name"]
+    assert unit_accounts.reset_preview(driver.uow(), actor=clerk, username="ty7")["state"] == before["state"]
+    _activate(driver, "ty7", issued["code"])
+    with pytest.raises(Conflict, match="changed after the confirmation page"):
+        unit_accounts.reset_password(driver.uow(), actor=clerk, username="ty7", seen=before["state"])
+    accounts.sign_in(driver.uow(), username="ty7", password=GOOD, address="t")  # still works
+    assert "account.password_reset" not in _actions(driver, "ty7")
+    seen = unit_accounts.reset_preview(driver.uow(), actor=clerk, username="ty7")
+    assert seen["status"] == "active" and seen["had_password"]
+    unit_accounts.reset_password(driver.uow(), actor=clerk, username="ty7", seen=seen["state"])
+    with pytest.raises(Conflict):  # a second confirmation of the same page: already done
+        unit_accounts.reset_password(driver.uow(), actor=clerk, username="ty7", seen=seen["state"])
+    assert _actions(driver, "ty7").count("account.password_reset") == 1
+    with pytest.raises(NotFound):  # out of scope: no such unit user
+        unit_accounts.reset_preview(driver.uow(), actor=_clerk_of(driver, "changzhou"), username="ty7")

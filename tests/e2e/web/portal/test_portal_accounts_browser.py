@@ -1,7 +1,8 @@
 """Unit accounts in headless chromium, phone-sized and desktop: the bureau creates an account
 and reads its one-time code, the unit activates it, signs in and lands on the portal, invites
-a second user; the bureau resets a password (the old session ends); wrong, used and expired
-codes say so.
+a second user; the bureau resets a password from a confirmation page naming the user and its
+unit (cancelling does nothing; the page works without JavaScript; the old session ends); wrong,
+used and expired codes say so.
 
 Screenshots (Chinese and English, phone and desktop) go to $CASEWORK_TEST_OUTPUT/web/portal.
 """
@@ -26,8 +27,8 @@ SERIAL = {"phone": 81, "desktop": 82}
 def open_page(browser, server):  # noqa: F811
     contexts = []
 
-    def make_page(viewport: str, lang: str = "zh"):
-        context = browser.new_context(viewport=VIEWPORTS[viewport], base_url=server)
+    def make_page(viewport: str, lang: str = "zh", js: bool = True):
+        context = browser.new_context(viewport=VIEWPORTS[viewport], base_url=server, java_script_enabled=js)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(WAIT)
@@ -117,7 +118,17 @@ def test_bureau_creates_the_unit_activates_invites_and_the_bureau_resets(open_pa
 
     bureau.goto(f"/accounts/units?q={credit}&lang=en")
     shot(bureau, f"accounts-bureau-users-{viewport}-en")
-    bureau.locator(f"#user-{first} button", has_text="Reset password").click()
+    bureau.locator(f"#user-{first} a.reset", has_text="Reset password").click()
+    assert "Reset the password of 张店长?" in bureau.locator("h1").inner_text()
+    assert name in bureau.locator("#reset-unit").inner_text() and first in bureau.locator("#reset-user").inner_text()
+    assert "Every web session signed in with it ends." in bureau.locator("#reset-effects").inner_text()
+    shot(bureau, f"accounts-reset-confirm-{viewport}-en")
+    bureau.click("#reset-cancel")  # cancelled: nothing happens
+    bureau.wait_for_selector(f"#user-{first}")
+    unit.goto("/portal/")
+    assert unit.url.endswith("/portal/")  # still signed in
+    bureau.locator(f"#user-{first} a.reset").click()
+    bureau.click("#reset-confirm")
     fresh = bureau.locator("#activation-code").inner_text()
     shot(bureau, f"accounts-reset-code-{viewport}-en")
     unit.goto("/portal/")
@@ -133,9 +144,15 @@ def test_bureau_creates_the_unit_activates_invites_and_the_bureau_resets(open_pa
     shot(unit, f"activate-{viewport}-en")
     unit.goto("/activate?lang=zh")
     shot(unit, f"activate-{viewport}-zh")
-    bureau.goto(f"/accounts/units?q={credit}&lang=zh")
-    bureau.locator(f"#user-{first} button", has_text="重置密码").click()
-    renewed = bureau.locator("#activation-code").inner_text()
+    plain = open_page(viewport, "zh", js=False)  # the confirmation works without JavaScript
+    sign_in(plain, "tyclerk", PASSWORD)
+    plain.goto(f"/accounts/units?q={credit}&lang=zh")
+    plain.locator(f"#user-{first} a.reset", has_text="重置密码").click()
+    assert "重置 张店长 的密码？" in plain.locator("h1").inner_text()
+    assert "code expired" not in plain.content() and "激活码已过期" in plain.content()
+    shot(plain, f"accounts-reset-confirm-{viewport}-zh")
+    plain.click("#reset-confirm")
+    renewed = plain.locator("#activation-code").inner_text()
     activate(unit, first, renewed)
     unit.wait_for_url("**/sign-in**")
     sign_in(unit, first, NEW_PASSWORD)

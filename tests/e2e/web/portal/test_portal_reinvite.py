@@ -90,8 +90,11 @@ def test_another_units_user_is_a_404_and_a_reset_account_stays_the_bureaus(app, 
     assert _reissue(other, "clerk").status_code == 404  # staff: no unit, no such user of B
     clerk = app.test_client()
     sign_in(clerk, "clerk")
-    reset = clerk.post("/accounts/users/unitA-second/reset", data={"csrf_token": csrf_of(clerk, "/accounts/units")})
-    assert reset.status_code == 200
+    page = clerk.get("/accounts/users/unitA-second/reset").get_data(as_text=True)
+    state = re.search(r'name="state" value="([^"]+)"', page).group(1)
+    reset = clerk.post("/accounts/users/unitA-second/reset",
+                       data={"csrf_token": csrf_of(clerk, "/accounts/units"), "state": state})
+    assert reset.status_code == 200 and 'id="activation-code"' in reset.get_data(as_text=True)
     first = app.test_client()
     sign_in(first, "unitA")
     refused = _reissue(first, "unitA-second")  # inactive again, but it had a password
