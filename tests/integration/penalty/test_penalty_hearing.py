@@ -10,7 +10,8 @@ from casework import clock as clock_module
 from casework.services.cases import portal_case, service_of_documents
 from casework.services.processes import tasks
 from tests.integration.lifecycle.lifecycle_driver import CLERK, LEGAL, Driver
-from tests.integration.penalty.test_penalty_procedure import investigate, propose, serve, tengchong_case
+from tests.integration.penalty.test_penalty_procedure import (inner_mongolia_case, investigate, propose, serve,
+                                                               tengchong_case)
 
 RECORD = {"record": "当事人称已拆除广告牌", "outcome": "建议从轻", "recorder": "孙丽"}
 
@@ -109,3 +110,18 @@ def test_a_hearing_notice_served_from_the_documents_page_reaches_the_process(dri
                                 place="单位办公室")
     assert driver.open_forms(ref) == ["hearing_schedule"]
     assert driver.case_data(ref)["hearing"]["status"] == "date_refused"
+
+
+def test_the_proposal_page_shows_the_hearing_threshold_and_its_source(driver):
+    """Inner Mongolia's 政府令 sets no threshold: the Ministry's figure, said so, and the local
+    provision its rule defers to named as missing; the hearing right follows that figure."""
+    reg, ref = inner_mongolia_case(driver)
+    investigate(driver, ref)
+    item = driver.task(ref, "penalty_proposal")
+    notes = [n["zh"] for n in tasks.task_form(driver.uow(), actor=CLERK, work_item_id=item.id)["notes"]]
+    hearing = [n for n in notes if "听证" in n]
+    assert "单位处10000元以上" in hearing[0] and "第一百二十三条第二款" in hearing[0]
+    assert "未规定较大数额罚款的标准" in hearing[1] and "全国标准" in hearing[1]
+    assert "地方政府规章" in hearing[2] and "未收录" in hearing[2]
+    propose(driver, ref, "fine", 10000)
+    assert driver.case_data(ref)["hearing_right"] is True
