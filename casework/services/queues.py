@@ -77,7 +77,7 @@ def decode_cursor(text: str) -> tuple[datetime, int]:
 # A row's columns: plain values, no ORM objects (a page is read, never changed).
 ROW_COLUMNS = (WorkItem.id, WorkItem.instance_id, WorkItem.title, WorkItem.role, WorkItem.key,
                WorkItem.task_spec, WorkItem.form_key, WorkItem.unit_id, WorkItem.jurisdiction_id,
-               WorkItem.case_ref, WorkItem.assignee, WorkItem.created_at, WorkItem.due_at, WorkItem.sort_at)
+               WorkItem.case_ref, WorkItem.assignee, WorkItem.due_at, WorkItem.sort_at)
 
 
 def _basis_columns() -> tuple:
@@ -119,7 +119,7 @@ def queue(uow: UnitOfWork, *, actor: Actor, view: str = "group", filters: dict |
         params["now"] = now
     query, page_row = _statement(actor, view, tuple(sorted(params)), f.get("status"), f.get("provisional"), limit)
     with uow:  # plain rows: the session's connection, without the ORM's per-execution work
-        items = [page_row._make(r) for r in uow.session.connection().execute(query, params)]
+        items = [page_row._make(r) for r in uow.session.connection().execute(query, params).all()]
     more = len(items) > limit
     items = items[:limit]
     return {"rows": [row(w, _basis(w), now) for w in items], "next": encode_cursor(items[-1]) if more else None,
@@ -210,7 +210,6 @@ def row(item: Any, basis: dict, now: datetime) -> dict:
         "article": basis.get("article", ""), "instrument": title,
         "basis": f"《{title}》{basis.get('article', '')}" if title and basis.get("article") else basis.get("article", ""),
         "provisional": basis.get("provisional", False),
-        "created_at": clock.format_local(item.created_at),
         "cursor_sort": item.sort_at != NO_DUE,
     }
 

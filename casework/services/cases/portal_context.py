@@ -92,10 +92,12 @@ def _defence_period(session: Session, case: Case, data: dict, item: WorkItem | N
 
 
 def context(session: Session, case: Case, data: dict, item: WorkItem | None) -> dict:
-    """Kind-specific panels: `filing`, `acceptance`, `recheck` (None where they do not apply)."""
+    """Kind-specific panels: `filing`, `acceptance`, `recheck`, a penalty's `hearing` (its date,
+    place, notice and whether the notice's service keeps the date; None where they do not apply)."""
     return {"filing": _filing(session, case, data, item) if case.kind == "filing" else None,
             "acceptance": _acceptance(data) if case.kind == "acceptance" else None,
-            "recheck": _recheck(case, data) if case.kind == "rectification" else None}
+            "recheck": _recheck(case, data) if case.kind == "rectification" else None,
+            "hearing": data.get("hearing") if case.kind == "penalty" else None}
 
 
 def filing_needs(case: Case) -> dict | None:

@@ -29,7 +29,7 @@ from casework.documents import service as document_service
 from casework.engine import action, send_message
 from casework.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from casework.legal_calendar import PARTY
-from casework.models import Case, Document, ProcessInstance
+from casework.models import Case, Document, ProcessInstance, WorkItem
 from casework.services import deadlines
 from casework.services.deadlines.service_window import (  # noqa: F401 (the service rule's names)
     CONFIRM_SOURCE, CONFIRM_WITHIN, RECEIPT, RECORDS, confirm_deadline, state, visible_to_unit)
@@ -48,6 +48,9 @@ PARKED_DATE = date(2999, 12, 31)
 AWAITING = "awaiting_service"
 SERVED_MESSAGE = "document_served"
 CLERK_METHODS = ("direct", "left", "post", "entrusted", "public_notice")
+# Forms of the work items through which a process serves the document it awaits (AWAITING):
+# such a document is listed once, as that work item, not again among the documents to serve.
+SERVICE_FORMS = ("penalty_service",)
 
 
 def offer(session: Session, doc: Document, *, actor: str) -> dict:
@@ -140,15 +143,23 @@ def clerk_items(session: Session, jurisdiction_ids: set[int] | None = None) -> l
                                    Document.case_ref.is_not(None)).order_by(Document.id)
     if jurisdiction_ids is not None:
         query = query.where(Document.jurisdiction_id.in_(jurisdiction_ids))
-    items = []
+    items, own = [], served_by_work_item(session)
     for doc in session.scalars(query):
-        if document_service.superseded_by(session, doc.id) is not None:
+        if doc.number in own or document_service.superseded_by(session, doc.id) is not None:
             continue
         found = state(session, doc)
         if found["status"] == "clerk":
             items.append({"document_id": doc.id, "number": doc.number, "kind": doc.kind,
                           "case_ref": doc.case_ref, "unit_id": doc.unit_id, **found})
     return items
+
+
+def served_by_work_item(session: Session) -> set[str]:
+    """Numbers of the documents a process serves through its own open work item."""
+    awaited = ProcessInstance.data[AWAITING].as_string()
+    query = (select(awaited).join(WorkItem, WorkItem.instance_id == ProcessInstance.id)
+             .where(WorkItem.form_key.in_(SERVICE_FORMS)))
+    return {number for number in session.scalars(query) if number}
 
 
 # --- periods that run from service -------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Engine actions of bpmn/penalty.bpmn after 立案: proposal, notice, hearing, decision, payment.
+"""Engine actions of bpmn/penalty.bpmn after 立案: proposal, notice, decision, payment (the
+hearing: `hearing`).
 
 Issuing a document here starts the wait for its service (`serving`); the periods that run
 from service are counted there."""
@@ -8,9 +9,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from casework import audit, clock, documents
+from casework import audit, clock
 from casework.engine import action
-from casework.errors import InvalidInput, RuleViolation
+from casework.errors import RuleViolation
 from casework.legal_calendar import BUREAU, PARTY
 from casework.models import Case, Document, Violation
 from casework.services.cases.documents import issue_for_case
@@ -88,23 +89,6 @@ def penalty_notify(ctx) -> dict:
             **serving.awaiting(ctx.session, document, "penalty_notice")}
 
 
-@action("penalty_hearing_notice", inputs={}, outputs={"hearing_notice_number": str})
-def penalty_hearing_notice(ctx) -> dict:
-    """听证通知 at least seven days before the hearing (第六十四条第二项)."""
-    case = _case(ctx)
-    on = date.fromisoformat(ctx.data["hearing_on"])
-    # 七日前 counted in working days (第八十五条), as the hearing notice's own check does
-    notice_by = date.fromisoformat(period(ctx.session, clock.today_local(), "7wd", PARTY,
-                                          "statement")["date"])
-    if on <= notice_by:
-        raise InvalidInput(f"听证通知应于举行听证的七日前送达（《行政处罚法》第六十四条、第八十五条），"
-                           f"听证日期须晚于 {notice_by} / the hearing must be after {notice_by}")
-    document = _issue(ctx, case, "hearing_notice", {})
-    audit.record(ctx.session, ctx.actor, "penalty.hearing_noticed", f"case:{case.ref}",
-                 {"number": document.number, "hearing_on": on.isoformat()})
-    return {"hearing_notice_number": document.number}
-
-
 @action("penalty_check_final", inputs={}, outputs={"final_amount": int})
 def penalty_check_final(ctx) -> dict:
     """After review: the final fine stays in the band and never above the proposal (第四十五条)."""
@@ -175,21 +159,6 @@ def penalty_remind(ctx) -> dict:
                  {"number": document.number, "surcharge": surcharge, "if_served_today": stated["date"]})
     return {"surcharge": surcharge, "enforce_date": stated["date"], "reminder_number": document.number,
             **serving.awaiting(ctx.session, document, "payment_reminder")}
-
-
-@action("penalty_hearing_record", inputs={}, outputs={"hearing_record_number": str})
-def penalty_hearing_record(ctx) -> dict:
-    """听证笔录 (APL 第六十四条第八项; 公安程序规定 第一百五十一条): issued as a document of the
-    case from what the record task holds; kept in the file, not offered for service."""
-    case = _case(ctx)
-    context = penalty_documents.hearing_record(ctx.session, case, case.unit,
-                                               {**ctx.data, "recorder": ctx.data.get("recorder") or ctx.actor})
-    document = documents.issue(ctx.session, ctx.resources["files"], kind="hearing_record",
-                               jurisdiction_id=case.jurisdiction_id, unit_id=case.unit_id,
-                               case_ref=case.ref, context=context, actor=ctx.actor)
-    audit.record(ctx.session, ctx.actor, "penalty.hearing_recorded", f"case:{case.ref}",
-                 {"number": document.number, "outcome": ctx.data.get("outcome", "")})
-    return {"hearing_record_number": document.number}
 
 
 @action("penalty_paid", inputs={}, outputs={"surcharge": dict, "amount_due": str})

@@ -1,10 +1,12 @@
-"""Service of the penalty case's documents (告知书, 决定书, 催告书) and the periods that run from it.
+"""Service of the penalty case's documents (告知书, 听证通知书, 决定书, 催告书) and the periods
+that run from it.
 
 The process waits for each of them to be served (第三十六条 of the police procedure, through
 `service_of_documents`): the unit confirms receipt in its portal, or — without consent, or when
 the confirmation window has passed — the clerk's work item serves it directly or by post.
 Only then do the statement and hearing-request, payment, review and 催告 periods begin,
-counted from the day of service by the legal calendar (APL 第八十五条).
+counted from the day of service by the legal calendar (APL 第八十五条); a hearing notice's
+seven days before the hearing are checked in `hearing`.
 """
 from __future__ import annotations
 

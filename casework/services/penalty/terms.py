@@ -17,6 +17,7 @@ LIMIT_WARNING = "10wd"  # the head is warned this long before the limit
 PAYMENT_PERIOD = "15d"  # APL 第六十七条
 SERVICE_PERIOD = "7wd"  # APL 第六十一条, 公安程序规定 第三十六条: within 7 days (working days, APL 第八十五条)
 STATEMENT_PERIOD = "5wd"  # APL 第六十四条: a hearing is requested within 5 days of notice
+HEARING_NOTICE_PERIOD = "7wd"  # APL 第六十四条第二项, 公安程序规定 第一百三十六条: served 7 days before
 PUBLICATION_PERIOD = "7wd"  # 国办发〔2018〕118号: published within 7 working days
 WITHDRAWAL_PERIOD = "3wd"  # 国办发〔2018〕118号: withdrawn within 3 working days
 REMINDER_PERIOD = "10wd"  # 行政强制法 第五十四条 with 第六十九条
@@ -30,6 +31,7 @@ ARTICLES = {
     "payment": f"{APL}第六十七条",
     "service": f"{APL}第六十一条；《公安机关办理行政案件程序规定》第三十六条",
     "statement": f"{APL}第四十四条、第六十四条", "surcharge": f"{APL}第七十二条",
+    "hearing_notice": f"{APL}第六十四条第二项、第八十五条；《公安机关办理行政案件程序规定》第一百三十六条",
     "publication": f"{APL}第四十八条；国办发〔2018〕118号",
     "reminder": "《中华人民共和国行政强制法》第五十四条", "court": "《中华人民共和国行政强制法》第五十三条",
     "reconsideration": "《中华人民共和国行政复议法》第二十条", "lawsuit": "《中华人民共和国行政诉讼法》第四十六条",
@@ -37,6 +39,7 @@ ARTICLES = {
 
 PERIOD_NAMES = {  # how each period of a penalty case is named on screen
     "decision_limit": "作出处罚决定期限（自立案起九十日）", "statement": "陈述、申辩及申请听证期限",
+    "hearing_notice": "听证通知书送达后七日（听证在此后举行）",
     "service": "决定书送达期限", "publication": "行政执法公示期限", "payment": "缴纳罚款期限",
     "reconsideration": "申请行政复议期限", "lawsuit": "提起行政诉讼期限",
     "reminder": "催告期满（可申请强制执行）", "court": "申请人民法院强制执行期限",
@@ -60,6 +63,8 @@ def setting(jurisdiction: str, name: str) -> dict:
     else the default."""
     if name == "discretion":
         return discretion_table(jurisdiction)
+    if name == "hearing":
+        return hearing_threshold(jurisdiction)
     data = _settings()
     return data.get(jurisdiction, {}).get(name) or data["default"][name]
 
@@ -108,7 +113,8 @@ def discretion_range(jurisdiction: str, fine: dict, tier: str) -> tuple[int, int
 
 def proposal_guidance(jurisdiction: str, fine: dict | None, instrument: str) -> list[dict]:
     """What the proposal page shows: the band and its article, each tier's amounts and when it
-    applies, and where the tiers come from (Casework's default said as such)."""
+    applies, where the tiers come from (Casework's default said as such), and the hearing
+    thresholds with theirs (`hearing_guidance`)."""
     if not fine:
         return [{"zh": "所适用条款未规定罚款，只能给予警告或者不予处罚。",
                  "en": "The cited article provides no fine: a warning or no penalty only."}]
@@ -137,7 +143,7 @@ def proposal_guidance(jurisdiction: str, fine: dict | None, instrument: str) -> 
     else:
         lines.append({"zh": f"裁量基准：{table['source']}{table['article']}。",
                       "en": f"Discretion standard: {table['source']} {table['article']}."})
-    return lines
+    return lines + hearing_guidance(jurisdiction, fine)
 
 
 def tier_note(discretion: dict, amount: int) -> dict:
@@ -151,11 +157,50 @@ def tier_note(discretion: dict, amount: int) -> dict:
                   f"{' (Casework default tiers)' if default else ''}; {inside[1]}."}
 
 
+def hearing_threshold(jurisdiction: str) -> dict:
+    """The amounts from which a fine is 较大数额 (a hearing must be offered) with their source:
+    the jurisdiction's own where its text sets them, else the Ministry's rule, marked
+    `set_locally = False` and naming the text searched (and, for a local government rule, the
+    local provision the Ministry's rule defers to, which the library lacks: `missing`)."""
+    data = _settings()
+    entry = data.get(jurisdiction, {}).get("hearing") or {"set_locally": False, "searched": ""}
+    if not entry.get("set_locally"):
+        return {**data["default"]["hearing"], "jurisdiction": jurisdiction, "set_locally": False,
+                "searched": entry.get("searched", ""), "local_rule": bool(entry.get("local_rule")),
+                "missing": entry.get("missing", "")}
+    return {**entry, "jurisdiction": jurisdiction, "set_locally": True}
+
+
 def hearing_right(jurisdiction: str, party_type: str, penalty_kind: str, amount: int) -> bool:
     """较大数额罚款 gives the right to request a hearing (APL 第六十三条)."""
     if penalty_kind != "fine":
         return False
-    return amount >= int(setting(jurisdiction, "hearing")[party_kind(party_type)])
+    return amount >= int(hearing_threshold(jurisdiction)[party_kind(party_type)])
+
+
+def hearing_guidance(jurisdiction: str, fine: dict) -> list[dict]:
+    """What the proposal page says of the hearing: the thresholds, their article, and where they
+    come from (the Ministry's rule where no local text sets them, said as such)."""
+    found = hearing_threshold(jurisdiction)
+    cited = f"《{found['source']}》{found['article']}"
+    lines = [{"zh": f"听证：拟对单位处{found['unit']}元以上、对个人处{found['person']}元以上罚款的，属较大数额罚款，"
+                    f"应当告知当事人有要求听证的权利（{APL}第六十三条；{cited}）。",
+              "en": f"Hearing: a fine of {found['unit']} yuan or more on a unit, {found['person']} yuan or "
+                    f"more on a person, is a large fine and the party must be offered a hearing "
+                    f"(APL art. 63; {cited})."}]
+    if found["set_locally"]:
+        return lines
+    lines.append({"zh": f"听证数额来源：{found['searched'] or '本辖区规范'}未规定较大数额罚款的标准，"
+                        f"适用{cited}的全国标准。",
+                  "en": f"Source of the thresholds: {found['searched'] or 'the local text'} sets no threshold "
+                        f"for a large fine; the national figure of {cited} applies."})
+    if found["local_rule"] and fine.get("source") == jurisdiction:
+        lines.append({"zh": f"本罚款依据地方政府规章作出，{cited}规定“{found['defers_quote']}”；"
+                            f"{found['missing']}未收录于本系统的法规文本，暂按全国标准计算，请核对。",
+                      "en": f"This fine is imposed under a local government rule, for which {cited} defers to "
+                            f"the local provision; that provision ({found['missing']}) is not in the "
+                            "system's texts, so the national figure is used: please check it."})
+    return lines
 
 
 def simplified(jurisdiction: str, party_type: str, penalty_kind: str, amount: int) -> bool:

@@ -100,6 +100,12 @@ def test_unit_fine_with_a_hearing_requested_and_held(driver, clock):
     driver.complete(ref, "hearing_schedule", {"hearing_on": on, "place": "第一会议室", "host": "李法制"},
                     CLERK)
     assert [d.kind for d in driver.documents(ref)] == ["penalty_notice", "hearing_notice"]
+    assert driver.open_forms(ref) == []  # no hearing before its notice is served
+    serve(driver, ref, reg)
+    assert driver.open_forms(ref) == ["hearing_record"]
+    with pytest.raises((RuleViolation, StepFailed), match="不得举行听证"):
+        driver.complete(ref, "hearing_record", {"record": "提前", "outcome": "无"}, LEGAL)
+    driver.travel(days=14)
     driver.complete(ref, "hearing_record", {"record": "当事人称已拆除广告牌", "outcome": "建议从轻",
                                             "recorder": "孙丽", "participants": ["张三（法定代表人）"],
                                             "debate": "对证据无异议", "party_signed": True}, LEGAL)
@@ -109,7 +115,7 @@ def test_unit_fine_with_a_hearing_requested_and_held(driver, clock):
     assert "听证笔录" in text and "当事人称已拆除广告牌" in text and "孙丽" in text and "建议从轻" in text
     listed = case_view.case_page(driver.uow(), ref, actor=CLERK)["documents"]
     assert [d["kind"] for d in listed] == ["penalty_notice", "service_receipt", "hearing_notice",
-                                           "hearing_record"]
+                                           "service_receipt", "hearing_record"]
     with pytest.raises((RuleViolation, StepFailed), match="更重"):
         approve(driver, ref, final=20000)  # a statement never raises the penalty (第四十五条)
     approve(driver, ref, final=12000)

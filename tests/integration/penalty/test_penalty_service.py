@@ -12,7 +12,7 @@ from casework.engine import get_instance
 from casework.errors import Conflict
 from casework.legal_calendar import PARTY
 from casework.models import AuditEvent
-from casework.services import case_view, deadlines
+from casework.services import case_view, deadlines, queues
 from casework.services.cases import service_of_documents
 from casework.services.penalty import publication, service
 from casework.services.units import registration
@@ -169,3 +169,31 @@ def test_a_revoked_decision_cancels_payment_and_withdraws_publication(driver):
     again = service.report_review(driver.uow(), actor=CLERK, case_ref=ref, kind="lawsuit",
                                   outcome="revoked", note="重复报告")
     assert again["cancelled"] is False  # nothing left to cancel; the report is still recorded
+
+
+def test_a_document_the_process_serves_is_listed_once_as_its_work_item(driver):
+    """Regression: the decision awaiting the clerk's service was both the queue's work item and
+    a row of the documents to serve; it is the work item only, and never listed nowhere."""
+    reg, ref = inner_mongolia_case(driver)
+    _decided(driver, reg, ref)
+    decision = driver.documents(ref)[-1]
+    with driver.uow() as uow:
+        window = service_of_documents.state(uow.session, uow.session.merge(decision))["confirm_by"]
+    driver.travel(days=(date.fromisoformat(window) - clock_module.today_local()).days + 1)
+
+    def listed() -> tuple[list[str], list[str]]:
+        rows = queues.queue(driver.uow(), actor=CLERK, view="all", filters={"case": ref})["rows"]
+        to_serve = [i["number"] for i in service_of_documents.clerk_queue(driver.uow(), actor=CLERK)]
+        return [r["form_key"] for r in rows], to_serve
+
+    # the window has passed but no sweep has fired its timer yet: the documents list has it
+    work, to_serve = listed()
+    assert work == [] and decision.number in to_serve
+    driver.sweep()
+    work, to_serve = listed()
+    assert work == ["penalty_service"] and decision.number not in to_serve
+    page = case_view.case_page(driver.uow(), ref, actor=CLERK)
+    assert [t["form_key"] for t in page["tasks"]] == ["penalty_service"]
+    driver.complete(ref, "penalty_service", {"service_method": "direct", "service_place": "单位办公室"}, CLERK)
+    work, to_serve = listed()
+    assert "penalty_service" not in work and decision.number not in to_serve

@@ -7,19 +7,20 @@ Its own world in 2021 (Tengchong's rulebook in force): three units, each with a 
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from casework import clock as clock_module
 from casework.models import User
 from casework.passwords import hash_password
+from casework.services.penalty import hearing
 from casework.services.processes import sweeps
 from tests.e2e.web.conftest import fresh_container
 from tests.e2e.web.portal.test_portal_browser import portal_page, shot  # noqa: F401
 from tests.e2e.web.test_browser import browser, server  # noqa: F401
 from tests.e2e.web.world import PASSWORD
-from tests.integration.lifecycle.lifecycle_driver import Driver
+from tests.integration.lifecycle.lifecycle_driver import CLERK, Driver
 from tests.integration.penalty.test_penalty_procedure import investigate, propose, tengchong_case
 
 pytestmark = pytest.mark.browser
@@ -43,7 +44,7 @@ def web_world(tmp_path_factory, pg_engine):
                                      unit_id=reg["unit_id"], password_hash=hash_password(PASSWORD),
                                      created_at=clock_module.now()))
                 uow.commit()
-            facts[username] = ref
+            facts[username], facts[f"{username}_unit"] = ref, reg["unit"]
             facts[f"{username}_item"] = driver.task(ref, "penalty_response").id
         yield container, facts
 
@@ -90,3 +91,29 @@ def test_after_the_period_the_form_is_closed_and_a_post_refused(portal_page, app
     assert page.locator("#answer-closed").count() == 1
     assert driver.open_forms(ref) == ["penalty_legal_review"]
     shot(page, f"answer-closed-{viewport}-en")
+
+
+def test_a_hearing_notice_served_too_late_is_explained_to_the_unit(portal_page, facts):
+    """The 听证通知书 served less than seven working days before the hearing: the unit reads on
+    its case page that the date cannot hold and why (APL 第六十四条第二项; 公安程序规定 第一百三十六条)."""
+    driver, ref, unit = facts["driver"], facts["unitP1"], facts["unitP1_unit"]
+    if "penalty_response" in driver.open_forms(ref):  # run alone: request the hearing here
+        driver.complete(ref, "penalty_response", {"statement": "", "hearing_requested": True}, unit)
+    today = clock_module.today_local()
+    with driver.uow() as uow:
+        on = hearing.notice_ends(uow.session, today) + timedelta(days=1)  # served today: just in time
+    driver.complete(ref, "hearing_schedule", {"hearing_on": on.isoformat(), "place": "第一会议室",
+                                              "host": "李法制"}, CLERK)
+    page = portal_page("unitP1", "phone")
+    page.goto(f"/portal/cases/{ref}")
+    assert driver.case_data(ref)["hearing"]["serve_by"] in page.locator("#hearing-waiting").inner_text()
+    serve_by = date.fromisoformat(driver.case_data(ref)["hearing"]["serve_by"])
+    clock_module.current().advance(timedelta(days=(serve_by - today).days + 1))
+    assert driver.confirm_all(ref, unit)  # served a day too late
+    page.goto(f"/portal/cases/{ref}")
+    refused = page.locator("#hearing-refused").inner_text()
+    assert "不足七日" in refused and "第一百三十六条" in refused and on.isoformat() in refused
+    shot(page, "hearing-date-refused-phone-zh")
+    page.goto(f"/portal/cases/{ref}?lang=en")
+    assert "less than seven working days" in page.locator("#hearing-refused").inner_text()
+    assert driver.open_forms(ref) == ["hearing_schedule"]

@@ -1,0 +1,141 @@
+"""The hearing (听证): its notice, the notice's service seven days before, and its record.
+
+APL 第六十四条第二项 and 公安程序规定 第一百三十六条 require the 听证通知书 be served at least
+seven days (working days, APL 第八十五条) before the hearing. The notice is issued with the date
+the clerk chose (refused at once when even service today would be too late); the process then
+waits for its service like the 告知书 (`serving`), and only then decides: served in time, the
+hearing is held on that date; served too late, that date is refused and the clerk sets a new
+one (a new notice, served again). The clerk reads why on the task (`task_notes`), the unit on
+its portal case page (`hearing` in the process data).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from casework import audit, clock, documents
+from casework.engine import action
+from casework.errors import InvalidInput, RuleViolation
+from casework.legal_calendar import PARTY
+from casework.models import Case
+from casework.services.cases.documents import issue_for_case
+from casework.services.penalty import documents as penalty_documents
+from casework.services.penalty import serving, terms
+
+ARTICLE = terms.ARTICLES["hearing_notice"]
+
+
+def _case(ctx) -> Case:
+    return ctx.session.execute(select(Case).where(Case.ref == ctx.instance.case_ref)).scalar_one()
+
+
+def notice_ends(session, served_on: date) -> date:
+    """The last of the seven working days that must pass between service and the hearing."""
+    return date.fromisoformat(serving.period(session, served_on, terms.HEARING_NOTICE_PERIOD, PARTY,
+                                             "hearing_notice")["date"])
+
+
+def serve_by(session, today: date, hearing_on: date) -> date:
+    """The last day the notice may be served for the hearing to keep its date."""
+    day = today
+    while notice_ends(session, day + timedelta(days=1)) < hearing_on:
+        day += timedelta(days=1)
+    return day
+
+
+def _notes(ctx, **forms) -> dict:
+    """The process's task notes with `forms` replaced (None: removed)."""
+    notes = dict(ctx.data.get("task_notes") or {}, **forms)
+    return {form: lines for form, lines in notes.items() if lines is not None}
+
+
+@action("penalty_hearing_notice", inputs={},
+        outputs={"hearing_notice_number": str, "hearing": dict, "task_notes": dict,
+                 "awaiting_service": str, "serving": str, "service_route": str,
+                 "receipt_by_at": str, "service_due_at": str})
+def penalty_hearing_notice(ctx) -> dict:
+    """听证通知书 for the date the clerk set, then wait for its service. A date that even
+    service today could not reach seven working days ahead is refused now."""
+    case = _case(ctx)
+    today = clock.today_local()
+    on = date.fromisoformat(ctx.data["hearing_on"])
+    earliest = notice_ends(ctx.session, today)
+    if on <= earliest:
+        raise InvalidInput(f"听证通知书应于举行听证的七日前送达（{ARTICLE}），即使今日送达，听证日期也须晚于 "
+                           f"{earliest} / the notice must be served seven working days before the "
+                           f"hearing: even if served today, the hearing must be after {earliest}")
+    latest = serve_by(ctx.session, today, on)
+    document = issue_for_case(ctx.session, ctx.resources["files"], case, "hearing_notice", ctx.data,
+                              ctx.actor)
+    hearing = {"on": on.isoformat(), "place": ctx.data["place"], "notice": document.number,
+               "status": "waiting_service", "serve_by": latest.isoformat(), "article": ARTICLE}
+    note = {"zh": f"听证通知书{document.number}须于 {latest} 前送达，听证方能于 {on} 举行（{ARTICLE}）；"
+                  "逾期送达的，须重新确定听证日期。",
+            "en": f"Hearing notice {document.number} must be served by {latest} for the hearing to "
+                  f"be held on {on} ({ARTICLE}); served later, a new date must be set."}
+    audit.record(ctx.session, ctx.actor, "penalty.hearing_noticed", f"case:{case.ref}",
+                 {"number": document.number, "hearing_on": on.isoformat(), "serve_by": latest.isoformat()})
+    due = clock.end_of_local_day_utc(latest).isoformat()
+    return {"hearing_notice_number": document.number, "hearing": hearing,
+            "task_notes": _notes(ctx, penalty_service=[note], hearing_schedule=None),
+            **serving.awaiting(ctx.session, document, "hearing_notice", due)}
+
+
+@action("penalty_hearing_served", inputs={},
+        outputs={"hearing_notice_timely": bool, "hearing": dict, "task_notes": dict, "periods": dict})
+def penalty_hearing_served(ctx) -> dict:
+    """The notice is served: the hearing keeps its date only if seven working days lie between
+    service and the hearing; otherwise the date is refused and the clerk sets a new one."""
+    case = _case(ctx)
+    served_on = date.fromisoformat(ctx.data["served_on"])
+    on = date.fromisoformat(ctx.data["hearing_on"])
+    found = serving.period(ctx.session, served_on, terms.HEARING_NOTICE_PERIOD, PARTY, "hearing_notice")
+    ends = date.fromisoformat(found["date"])
+    timely = on > ends
+    number = ctx.data["hearing_notice_number"]
+    hearing = {**(ctx.data.get("hearing") or {}), "served_on": served_on.isoformat(),
+               "earliest": (ends + timedelta(days=1)).isoformat()}
+    if timely:
+        hearing["status"] = "scheduled"
+        note = {"zh": f"听证通知书{number}已于 {served_on} 送达，距听证日 {on} 已满七日（{ARTICLE}）。",
+                "en": f"Hearing notice {number} was served on {served_on}, seven working days or more "
+                      f"before the hearing on {on} ({ARTICLE})."}
+        notes = _notes(ctx, hearing_record=[note], hearing_schedule=None, penalty_service=None)
+    else:
+        hearing["status"] = "date_refused"
+        hearing["reason"] = (f"听证通知书{number}于 {served_on} 送达，距听证日 {on} 不足七日（{ARTICLE}），"
+                             f"不得于该日举行听证；须重新确定听证日期（不早于 {ends + timedelta(days=1)}）"
+                             f"并重新送达听证通知书。")
+        hearing["reason_en"] = (f"Hearing notice {number} was served on {served_on}, less than seven "
+                                f"working days before the hearing on {on} ({ARTICLE}): the hearing cannot "
+                                f"be held that day; a new date (not before {ends + timedelta(days=1)}) and "
+                                "a new notice are needed.")
+        note = {"zh": hearing["reason"], "en": hearing["reason_en"]}
+        notes = _notes(ctx, hearing_schedule=[note], hearing_record=None, penalty_service=None)
+    periods = dict(ctx.data.get("periods") or {}, hearing_notice={**found, "served_on": served_on.isoformat()})
+    audit.record(ctx.session, ctx.actor, "penalty.hearing_notice_served", f"case:{case.ref}",
+                 {"number": number, "served_on": served_on.isoformat(), "hearing_on": on.isoformat(),
+                  "notice_ends": ends.isoformat(), "timely": timely})
+    return {"hearing_notice_timely": timely, "hearing": hearing, "task_notes": notes, "periods": periods}
+
+
+@action("penalty_hearing_record", inputs={}, outputs={"hearing_record_number": str, "hearing": dict})
+def penalty_hearing_record(ctx) -> dict:
+    """听证笔录 (APL 第六十四条第八项; 公安程序规定 第一百五十一条): issued as a document of the
+    case from what the record task holds; kept in the file, not offered for service. No record
+    before the day the served notice set for the hearing."""
+    case = _case(ctx)
+    on = date.fromisoformat(ctx.data["hearing_on"])
+    if clock.today_local() < on:
+        raise RuleViolation(f"听证定于 {on} 举行，听证通知书载明的日期之前不得举行听证（{ARTICLE}） / "
+                            f"the hearing is set for {on}: it cannot be held before the date the notice states")
+    context = penalty_documents.hearing_record(ctx.session, case, case.unit,
+                                               {**ctx.data, "recorder": ctx.data.get("recorder") or ctx.actor})
+    document = documents.issue(ctx.session, ctx.resources["files"], kind="hearing_record",
+                               jurisdiction_id=case.jurisdiction_id, unit_id=case.unit_id,
+                               case_ref=case.ref, context=context, actor=ctx.actor)
+    audit.record(ctx.session, ctx.actor, "penalty.hearing_recorded", f"case:{case.ref}",
+                 {"number": document.number, "outcome": ctx.data.get("outcome", "")})
+    hearing = {**(ctx.data.get("hearing") or {}), "status": "held", "record": document.number}
+    return {"hearing_record_number": document.number, "hearing": hearing}
