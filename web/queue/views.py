@@ -1,10 +1,12 @@
 """Queue views: parse, call one service, render (htmx gets the rows fragment)."""
 from __future__ import annotations
 
+import secrets
+import time
 from types import SimpleNamespace
 from urllib.parse import quote
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -53,9 +55,29 @@ def task_list():
     rows = Markup(render_template("queue/_rows.html", page=shown, args=args))
     if request.headers.get("HX-Request") and request.args.get("after"):
         return rows
-    saved = queues.list_saved_filters(read_uow(), actor=current_actor())
+    saved = _saved_filters(current_actor())
     return render_template("queue/tasks.html", page=page, rows=rows, args=args, saved=saved,
                            views=queues.VIEWS, statuses=queues.STATUSES)
+
+
+SAVED_FILTERS_TTL_S = 5.0
+_saved: dict[tuple, tuple[float, list]] = {}
+
+
+def _saved_filters(actor) -> list[dict]:
+    """The user's saved filters, kept a few seconds per worker (a queue page then costs one
+    query, its rows). Keyed by the session's filters revision, which saving or deleting one
+    renews: the user's own change shows at once on any worker, another browser's within
+    SAVED_FILTERS_TTL_S."""
+    key, now = (actor.name, session.get("filters_rev")), time.monotonic()
+    hit = _saved.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    rows = queues.list_saved_filters(read_uow(), actor=actor)
+    if len(_saved) >= 10_000:
+        _saved.clear()
+    _saved[key] = (now + SAVED_FILTERS_TTL_S, rows)
+    return rows
 
 
 def _back():
@@ -127,6 +149,7 @@ def _task(item_id: int):
 def save_filter():
     query = {k: v for k, v in request.form.items() if k in queues.FILTERS or k == "view"}
     queues.save_filter(uow(), actor=current_actor(), name=request.form.get("name", ""), query=query)
+    session["filters_rev"] = secrets.token_hex(4)
     flash(_("Filter saved."))
     return redirect(url_for("queue.tasks", **{k: v for k, v in query.items() if v}))
 
@@ -134,4 +157,5 @@ def save_filter():
 @signed_in()
 def delete_filter(filter_id: int):
     queues.delete_filter(uow(), actor=current_actor(), filter_id=filter_id)
+    session["filters_rev"] = secrets.token_hex(4)
     return redirect(url_for("queue.tasks"))

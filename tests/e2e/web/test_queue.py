@@ -65,6 +65,7 @@ def test_bulk_claim_and_hand_over(web_world, facts):
 def test_saved_filters_through_the_page(app):
     client = app.test_client()
     sign_in(client, "inspector")
+    assert "逾期整改" not in client.get("/tasks").get_data(as_text=True)  # the list is now kept a while
     token = csrf_of(client)
     answer = client.post("/filters", data={"csrf_token": token, "name": "逾期整改", "view": "all",
                                            "process": "rectification", "status": "overdue", "bogus": "x"})
@@ -73,6 +74,8 @@ def test_saved_filters_through_the_page(app):
     assert "逾期整改" in page and "status=overdue" in page
     saved = queues.list_saved_filters(app.extensions["casework"].uow(), actor=Actor("inspector", frozenset({"inspector"})))
     assert saved[0]["query"] == {"view": "all", "process": "rectification", "status": "overdue"}
+    client.post(f"/filters/{saved[0]['id']}/delete", data={"csrf_token": token})
+    assert "逾期整改" not in client.get("/tasks").get_data(as_text=True)  # one's own change shows at once
 
 
 def test_htmx_asks_for_the_next_page_as_rows_only(app):
