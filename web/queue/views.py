@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 import time
 from types import SimpleNamespace
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -49,15 +49,24 @@ def task_list():
     page = queues.queue(read_uow(), actor=current_actor(), view=view, filters=_query(),
                         after=request.args.get("after") or None)
     args = {"view": view, **page["filters"]}
+    here = url_for("queue.tasks")
     # Rows rendered on their own, not included: each piece of an include in the layout's block
     # passes up through four generators.
-    shown = {**page, "rows": _shown_rows(page["rows"])}
+    shown = {**page, "rows": _shown_rows(page["rows"]),
+             "next_link": page["next"] and f"{here}?{_link_query({**args, 'after': page['next']})}"}
     rows = Markup(render_template("queue/_rows.html", page=shown, args=args))
     if request.headers.get("HX-Request") and request.args.get("after"):
         return rows
-    saved = _saved_filters(current_actor())
-    return render_template("queue/tasks.html", page=page, rows=rows, args=args, saved=saved,
-                           views=queues.VIEWS, statuses=queues.STATUSES)
+    names = {"mine": _("My tasks"), "group": _("My group's tasks"), "all": _("All I may see")}
+    tabs = [(v, names[v], f"{here}?{_link_query({**args, 'view': v})}") for v in queues.VIEWS]
+    saved = [(s["name"], f"{here}?{_link_query(s['query'])}") for s in _saved_filters(current_actor())]
+    return render_template("queue/tasks.html", page=page, rows=rows, args=args, saved=saved, tabs=tabs,
+                           statuses=queues.STATUSES)
+
+
+def _link_query(args: dict) -> str:
+    """A queue link's query: a yes/no filter as 1/0, as the filter form sends it."""
+    return urlencode({k: "1" if v is True else "0" if v is False else v for k, v in args.items()})
 
 
 SAVED_FILTERS_TTL_S = 5.0

@@ -1,6 +1,8 @@
 """Queues: views, filters, overdue first, keyset paging, saved filters, bulk claim and hand over."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -101,3 +103,11 @@ def test_the_provisional_filter_and_flag(web_world, facts):
     assert rows and {r["case_ref"] for r in rows} == {facts["ordered_ref"]} and all(r["provisional"] for r in rows)
     others = queues.queue(container.uow(), actor=ADMIN, view="all", filters={"provisional": "0"})["rows"]
     assert others and facts["ordered_ref"] not in {r["case_ref"] for r in others}
+
+
+def test_the_view_tabs_keep_a_yes_no_filter_as_the_form_sends_it(app):
+    client = app.test_client()
+    sign_in(client, "clerk")
+    page = client.get("/tasks?view=group&provisional=1").get_data(as_text=True)
+    tabs = re.findall(r'<p class="tabs">(.*?)</p>', page, re.S)[0]
+    assert tabs.count("provisional=1") == 3 and "True" not in tabs  # "True" read back as no
