@@ -39,6 +39,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["case_title"] = lambda stored, lang=None: titles.case_title(
         stored, lang or get_locale().language)  # title|case_title, or (in a loop) title|case_title(lang)
     app.jinja_env.filters["task_title"] = titles.task_title  # name|task_title(form_key, lang)
+    app.jinja_env.filters["law"] = lambda instrument, article="": titles.citation(
+        instrument, article, get_locale().language)  # instrument|law(article): 《…》article, in English its title
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["language_links"] = language_links

@@ -92,7 +92,7 @@ def parse_rulebook(data: dict[str, Any], filename: str, vocab: dict[str, Any]) -
     inst = data["instrument"]
     instrument = Instrument(inst["title"], inst["number"], inst["valid_from"],
                             inst.get("valid_until"), src, inst["article"], inst["quote"],
-                            inst.get("date_quote"))
+                            inst.get("date_quote"), inst["title_en"], inst.get("title_en_official", False))
     ret = data.get("retention")
     retention = None if ret is None else RetentionRule(
         ret["min_days"], ret.get("max_after_purpose_days"), src, ret["article"], ret["quote"])

@@ -97,6 +97,8 @@ class Instrument:
     article: str
     quote: str
     date_quote: str | None = None
+    title_en: str = ""  # English pages show it; documents cite the Chinese title
+    title_en_official: bool = False  # False: our translation, shown as unofficial
 
 
 @dataclass(frozen=True)

@@ -96,9 +96,11 @@ def rulebook_schema(vocab: dict) -> dict:
         "source_file": _text(),
         "instrument": _cited({
             "title": _text(), "number": _text(),
+            # its title in English (pages in English show it): official, or ours, marked so
+            "title_en": {"type": "string", "pattern": r"^[\x20-\x7e]+$"}, "title_en_official": {"type": "boolean"},
             "valid_from": {"type": "date"}, "valid_until": {"type": "date"},
             "date_quote": _text(),
-        }, ["title", "number", "valid_from"]),
+        }, ["title", "title_en", "number", "valid_from"]),
         "retention": _cited({
             "min_days": {"type": "integer", "minimum": 1},
             "max_after_purpose_days": {"type": "integer", "minimum": 1},

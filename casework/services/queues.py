@@ -90,7 +90,7 @@ def _basis_columns() -> tuple:
     return (data["deadline_article"].as_string().label("d_article"),
             data["deadline_source"].as_string().label("d_source"),
             data["article"].as_string().label("b_article"), data["source"].as_string().label("b_source"),
-            flag.label("b_provisional"))
+            flag.label("b_provisional"), ProcessInstance.model_version_id.label("model_version_id"))
 
 
 BASIS_COLUMNS = _basis_columns()  # built once: JSON path expressions are costly to build
@@ -209,7 +209,7 @@ def row(item: Any, basis: dict, now: datetime) -> dict:
         "overdue": due is not None and due < now, "remaining_days": remaining,
         "article": basis.get("article", ""), "instrument": title,
         "basis": f"《{title}》{basis.get('article', '')}" if title and basis.get("article") else basis.get("article", ""),
-        "provisional": basis.get("provisional", False),
+        "provisional": basis.get("provisional", False), "model_version_id": getattr(item, "model_version_id", None),
         "cursor_sort": item.sort_at != NO_DUE,
     }
 

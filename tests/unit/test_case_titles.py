@@ -1,6 +1,7 @@
 """Every kind of case has its title in Chinese (stored when the case opens, as before) and in
 English (derived from the stored one for English pages, the unit's name kept as entered); a
-task's English title is its form's."""
+task's English title is its form's (its version's when known); a legal basis in English names
+the instrument by its rulebook's English title and keeps the article as cited."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,9 @@ import pytest
 
 from casework.engine.model.deploy import default_forms_dir
 from casework.models.cases import CASE_KINDS
-from casework.services.cases.titles import KIND_TITLES, TITLES, case_title, stored_title, task_title
+from casework.rulebooks import list_codes, load_rulebook
+from casework.services.cases.titles import (KIND_TITLES, TITLES, case_title, citation, instrument_title,
+                                            stored_title, task_title)
 
 UNIT = "太原市某某商贸有限公司（迎泽店）"
 # What rows stored before this module existed: f"{TITLES[kind]}：{unit.name}", written out.
@@ -46,3 +49,28 @@ def test_a_task_is_titled_by_its_form_in_english():
         assert task_title("任务名", key, "zh") == "任务名"
     assert task_title("无表单的任务", None, "en") == "无表单的任务"
     assert task_title("未知表单", "no_such_form", "en") == "未知表单"
+
+
+def test_a_task_is_titled_by_the_forms_of_its_version_when_given():
+    edited = {"rectification_draft": "Draft the order (edited)"}
+    assert task_title("拟制责令限期改正通知", "rectification_draft", "en", edited) == "Draft the order (edited)"
+    assert task_title("拟制责令限期改正通知", "rectification_draft", "zh", edited) == "拟制责令限期改正通知"
+    assert task_title("拟制", "not_in_this_version", "en", edited) == "拟制"  # its own name, not the shipped form
+
+
+def test_every_rulebook_instrument_has_an_english_title_marked_unofficial():
+    for code in list_codes():
+        inst = load_rulebook(code).instrument
+        assert inst.title_en.isascii() and inst.title_en[0].isupper() and not inst.title_en_official, code
+        assert instrument_title(inst.title, "zh") == inst.title
+        assert instrument_title(inst.title, "en") == f"{inst.title_en} (unofficial translation)"
+
+
+def test_a_legal_basis_in_english_keeps_the_article_as_cited():
+    zh = "太原市公共安全视频图像信息系统管理办法"
+    assert citation(zh, "第十六条第一款", "zh") == f"《{zh}》第十六条第一款"
+    assert citation(zh, "第十六条第一款", "en") == (
+        "Measures of Taiyuan Municipality for the Administration of Public Security Video Image "
+        "Information Systems (unofficial translation), 第十六条第一款")
+    assert citation("", "第十六条", "en") == "第十六条"  # no instrument: the article alone, as before
+    assert citation("行政处罚法", "第四十四条", "en") == "《行政处罚法》第四十四条"  # no English known: as written

@@ -22,7 +22,16 @@ from web.api.schemas import (
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Casework JSON API")
 bp.before_request(views.authenticate)
+bp.after_request(views.said_in)
 BEARER = [{"bearer": []}]
+# Paths answering with titles: in the language asked for, the stored Chinese beside them.
+TITLED = [{
+    "in": "header", "name": "Accept-Language", "required": False,
+    "schema": {"type": "string", "example": "en"},
+    "description": "The language of the titles in the answer: zh (the default) or en, the best "
+                   "match of the header (en-US counts as en). Stored Chinese titles are always "
+                   "given too (name_zh, title_zh, instrument_zh); the answer's Content-Language "
+                   "says which language the titles are in."}]
 
 
 def once(view):
@@ -35,11 +44,11 @@ def once(view):
 
 bp.route("/tokens", methods=["POST"])(bp.arguments(TokenIn)(bp.response(201, TokenOut)(views.create_token)))
 bp.route("/tokens/<int:token_id>", methods=["DELETE"])(bp.doc(security=BEARER)(bp.response(204)(views.revoke_token)))
-bp.route("/tasks", methods=["GET"])(bp.doc(security=BEARER)(bp.arguments(TaskArgs, location="query")(bp.response(200, QueuePage)(views.list_tasks))))
+bp.route("/tasks", methods=["GET"], parameters=TITLED)(bp.doc(security=BEARER)(bp.arguments(TaskArgs, location="query")(bp.response(200, QueuePage)(views.list_tasks))))
 bp.route("/tasks/<int:item_id>/claim", methods=["POST"])(bp.doc(security=BEARER)(once(bp.response(204)(views.claim_task))))
 bp.route("/tasks/<int:item_id>/complete", methods=["POST"])(bp.doc(security=BEARER)(once(bp.arguments(CompleteIn)(bp.response(200, CaseSchema)(views.complete_task)))))
-bp.route("/cases", methods=["GET"])(bp.doc(security=BEARER)(bp.response(200, CaseSchema(many=True))(views.list_cases)))
-bp.route("/cases/<ref>", methods=["GET"])(bp.doc(security=BEARER)(bp.response(200, CaseSchema)(views.get_case)))
+bp.route("/cases", methods=["GET"], parameters=TITLED)(bp.doc(security=BEARER)(bp.response(200, CaseSchema(many=True))(views.list_cases)))
+bp.route("/cases/<ref>", methods=["GET"], parameters=TITLED)(bp.doc(security=BEARER)(bp.response(200, CaseSchema)(views.get_case)))
 bp.route("/units", methods=["GET"])(bp.doc(security=BEARER)(bp.arguments(ListArgs, location="query")(bp.response(200, UnitSchema(many=True))(views.list_units))))
 bp.route("/units/<int:unit_id>", methods=["GET"])(bp.doc(security=BEARER)(bp.response(200, UnitSchema)(views.get_unit)))
 bp.route("/systems/<int:system_id>", methods=["GET"])(bp.doc(security=BEARER)(bp.response(200, SystemSchema)(views.get_system)))

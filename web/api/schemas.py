@@ -33,10 +33,16 @@ class ListArgs(Schema):
     limit = fields.Integer(load_default=50)
 
 
+LANGUAGE = "in the language asked for (Accept-Language: zh, the default, or en)"
+
+
 class Task(Schema):
     id = fields.Integer()
     case_ref = fields.String(allow_none=True)
-    name = fields.String()
+    name = fields.String(metadata={"description": (
+        f"The task's title {LANGUAGE}: in Chinese its name as stored; in English the title of "
+        "the form its process version runs (the task page's heading), else the stored name.")})
+    name_zh = fields.String(metadata={"description": "The task's name as stored (Chinese, the process model's)."})
     role = fields.String()
     process = fields.String()
     task = fields.String()
@@ -46,8 +52,13 @@ class Task(Schema):
     due_at = fields.String()
     overdue = fields.Boolean()
     remaining_days = fields.Integer(allow_none=True)
-    article = fields.String()
-    instrument = fields.String()
+    article = fields.String(metadata={"description": (
+        "The article of the deadline's legal basis, as cited in Chinese (e.g. 第十六条第一款) "
+        "in either language: the exact citation.")})
+    instrument = fields.String(metadata={"description": (
+        f"The title of the instrument the article is in, {LANGUAGE}: in English the rulebook's "
+        "English title, followed by \"(unofficial translation)\" where no official English exists.")})
+    instrument_zh = fields.String(metadata={"description": "The instrument's title as written (Chinese)."})
     provisional = fields.Boolean()
 
 
@@ -64,14 +75,20 @@ class CaseSchema(Schema):
     ref = fields.String(attribute="ref")
     case_ref = fields.String()
     kind = fields.String()
-    title = fields.String()
+    title = fields.String(metadata={"description": (
+        f"The case's title {LANGUAGE}: in English the kind's English name and the unit's name "
+        "as entered (e.g. \"Order to correct: 太原某商场\").")})
+    title_zh = fields.String(metadata={"description": (
+        "The title as stored (Chinese), as documents, the audit trail and the CLI quote it.")})
     status = fields.String()
     outcome = fields.String()
     unit_id = fields.Integer()
     opened_at = fields.String()
     due_at = fields.String()
     closed_at = fields.String()
-    tasks = fields.List(fields.Dict())
+    tasks = fields.List(fields.Dict(), metadata={"description": (
+        f"The case's open tasks (one case only): each its id, name ({LANGUAGE}), name_zh (as "
+        "stored), form_key, role and due_at.")})
     documents = fields.List(fields.Dict())
 
 

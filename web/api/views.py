@@ -5,13 +5,14 @@ from flask import Response, g, jsonify, request
 
 from casework.services import accounts
 from casework.services.cases import downloads as case_files
-from casework.services.cases import cases
+from casework.services.cases import cases, titles
 from casework.services import directory
 from casework.services import queues
 from casework.services.processes import tasks
 from web.access import address, read_uow, uow
 
 OPEN = {"api.create_token"}
+LANGUAGES = ("zh", "en")  # of the titles an answer gives; Chinese first, as stored
 
 
 def authenticate():
@@ -43,7 +44,8 @@ def list_tasks(args):
     view = args.pop("view", "group")
     if "provisional" in args:
         args["provisional"] = "1" if args["provisional"] else "0"
-    return queues.queue(read_uow(), actor=g.api_actor, view=view, filters=args, after=after, limit=limit)
+    page = queues.queue(read_uow(), actor=g.api_actor, view=view, filters=args, after=after, limit=limit)
+    return {**page, "rows": _tasks_titled(read_uow(), page["rows"])}
 
 
 def claim_task(item_id: int):
@@ -55,11 +57,43 @@ def complete_task(body, item_id: int):
 
 
 def list_cases():
-    return cases.list_cases(uow(), actor=g.api_actor)
+    return [_case_titled(c) for c in cases.list_cases(uow(), actor=g.api_actor)]
 
 
 def get_case(ref: str):
-    return cases.show_case(uow(), ref, actor=g.api_actor)
+    return _case_titled(cases.show_case(uow(), ref, actor=g.api_actor))
+
+
+def language() -> str:
+    """The language asked for (Accept-Language, best of zh and en), Chinese by default; noted
+    for the answer's Content-Language."""
+    g.api_language = request.accept_languages.best_match(LANGUAGES, default="zh")
+    return g.api_language
+
+
+def said_in(response: Response) -> Response:
+    """An answer with titles says their language; its caches keep one answer per language."""
+    if "api_language" in g:
+        response.headers["Content-Language"] = g.api_language
+        response.vary.add("Accept-Language")
+    return response
+
+
+def _tasks_titled(unit_of_work, rows: list[dict]) -> list[dict]:
+    """Tasks with their title (and instrument) in the asked language, the stored Chinese kept."""
+    lang = language()
+    names = titles.task_titles(unit_of_work, rows, lang)
+    return [{**r, "name": name, "name_zh": r["name"],
+             **({"instrument": titles.instrument_title(r["instrument"], lang), "instrument_zh": r["instrument"]}
+                if "instrument" in r else {})} for r, name in zip(rows, names)]
+
+
+def _case_titled(case: dict) -> dict:
+    """A case with its title (and its tasks') in the asked language, the stored Chinese kept."""
+    titled = {**case, "title": titles.case_title(case["title"], language()), "title_zh": case["title"]}
+    if "tasks" in case:
+        titled["tasks"] = _tasks_titled(uow(), case["tasks"])
+    return titled
 
 
 def list_units(args):

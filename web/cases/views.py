@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 
 from flask import Response, render_template, request
+from flask_babel import get_locale
 
 from casework.services.cases import downloads as case_files
 from casework.services import case_view
-from casework.services.cases import cases
+from casework.services.cases import cases, titles
 from web.access import current_actor, signed_in, uow
 
 
@@ -22,6 +23,10 @@ def index():
 @signed_in()
 def show(ref: str):
     page = case_view.case_page(uow(), ref, actor=current_actor())
+    # Its tasks' titles in the page's language, from the forms their process version runs.
+    names = dict(zip([t["id"] for t in page["tasks"]], titles.task_titles(uow(), page["tasks"], get_locale().language)))
+    for row in (*page["tasks"], *page["deadlines"]):
+        row["name"] = names.get(row["id"], row["name"])
     return render_template("cases/show.html", case=page,
                            current_json=json.dumps(page["diagram"]["current"]),
                            done_json=json.dumps(page["diagram"]["done"]))

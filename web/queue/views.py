@@ -36,11 +36,11 @@ def _shown_rows(rows: list[dict]) -> list[SimpleNamespace]:
     objects: Jinja reads `r.id` from a dict only after a failed attribute look-up."""
     left, overdue = _("%(n)d day(s) left"), _("Overdue by %(n)d day(s)")
     lang = get_locale().language
-    return [SimpleNamespace(**{**r, "name": titles.task_title(r["name"], r["form_key"], lang)},
+    return [SimpleNamespace(**{**r, **titles.shown_row(r, name, lang)},
                             case_path=quote(r["case_ref"] or "", safe="/"), days=(
         "" if r["remaining_days"] is None else
         overdue % {"n": -r["remaining_days"]} if r["overdue"] else left % {"n": r["remaining_days"]}))
-        for r in rows]
+        for r, name in zip(rows, titles.task_titles(read_uow(), rows, lang))]
 
 
 @signed_in()
