@@ -36,6 +36,9 @@ class UTCDateTime(TypeDecorator):
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+# A document whose key order means something (a form: its fields show in the order its
+# properties are written). JSONB stores an object's keys sorted; plain json keeps the text.
+OrderedJSONType = JSON()
 
 
 class Base(DeclarativeBase):

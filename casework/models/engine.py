@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casework.models.base import Base, JSONType
+from casework.models.base import Base, JSONType, OrderedJSONType
 
 # Work items without a due date sort after every dated one (portable "nulls last").
 NO_DUE = datetime(9999, 12, 31)
@@ -23,7 +23,7 @@ class ModelVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     process_id: Mapped[str] = mapped_column(String(120))
     bpmn_xml: Mapped[str] = mapped_column(Text)
-    forms: Mapped[dict] = mapped_column(JSONType, default=dict)
+    forms: Mapped[dict] = mapped_column(OrderedJSONType, default=dict)  # field order kept
     spec_json: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     deployed_by: Mapped[str] = mapped_column(String(100))

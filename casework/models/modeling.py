@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casework.models.base import Base, JSONType
+from casework.models.base import Base, JSONType, OrderedJSONType
 
 
 class ModelDraft(Base):
@@ -34,7 +34,7 @@ class FormDraft(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80))
-    form: Mapped[dict] = mapped_column(JSONType)
+    form: Mapped[dict] = mapped_column(OrderedJSONType)  # field order kept
     revision: Mapped[int] = mapped_column(Integer)
     saved_by: Mapped[str] = mapped_column(String(100))
     saved_at: Mapped[datetime]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,7 +54,7 @@ def deploy(session: Session, key: str, bpmn_xml: str | bytes, *, actor: str,
     validated = validate(key, raw, Path(forms_dir) if forms_dir else default_forms_dir(), actions)
     sha = hashlib.sha256(raw).hexdigest()
     for existing in session.scalars(select(ModelVersion).where(ModelVersion.key == key, ModelVersion.sha256 == sha)):
-        if existing.forms == validated.forms:
+        if json.dumps(existing.forms) == json.dumps(validated.forms):  # order too: fields moved is a change
             return existing
     latest = session.scalar(select(func.max(ModelVersion.version)).where(ModelVersion.key == key)) or 0
     model = ModelVersion(
