@@ -62,7 +62,10 @@ class WorkItem(Base):
         UniqueConstraint("instance_id", "task_id"),
         Index("ix_engine_work_item_role_sort", "role", "sort_at", "id"),
         Index("ix_engine_work_item_unit_sort", "unit_id", "sort_at", "id"),
-        Index("ix_engine_work_item_assignee_sort", "assignee", "sort_at", "id"),
+        # Claimed tasks only ("mine", "claimed"): unclaimed ones have their own partial indexes,
+        # and a NULL key here lured the planner off them for a deep page of unclaimed tasks.
+        Index("ix_engine_work_item_assignee_sort", "assignee", "sort_at", "id",
+              sqlite_where=text("assignee IS NOT NULL"), postgresql_where=text("assignee IS NOT NULL")),
         Index("ix_engine_work_item_sort", "sort_at", "id"),
         # The queue's usual asks: a lane filtered by process, a lane's unclaimed tasks, and the
         # two together (a clerk's daily view: a seek straight to the page, however the
