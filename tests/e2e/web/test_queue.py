@@ -111,3 +111,26 @@ def test_the_view_tabs_keep_a_yes_no_filter_as_the_form_sends_it(app):
     page = client.get("/tasks?view=group&provisional=1").get_data(as_text=True)
     tabs = re.findall(r'<p class="tabs">(.*?)</p>', page, re.S)[0]
     assert tabs.count("provisional=1") == 3 and "True" not in tabs  # "True" read back as no
+
+
+def test_a_kept_row_is_drawn_anew_when_what_it_shows_changes(app, web_world):
+    from pathlib import Path
+
+    from web.queue import views
+    template = Path(views.__file__).parent / "templates" / "queue" / "_row.html"
+    assert set(re.findall(r"\br\.(\w+)", template.read_text())) <= set(views.ROW_FIELDS)  # the key covers it
+    client = app.test_client()
+    sign_in(client, "clerk")
+    page = client.get("/tasks?view=group&status=unclaimed").get_data(as_text=True)
+    ident = int(re.search(r'<tr id="task-(\d+)"', page).group(1))
+    row = re.compile(rf'<tr id="task-{ident}".*?</tr>', re.S)
+    assert f"/tasks/{ident}/claim" in row.search(page).group(0)
+    client.post(f"/tasks/{ident}/claim", data={"csrf_token": csrf_of(client)})
+    try:
+        claimed = row.search(client.get("/tasks?view=group").get_data(as_text=True)).group(0)
+        assert f"/tasks/{ident}/unclaim" in claimed and ">clerk<" in claimed
+        english = row.search(client.get("/tasks?view=group&lang=en").get_data(as_text=True)).group(0)
+        assert "Give back" in english and "Give back" not in claimed
+    finally:
+        client.post(f"/tasks/{ident}/unclaim", data={"csrf_token": csrf_of(client)})
+        client.get("/tasks?lang=zh")
