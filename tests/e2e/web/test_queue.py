@@ -121,16 +121,16 @@ def test_a_kept_row_is_drawn_anew_when_what_it_shows_changes(app, web_world):
     assert set(re.findall(r"\br\.(\w+)", template.read_text())) <= set(views.ROW_FIELDS)  # the key covers it
     client = app.test_client()
     sign_in(client, "clerk")
-    page = client.get("/tasks?view=group&status=unclaimed").get_data(as_text=True)
-    ident = int(re.search(r'<tr id="task-(\d+)"', page).group(1))
+    page = client.get("/tasks?view=group").get_data(as_text=True)
+    ident, act = re.search(r'formaction="/tasks/(\d+)/(claim|unclaim)"', page).groups()
+    undo = "unclaim" if act == "claim" else "claim"
     row = re.compile(rf'<tr id="task-{ident}".*?</tr>', re.S)
-    assert f"/tasks/{ident}/claim" in row.search(page).group(0)
-    client.post(f"/tasks/{ident}/claim", data={"csrf_token": csrf_of(client)})
+    client.post(f"/tasks/{ident}/{act}", data={"csrf_token": csrf_of(client)})
     try:
-        claimed = row.search(client.get("/tasks?view=group").get_data(as_text=True)).group(0)
-        assert f"/tasks/{ident}/unclaim" in claimed and ">clerk<" in claimed
+        changed = row.search(client.get("/tasks?view=group").get_data(as_text=True)).group(0)
+        assert f"/tasks/{ident}/{undo}" in changed and f"/tasks/{ident}/{act}" not in changed
         english = row.search(client.get("/tasks?view=group&lang=en").get_data(as_text=True)).group(0)
-        assert "Give back" in english and "Give back" not in claimed
+        assert ("Give back" if undo == "unclaim" else ">Claim<") in english
     finally:
-        client.post(f"/tasks/{ident}/unclaim", data={"csrf_token": csrf_of(client)})
+        client.post(f"/tasks/{ident}/{undo}", data={"csrf_token": csrf_of(client)})
         client.get("/tasks?lang=zh")
