@@ -8,7 +8,6 @@ from urllib.parse import quote, urlencode
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from casework.errors import CaseworkError
@@ -16,6 +15,7 @@ from casework.services import queues
 from casework.services.cases import titles
 from casework.services.processes import tasks
 from web import forms, i18n, idempotency
+from web.i18n import gettext as _
 from web.access import container, current_actor, read_uow, signed_in, uow
 
 STAFF = ("clerk", "inspector", "legal_reviewer", "bureau_head", "manager", "scheduler", "auditor", "admin")
