@@ -6,7 +6,7 @@ import time
 from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -16,6 +16,7 @@ from casework.services.cases import titles
 from casework.services.processes import tasks
 from web import forms, i18n, idempotency
 from web.i18n import gettext as _
+from web.queue import drawn
 from web.access import container, current_actor, read_uow, signed_in, uow
 
 STAFF = ("clerk", "inspector", "legal_reviewer", "bureau_head", "manager", "scheduler", "auditor", "admin")
@@ -44,32 +45,21 @@ def _shown_rows(rows: list[dict]) -> list[SimpleNamespace]:
 
 
 # What a row shows (queue/_row.html reads nothing else of it): with the language, the link
-# prefixes and the actor's two buttons, the key its HTML is kept by.
+# prefixes and the actor's two buttons, the key its HTML is kept by (queue.drawn).
 ROW_FIELDS = ("id", "overdue", "due_at", "days", "provisional", "basis", "name", "process", "role",
               "case_path", "case_ref", "assignee")
-ROW_HTML_MAX = 5000
-_row_html: dict[tuple, Markup] = {}
 
 
 def row_html(rows: list[SimpleNamespace], actor) -> list[Markup]:
-    """Each row drawn, kept by everything it shows: clerks open the same queues all day, and a
-    row drawn by Jinja costs twenty times its look-up. Correct by construction: a row whose
-    days, deadline, title, assignee or anything shown changed has another key."""
-    macro = current_app.jinja_env.get_template("queue/_row.html").module.row
     lang, u_tasks, u_cases = get_locale().language, url_for("queue.tasks"), url_for("cases.index")
     out = []
     for r in rows:
         shown = tuple(getattr(r, name) for name in ROW_FIELDS)
         mine = r.assignee == actor.name
         claimable = not r.assignee and r.role in actor.roles
-        key = (lang, u_tasks, u_cases, mine, claimable, shown)
-        html = _row_html.get(key)
-        if html is None:
-            html = Markup(macro(SimpleNamespace(**dict(zip(ROW_FIELDS, shown))), mine, claimable, u_tasks, u_cases))
-            if len(_row_html) >= ROW_HTML_MAX:
-                _row_html.clear()
-            _row_html[key] = html
-        out.append(html)
+        out.append(drawn.ROWS.draw((lang, u_tasks, u_cases, mine, claimable, shown),
+                                   SimpleNamespace(**dict(zip(ROW_FIELDS, shown))), mine, claimable,
+                                   u_tasks, u_cases))
     return out
 
 
@@ -90,8 +80,9 @@ def task_list():
     names = {"mine": _("My tasks"), "group": _("My group's tasks"), "all": _("All I may see")}
     tabs = [(v, names[v], f"{here}?{_link_query({**args, 'view': v})}") for v in queues.VIEWS]
     saved = [(s["name"], f"{here}?{_link_query(s['query'])}") for s in _saved_filters(current_actor())]
+    filters = drawn.FILTERS.draw((get_locale().language, view, tuple(args.items())), view, args, queues.STATUSES)
     return render_template("queue/tasks.html", page=page, rows=rows, args=args, saved=saved, tabs=tabs,
-                           statuses=queues.STATUSES)
+                           filters=filters)
 
 
 def _link_query(args: dict) -> str:

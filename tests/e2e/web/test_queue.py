@@ -117,8 +117,12 @@ def test_a_kept_row_is_drawn_anew_when_what_it_shows_changes(app, web_world):
     from pathlib import Path
 
     from web.queue import views
-    template = Path(views.__file__).parent / "templates" / "queue" / "_row.html"
-    assert set(re.findall(r"\br\.(\w+)", template.read_text())) <= set(views.ROW_FIELDS)  # the key covers it
+    from jinja2 import meta
+    folder = Path(views.__file__).parent / "templates" / "queue"
+    row = (folder / "_row.html").read_text()
+    assert set(re.findall(r"\br\.(\w+)", row)) <= set(views.ROW_FIELDS)  # the key covers what a row shows
+    for name in ("_row.html", "_filters.html"):  # a kept fragment reads only its arguments
+        assert meta.find_undeclared_variables(app.jinja_env.parse((folder / name).read_text())) <= {"_"}
     client = app.test_client()
     sign_in(client, "clerk")
     page = client.get("/tasks?view=group").get_data(as_text=True)
