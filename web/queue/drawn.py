@@ -32,5 +32,10 @@ class Kept:
         return html
 
 
+def draw(template: str, macro: str, *args) -> Markup:
+    """A macro drawn now (not kept): no template context to build, no context processors."""
+    return Markup(getattr(current_app.jinja_env.get_template(template).module, macro)(*args))
+
+
 ROWS = Kept("queue/_row.html", "row")
 FILTERS = Kept("queue/_filters.html", "filters")

@@ -70,11 +70,8 @@ def task_list():
                         after=request.args.get("after") or None)
     args = {"view": view, **page["filters"]}
     here = url_for("queue.tasks")
-    # Rows rendered on their own, not included: each piece of an include in the layout's block
-    # passes up through four generators.
-    shown = {**page, "rows_html": row_html(_shown_rows(page["rows"]), current_actor()),
-             "next_link": page["next"] and f"{here}?{_link_query({**args, 'after': page['next']})}"}
-    rows = Markup(render_template("queue/_rows.html", page=shown, args=args))
+    next_link = page["next"] and f"{here}?{_link_query({**args, 'after': page['next']})}"
+    rows = drawn.draw("queue/_rows.html", "rows", row_html(_shown_rows(page["rows"]), current_actor()), next_link)
     if request.headers.get("HX-Request") and request.args.get("after"):
         return rows
     names = {"mine": _("My tasks"), "group": _("My group's tasks"), "all": _("All I may see")}
