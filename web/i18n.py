@@ -97,6 +97,8 @@ def template_gettext(eval_ctx, string: str, **variables) -> str:
             _TRANSLATED[key] = translated
     if not eval_ctx.autoescape:
         return str(translated) % variables
+    if not variables and "%" not in translated:
+        return translated  # what `% {}` would give, without building it again
     return translated % variables
 
 
