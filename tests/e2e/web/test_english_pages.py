@@ -92,7 +92,7 @@ def test_no_known_chinese_text_on_the_main_english_pages(app, facts, penalty):
     sign_in(unit_p, "unitP")
     pages = [(staff, "/tasks?view=all"), (staff, "/cases/"), (staff, f"/cases/{facts['ordered_ref']}"),
              (staff, f"/cases/{penalty}"), (staff, f"/tasks/{facts['draft_task']}"), (manager, "/dashboards"),
-             (unit_b, "/portal/"), (unit_b, "/portal/documents"), (unit_b, "/portal/systems"),
+             (unit_b, "/portal/"), (unit_b, "/portal/documents"), (unit_b, "/portal/systems"), (unit_b, "/portal/filings"),
              (unit_b, f"/portal/cases/{facts['b']['case_ref']}"), (unit_b, f"/portal/cases/{facts['ordered_ref']}"),
              (unit_p, "/portal/"), (unit_p, f"/portal/cases/{penalty}")]
     left = {path: _left_in_chinese(client, f"{path}{'&' if '?' in path else '?'}lang=en", known)
