@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["task_title"] = titles.task_title  # name|task_title(form_key, lang)
     app.jinja_env.filters["law"] = lambda instrument, article="": titles.citation(
         instrument, article, get_locale().language)  # instrument|law(article): 《…》article, in English its title
+    app.jinja_env.filters["cites"] = lambda text: titles.cited_text(text, get_locale().language)  # "《A》第一条；《B》…", in English the titles
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["language_links"] = language_links

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import exists, func, select
 
 from casework import clock
-from casework.models import Case, Jurisdiction, WorkItem
+from casework.models import Case, Jurisdiction, ProcessInstance, WorkItem
+from casework.services.cases import titles
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -38,9 +39,14 @@ def dashboard(uow: UnitOfWork, *, actor: Actor, months: int = OUTCOME_MONTHS) ->
     actor.require(*DASHBOARD_ROLES)
     with uow:
         session = uow.session
+        stages = _open_by_stage(session, actor)
         return {
             "jurisdictions": _jurisdictions(session, actor),
-            "open_by_stage": _open_by_stage(session, actor),
+            "open_by_stage": stages,
+            # model version id -> form key -> English title: a stage's English name comes from
+            # the forms its process version runs (no query once the versions are known)
+            "form_titles": titles.version_titles(session, {r["model_version_id"] for r in stages
+                                                          if r.get("model_version_id") is not None}),
             "overdue": _overdue(session, actor),
             "near_decision_limit": _near_decision_limit(session, actor),
             "rectification_outcomes": _rectification_outcomes(session, actor, months),
@@ -58,14 +64,20 @@ def _jurisdictions(session: Session, actor: Actor) -> list[dict]:
 
 
 def _open_by_stage(session: Session, actor: Actor) -> list[dict]:
-    """Open cases by the step they wait at (ready user task); stage "" = no ready step."""
+    """Open cases by the step they wait at (ready user task) and the model version their
+    process runs; stage "" = no ready step."""
     cases = func.count(func.distinct(WorkItem.case_ref))
+    version = ProcessInstance.model_version_id
     rows = session.execute(
-        select(WorkItem.key, WorkItem.task_spec, WorkItem.title, WorkItem.form_key, WorkItem.jurisdiction_id, cases)
+        select(WorkItem.key, WorkItem.task_spec, WorkItem.title, WorkItem.form_key, WorkItem.jurisdiction_id,
+               version, cases)
+        .join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id)
         .where(WorkItem.case_ref.is_not(None), actor.where(WorkItem.unit_id, WorkItem.jurisdiction_id))
-        .group_by(WorkItem.key, WorkItem.task_spec, WorkItem.title, WorkItem.form_key, WorkItem.jurisdiction_id))
-    found = [{"process": key, "stage": spec, "name": title, "form_key": form, "jurisdiction_id": jid, "cases": n}
-             for key, spec, title, form, jid, n in rows]
+        .group_by(WorkItem.key, WorkItem.task_spec, WorkItem.title, WorkItem.form_key, WorkItem.jurisdiction_id,
+                  version))
+    found = [{"process": key, "stage": spec, "name": title, "form_key": form, "jurisdiction_id": jid,
+              "model_version_id": ver, "cases": n}
+             for key, spec, title, form, jid, ver, n in rows]
     waiting = session.execute(
         select(Case.kind, Case.jurisdiction_id, func.count())
         .where(Case.status == "open", actor.where(Case.unit_id, Case.jurisdiction_id),

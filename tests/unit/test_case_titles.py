@@ -5,15 +5,20 @@ the instrument by its rulebook's English title and keeps the article as cited.""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
 from casework.engine.model.deploy import default_forms_dir
 from casework.models.cases import CASE_KINDS
 from casework.rulebooks import list_codes, load_rulebook
+from casework.services.cases.titles import cited_text, national_instruments
+from casework.services.penalty.terms import ARTICLES as PENALTY_ARTICLES
 from casework.services.cases.titles import (KIND_TITLES, TITLES, case_title, citation, instrument_title,
                                             stored_title, task_title)
 
+REGULATIONS = Path(__file__).resolve().parents[3] / "shared" / "regulations"
 UNIT = "太原市某某商贸有限公司（迎泽店）"
 # What rows stored before this module existed: f"{TITLES[kind]}：{unit.name}", written out.
 OLD_ROWS = {"acceptance": "竣工验收", "filing": "备案", "rectification": "责令限期改正",
@@ -73,4 +78,38 @@ def test_a_legal_basis_in_english_keeps_the_article_as_cited():
         "Measures of Taiyuan Municipality for the Administration of Public Security Video Image "
         "Information Systems (unofficial translation), 第十六条第一款")
     assert citation("", "第十六条", "en") == "第十六条"  # no instrument: the article alone, as before
-    assert citation("行政处罚法", "第四十四条", "en") == "《行政处罚法》第四十四条"  # no English known: as written
+    assert citation("某某条例", "第四十四条", "en") == "《某某条例》第四十四条"  # no English known: as written
+
+
+APL_EN = "Administrative Penalty Law of the People's Republic of China"
+PROCEDURE_EN = ("Provisions on the Procedures for Handling Administrative Cases by Public Security Organs"
+                " (unofficial translation)")
+
+
+def test_national_instruments_have_english_titles_in_one_place_official_only_where_published():
+    listed = {inst["title"]: inst for inst in national_instruments()}
+    assert listed["中华人民共和国行政处罚法"]["official"] is True  # the NPC's English text
+    assert [t for t, inst in listed.items() if inst["official"]] == ["中华人民共和国行政处罚法"]
+    for title, inst in listed.items():
+        assert inst["title_en"].isascii() and inst["title_en"][0].isupper(), title
+        if inst["file"] and REGULATIONS.is_dir():  # the text it names is there and is this instrument
+            text = (REGULATIONS / inst["file"]).read_text(encoding="utf-8")
+            assert text.lstrip("# ").startswith(title), title
+    assert instrument_title("中华人民共和国行政处罚法", "en") == APL_EN
+    assert instrument_title("行政处罚法", "en") == APL_EN  # the short name it is cited by
+    assert instrument_title("公安机关办理行政案件程序规定", "en") == PROCEDURE_EN
+    assert instrument_title("公安机关办理行政案件程序规定", "zh") == "公安机关办理行政案件程序规定"
+
+
+def test_every_citation_of_a_penalty_period_names_its_instruments_in_english():
+    for key, cited in PENALTY_ARTICLES.items():
+        assert cited_text(cited, "zh") == cited
+        shown = cited_text(cited, "en")
+        assert "《" not in shown and "》" not in shown, key
+        for article in re.findall(r"第[一二三四五六七八九十百零]+条", cited):
+            assert article in shown, (key, article)  # the articles as cited
+    assert cited_text(PENALTY_ARTICLES["service"], "en") == (
+        f"{APL_EN}, 第六十一条; {PROCEDURE_EN}, 第三十六条")
+    assert citation("", "《中华人民共和国行政处罚法》第六十条", "en") == f"{APL_EN}, 第六十条"  # written out whole
+    assert cited_text("《某某条例》第一条；国办发〔2018〕118号", "en") == "《某某条例》第一条; 国办发〔2018〕118号"
+    assert cited_text("", "en") == "" and cited_text("第十条", "en") == "第十条"

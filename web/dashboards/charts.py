@@ -27,7 +27,7 @@ def chart_data(board: dict) -> dict:
     """{"charts": {key: spec}}: the JSON the dashboard page embeds."""
     places = {j["id"]: j["name"] for j in board["jurisdictions"]}
     return {"charts": {
-        "open_by_stage": _open_by_stage(board["open_by_stage"], places),
+        "open_by_stage": _open_by_stage(board["open_by_stage"], places, board.get("form_titles") or {}),
         "overdue": _overdue(board["overdue"], places),
         "near_limit": _near_limit(board["near_decision_limit"]["buckets"], places,
                                   board["decision_limit"]["days"]),
@@ -46,17 +46,24 @@ def _series(rows: list[dict], categories: list, category_of, series_of, names: d
     return [{"name": names[key], "data": counts[key]} for key in names if any(counts[key])]
 
 
-def _open_by_stage(rows: list[dict], places: dict) -> dict:
-    processes = process_names()
+def _open_by_stage(rows: list[dict], places: dict, form_titles: dict) -> dict:
+    """One bar per stage, named in the page's language; where the stage's cases run several
+    versions of their process, by the newest version's form."""
+    processes, lang = process_names(), get_locale().language
     stages: list[tuple] = []
-    labels = []
+    newest: dict[tuple, dict] = {}
     for row in rows:
         stage = (row["process"], row["stage"])
-        if stage not in stages:
+        if stage not in newest:
             stages.append(stage)
-            step = (titles.task_title(row["name"], row.get("form_key"), get_locale().language)
-                    if row["name"] else _("no open task"))
-            labels.append(f"{processes.get(row['process'], row['process'])} · {step}")
+        if stage not in newest or (row.get("model_version_id") or 0) > (newest[stage].get("model_version_id") or 0):
+            newest[stage] = row
+    labels = []
+    for stage in stages:
+        row = newest[stage]
+        step = (titles.task_title(row["name"], row.get("form_key"), lang, form_titles.get(row.get("model_version_id")))
+                if row["name"] else _("no open task"))
+        labels.append(f"{processes.get(row['process'], row['process'])} · {step}")
     return {"title": _("Open cases by stage and jurisdiction"), "type": "bar", "stack": True,
             "horizontal": True, "categories": labels, "empty": _("No open cases"),
             "series": _series(rows, stages, lambda r: (r["process"], r["stage"]),

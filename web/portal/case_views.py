@@ -51,6 +51,14 @@ def render_case(page: dict, raw: dict, errors: dict, problem: str) -> str:
         for f in fields:
             f.kind = "textarea" if f.name == "statement" else f.kind
     many = {path for path, several in formpage.attachment_paths((form or {}).get("schema", {})) if several}
-    return render_template("portal/case.html", page=page, fields=fields, errors=errors,
+    answer = page["answer"] and {**page["answer"], **{k: i18n.one_language(page["answer"][k], lang)
+                                                      for k in ("rule", "reason") if page["answer"].get(k)}}
+    return render_template("portal/case.html", page={**page, "answer": answer}, fields=fields, errors=errors,
                            problem=problem, many=many, keep=formpage.keeper(current_actor().name),
-                           title=forms.title(form, lang) if form else "")
+                           title=forms.title(form, lang) if form else "", steps=step_names())
+
+
+def step_names() -> dict[str, str]:
+    """An acceptance step's kind, named on English pages before the text's own words."""
+    return {"trial_run": _("Trial run"), "certified_test": _("Test by a qualified testing agency"),
+            "acceptance": _("Completion acceptance"), "publish_grade": _("Publication of the acceptance and its grade")}

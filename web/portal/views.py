@@ -2,17 +2,28 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from casework.services.cases import portal
-from casework.services.cases import service_of_documents
-from web import idempotency
-from web.access import current_actor, signed_in, uow
+from casework.services.cases import service_of_documents, titles
+from web import i18n, idempotency
+from web.access import current_actor, read_uow, signed_in, uow
+
+RECEIPT_INSTRUMENT = "公安机关办理行政案件程序规定"  # 第三十六条: service by a means that confirms receipt
 
 
 @signed_in("unit")
 def home():
-    return render_template("portal/home.html", page=portal.home(uow(), actor=current_actor()))
+    lang = get_locale().language
+    page = portal.home(read_uow(), actor=current_actor(), lang=lang)
+    for o in page["obligations"]:
+        o["rule"] = i18n.one_language(o["rule"], lang)  # "中文 / English": the page's half
+        if o["kind"] == "receipt" and lang != "zh":
+            o["rule"] = _("%(instrument)s, 第三十六条 (it sets no time to confirm: Casework chose three "
+                          "working days, after which the document is served in person or by post)",
+                          instrument=titles.instrument_title(RECEIPT_INSTRUMENT, lang))
+    return render_template("portal/home.html", page=page)
 
 
 @signed_in("unit")

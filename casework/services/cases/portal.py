@@ -17,6 +17,7 @@ from casework.errors import CaseworkError, NotFound, PermissionDenied
 from casework.models import Case, Document, ProcessInstance, Unit, VideoSystem
 from casework.services.cases import service_of_documents as sod
 from casework.services.cases import titles
+from casework.services.wording import instrument_title
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
@@ -35,14 +36,21 @@ def _days_left(day: date | None) -> int | None:
     return None if day is None else (day - clock.today_local()).days
 
 
-def home(uow: UnitOfWork, *, actor: Actor) -> dict:
-    """Open obligations (overdue first, then by deadline) and the latest documents."""
+def home(uow: UnitOfWork, *, actor: Actor, lang: str = "zh") -> dict:
+    """Open obligations (overdue first, then by deadline) and the latest documents; a task's
+    English title (`lang` "en") from the form of the model version its process runs."""
     unit_id = unit_of(actor)
     with uow:
         session = uow.session
         obligations = []
-        for item in engine.list_work_items(session, role="unit", unit_id=unit_id, limit=100):
-            case = session.execute(select(Case).where(Case.ref == item.case_ref)).scalar_one_or_none()
+        items = engine.list_work_items(session, role="unit", unit_id=unit_id, limit=100)
+        refs = sorted({item.case_ref for item in items if item.case_ref})
+        cases = {c.ref: c for c in session.scalars(select(Case).where(Case.ref.in_(refs)))} if refs else {}
+        rows = [{"id": item.id, "name": item.title, "form_key": item.form_key} for item in items]
+        english = (titles.titles_in(session, rows, lang) if lang != "zh"
+                   else [titles.task_title(item.title, item.form_key, "en") for item in items])
+        for item, title_en in zip(items, english):
+            case = cases.get(item.case_ref)
             basis = (case.deadline_basis or {}) if case else {}
             waiting = case is not None and sod.waiting_for_service(case) is not None
             # A deadline ends at 24:00 local: its last day is the second before.
@@ -50,7 +58,7 @@ def home(uow: UnitOfWork, *, actor: Actor) -> dict:
                    else clock.to_local(item.due_at - timedelta(seconds=1)).date())
             obligations.append({
                 "kind": "task", "title": item.title, "case_ref": item.case_ref,
-                "title_en": titles.task_title(item.title, item.form_key, "en"),
+                "title_en": title_en,
                 "work_item_id": item.id, "form_key": item.form_key, "deadline": day,
                 "days_left": _days_left(day), "rule": basis.get("rule", ""),
                 "provisional": bool(case and case.deadline_provisional),
@@ -170,7 +178,7 @@ def systems(uow: UnitOfWork, *, actor: Actor) -> list[dict]:
             cameras = [{
                 "name": c.name, "location": c.location, "enabled": c.enabled,
                 "retention_days": c.retention_days or (retention.min_days if retention else None),
-                "retention_article": (f"{retention.source} {retention.article}" if retention else ""),
+                "retention_article": (f"{instrument_title(retention.source)}{retention.article}" if retention else ""),
             } for c in system.cameras]
             rows.append({"id": system.id, "site": system.site, "purpose": system.purpose,
                          "status": system.status, "filing": cases.get("filing"),

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from casework import clock
+from casework.engine.model.deploy import default_forms_dir
+from casework.engine.model.validation import load_form
 from casework.models import Document
 from casework.services.cases import filing_forms
 from casework.services.cases import service_of_documents as sod
@@ -119,7 +121,15 @@ def _filing(session: Session, case: Case, data: dict, item: WorkItem | None) -> 
                        "quote": data.get("quote", ""), "instrument": instrument_title(data.get("source", "")),
                        "late": bool(data.get("late"))},
             "needs": filing_needs(case), "returned": returned,
-            "label": filing_forms.kind_label(case.subkind)}
+            "label": filing_forms.kind_label(case.subkind), "label_en": kind_label_en(case.subkind)}
+
+
+def kind_label_en(kind: str) -> str:
+    """A filing kind's name on English pages: its form's English title."""
+    if kind not in filing_forms.KINDS:
+        return kind
+    title = load_form(f"filing_{kind}", default_forms_dir()).get("title")
+    return (title.get("en") if isinstance(title, dict) else "") or filing_forms.kind_label(kind)
 
 
 def _acceptance(data: dict) -> dict:

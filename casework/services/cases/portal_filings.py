@@ -21,6 +21,7 @@ from casework.services.cases import filing_forms
 from casework.services.cases.portal_case import check
 from casework.services.cases.cases import open_filing_case
 from casework.services.cases.portal import unit_of
+from casework.services.cases.portal_context import kind_label_en
 from casework.services.wording import instrument_title
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def _offer(session: Session, system: VideoSystem, kind: str) -> dict | None:
     if rule is None:
         return None
     waiting = _waiting_case(session, system.id, kind)
-    return {"kind": kind, "label": filing_forms.kind_label(kind),
+    return {"kind": kind, "label": filing_forms.kind_label(kind), "label_en": kind_label_en(kind),
             "period": rule.period, "article": rule.article, "quote": rule.quote,
             "instrument": instrument_title(rule.source), "to": rule.to,
             "case_ref": waiting.ref if waiting else None,
@@ -180,6 +181,6 @@ def _record_event(session: Session, actor: Actor, system: VideoSystem, kind: str
 def _case_row(session: Session, case: Case) -> dict:
     waiting = _submit_item(session, case.ref, missing_ok=True)
     return {"ref": case.ref, "kind": case.subkind, "status": case.status, "outcome": case.outcome,
-            "label": filing_forms.kind_label(case.subkind),
+            "label": filing_forms.kind_label(case.subkind), "label_en": kind_label_en(case.subkind),
             "due": clock.format_deadline(case.due_at), "waiting": waiting is not None,
             "site": case.system.site if case.system else ""}

@@ -8,13 +8,17 @@ in no known form is shown as stored. A task (work item) is titled by its BPMN ta
 Chinese; in English by its form's English title (the heading of its own page), else its name:
 the form its process runs (stored with the deployed model version, as the task page reads it),
 else the shipped one. A legal basis "《instrument》article" shows in English the instrument's
-English title from its rulebook (marked when the translation is ours), the article as cited.
+English title (marked when the translation is ours), the article as cited: a rulebook's from the
+rulebook, a national law's or rule's from `casework/rulebooks/national_instruments.toml`.
 """
 from __future__ import annotations
 
 import json
+import re
+import tomllib
 import weakref
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from sqlalchemy import select
@@ -22,6 +26,7 @@ from sqlalchemy import select
 from casework.engine.model.deploy import default_forms_dir
 from casework.models.engine import ModelVersion, ProcessInstance, WorkItem
 from casework.rulebooks import list_codes, load_rulebook
+from casework.rulebooks.loader import DATA_DIR
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -114,29 +119,46 @@ def task_titles(uow: UnitOfWork, rows: list[Mapping[str, Any]], lang: str) -> li
     if lang == "zh":
         return [r["name"] for r in rows]
     with uow:
-        session = uow.session
-        versions = {r["id"]: r["model_version_id"] for r in rows if r.get("model_version_id") is not None}
-        unknown = [r["id"] for r in rows if r.get("model_version_id") is None and r.get("id") is not None]
-        if unknown:
-            versions.update(session.execute(
-                select(WorkItem.id, ProcessInstance.model_version_id)
-                .join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id)
-                .where(WorkItem.id.in_(unknown))).all())
-        forms = version_titles(session, versions.values())
+        return titles_in(uow.session, rows, lang)
+
+
+def titles_in(session: Session, rows: list[Mapping[str, Any]], lang: str) -> list[str]:
+    """`task_titles` inside a transaction a service already holds (the portal's, the dashboard's)."""
+    if lang == "zh":
+        return [r["name"] for r in rows]
+    versions = {r["id"]: r["model_version_id"] for r in rows if r.get("model_version_id") is not None}
+    unknown = [r["id"] for r in rows if r.get("model_version_id") is None and r.get("id") is not None]
+    if unknown:
+        versions.update(session.execute(
+            select(WorkItem.id, ProcessInstance.model_version_id)
+            .join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id)
+            .where(WorkItem.id.in_(unknown))).all())
+    forms = version_titles(session, versions.values())
     return [task_title(r["name"], r.get("form_key"), lang, forms.get(versions.get(r.get("id")))) for r in rows]
 
 
 UNOFFICIAL = " (unofficial translation)"
+NATIONAL_INSTRUMENTS = DATA_DIR.parent / "national_instruments.toml"
+
+
+def national_instruments(path: Path = NATIONAL_INSTRUMENTS) -> list[dict]:
+    """The national instruments cited besides the rulebooks, with their English titles."""
+    return tomllib.loads(path.read_text(encoding="utf-8"))["instrument"]
 
 
 @lru_cache(maxsize=1)
 def _instrument_titles() -> dict[str, str]:
-    """Chinese instrument title -> its English title as shown (the rulebooks, read once)."""
+    """Chinese instrument title (or a short name it is cited by) -> its English title as shown:
+    the rulebooks' and the national instruments' (read once)."""
     found = {}
     for code in list_codes():
         inst = load_rulebook(code).instrument
         if inst.title_en:
             found[inst.title] = inst.title_en + ("" if inst.title_en_official else UNOFFICIAL)
+    for inst in national_instruments():
+        shown = inst["title_en"] + ("" if inst.get("official") else UNOFFICIAL)
+        for name in (inst["title"], *inst.get("short", ())):
+            found.setdefault(name, shown)
     return found
 
 
@@ -149,10 +171,31 @@ def citation(instrument: str, article: str, lang: str) -> str:
     """A legal basis: 《instrument》article in Chinese; in English the instrument's English
     title, then the article as cited in Chinese (the exact citation a reader looks up)."""
     if not instrument:
-        return article
+        return cited_text(article, lang)  # a citation written out whole
     if lang == "zh" or instrument not in _instrument_titles():
         return f"《{instrument}》{article}"
     return f"{_instrument_titles()[instrument]}, {article}" if article else _instrument_titles()[instrument]
+
+
+CITED = re.compile(r"《([^《》]+)》")
+_ENDS = "；;，,。）) "
+
+
+def cited_text(text: str, lang: str) -> str:
+    """A citation as written ("《A》第一条；《B》第二条"): in Chinese as it is; in English each
+    known instrument by its English title (then ", " before its article), "；" as "; ", the
+    articles and anything unknown as cited."""
+    if lang == "zh" or not text or "《" not in text:
+        return text
+    known = _instrument_titles()
+
+    def english(found: re.Match) -> str:
+        title = known.get(found.group(1))
+        if title is None:
+            return found.group(0)
+        after = text[found.end():found.end() + 1]
+        return title + (", " if after and after not in _ENDS else "")
+    return CITED.sub(english, text).replace("；", "; ")
 
 
 def shown_row(row: Mapping[str, Any], name: str, lang: str) -> dict:

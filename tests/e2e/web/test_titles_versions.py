@@ -71,6 +71,35 @@ def test_an_edited_and_deployed_form_titles_the_tasks_of_its_version(app, web_wo
     assert _api_name(staff, item) == (EDITED, "拟制责令限期改正通知")
     assert _row_name(staff.get("/tasks?view=all&lang=zh").get_data(as_text=True), item) == "拟制责令限期改正通知"
 
+    manager = app.test_client()  # the dashboard names the stage by the newest version its cases run
+    sign_in(manager, "manager")
+    board = unescape(manager.get("/dashboards?lang=en").get_data(as_text=True))
+    labels = json.loads(re.search(r'id="dashboard-data">(.*?)</script>', board, re.S).group(1))[
+        "charts"]["open_by_stage"]["categories"]
+    assert any(label.endswith(f" · {EDITED}") for label in labels), labels
+
+
+def test_the_portal_titles_a_units_task_by_the_form_of_its_version(app, web_world, facts):
+    container, _ = web_world
+    edited = "Report completion of the works (edited)"
+    form = json.loads((default_forms_dir() / "acceptance_complete.json").read_text(encoding="utf-8"))
+    form["title"]["en"] = edited
+    modeling_forms.save_form(container.uow(), actor=MANAGER, key="acceptance_complete",
+                             text=json.dumps(form, ensure_ascii=False), revision=0)
+    xml = (default_bpmn_dir() / "acceptance.bpmn").read_bytes()
+    deployed = admin.deploy_model(container.uow(), actor=MANAGER, key="acceptance", bpmn_xml=xml)
+    with container.uow() as uow:
+        instance = uow.session.scalar(select(Case.instance_id).where(Case.ref == facts["b"]["case_ref"]))
+    admin.migrate_instance(container.uow(), actor=MANAGER, instance_id=instance,
+                           to_version=deployed["version"], apply=True)
+    unit_a, unit_b = app.test_client(), app.test_client()
+    sign_in(unit_a, "unitA")
+    sign_in(unit_b, "unitB")
+    assert f"<strong>{edited}</strong>" in unescape(unit_b.get("/portal/?lang=en").get_data(as_text=True))
+    still = unescape(unit_a.get("/portal/?lang=en").get_data(as_text=True))  # its instance on the older one
+    assert "<strong>Report completion</strong>" in still and edited not in still
+    assert "<strong>报告竣工</strong>" in unescape(unit_b.get("/portal/?lang=zh").get_data(as_text=True))
+
 
 def test_the_english_queue_costs_no_more_queries_than_the_chinese(app, web_world):
     container, _ = web_world
