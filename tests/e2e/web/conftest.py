@@ -69,3 +69,28 @@ def sign_in(client, username: str, password: str = world_module.PASSWORD):
 def csrf_of(client, path: str = "/tasks") -> str:
     page = client.get(path).get_data(as_text=True)
     return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def statements_by_language(container, client, path: str, marker: str) -> dict[str, tuple[int, int]]:
+    """For each language: (SQL statements one GET of `path` runs, times `marker` is on the page),
+    after a first visit in each language (what a worker reads once is read)."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    joint = "&" if "?" in path else "?"
+    for lang in ("en", "zh"):
+        client.get(f"{path}{joint}lang={lang}")
+    event.listen(container.engine, "before_cursor_execute", count)
+    try:
+        shown = {}
+        for lang in ("en", "zh"):
+            statements.clear()
+            page = client.get(f"{path}{joint}lang={lang}").get_data(as_text=True)
+            shown[lang] = (len(statements), page.count(marker))
+    finally:
+        event.remove(container.engine, "before_cursor_execute", count)
+    return shown

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from sqlalchemy import event
 
 from casework import clock as clock_module
 from casework import engine, rulebooks
@@ -20,7 +19,7 @@ from casework.engine.model.deploy import default_forms_dir
 from casework.models import User
 from casework.passwords import hash_password
 from casework.services.cases import titles
-from tests.e2e.web.conftest import sign_in
+from tests.e2e.web.conftest import statements_by_language, sign_in
 from tests.e2e.web.world import PASSWORD
 from tests.integration.lifecycle.lifecycle_driver import Driver
 from tests.integration.penalty.test_penalty_procedure import inner_mongolia_case, investigate, propose, serve
@@ -120,22 +119,7 @@ def test_the_portal_obligations_cost_at_most_one_query_more_in_english(app, web_
     container, _ = web_world
     unit = app.test_client()
     sign_in(unit, "unitP")
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    for lang in ("en", "zh"):
-        unit.get(f"/portal/?lang={lang}")  # warm: versions read once per process
-    event.listen(container.engine, "before_cursor_execute", count)
-    try:
-        shown = {}
-        for lang in ("en", "zh"):
-            statements.clear()
-            page = unit.get(f"/portal/?lang={lang}").get_data(as_text=True)
-            shown[lang] = (len(statements), page.count('<li class="card'))
-    finally:
-        event.remove(container.engine, "before_cursor_execute", count)
+    shown = statements_by_language(container, unit, "/portal/", '<li class="card')
     assert shown["en"][1] == shown["zh"][1] >= 1
     assert shown["en"][0] <= shown["zh"][0] + 1  # the items' versions, once: never a query per row
     with container.uow() as uow:

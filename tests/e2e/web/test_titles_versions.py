@@ -8,14 +8,14 @@ import json
 import re
 from html import unescape
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from casework.engine.model.deploy import default_bpmn_dir, default_forms_dir
 from casework.models import Case, ProcessInstance
 from casework.services.actor import Actor
 from casework.services.modeling import forms as modeling_forms
 from casework.services.processes import admin
-from tests.e2e.web.conftest import sign_in
+from tests.e2e.web.conftest import statements_by_language, sign_in
 from tests.e2e.web.world import PASSWORD
 
 MANAGER = Actor("manager", frozenset({"manager"}))
@@ -105,21 +105,6 @@ def test_the_english_queue_costs_no_more_queries_than_the_chinese(app, web_world
     container, _ = web_world
     staff = app.test_client()
     sign_in(staff, "admin")
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    for lang in ("en", "zh"):
-        staff.get(f"/tasks?view=all&lang={lang}")  # warm: versions read once per process
-    event.listen(container.engine, "before_cursor_execute", count)
-    try:
-        shown = {}
-        for lang in ("en", "zh"):
-            statements.clear()
-            page = staff.get(f"/tasks?view=all&lang={lang}").get_data(as_text=True)
-            shown[lang] = (len(statements), page.count('<tr id="task-'))
-    finally:
-        event.remove(container.engine, "before_cursor_execute", count)
+    shown = statements_by_language(container, staff, "/tasks?view=all", '<tr id="task-')
     assert shown["en"][1] == shown["zh"][1] >= 4  # several rows
     assert shown["en"][0] == shown["zh"][0]  # no query per row, none for titles at all once known
