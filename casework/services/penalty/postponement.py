@@ -36,6 +36,13 @@ MESSAGE = "hearing_postponement_requested"
 REASON_MAX = 500
 
 
+def _key(found: dict) -> str:
+    """The data key of the next request. One key per request: a caught message's payload loses,
+    in SpiffWorkflow, to the value the process already holds under the same name (an earlier
+    request's reason would come back)."""
+    return f"postponement_{len(found.get('postponements') or ()) + 1}"
+
+
 def request(uow: UnitOfWork, *, actor: Actor, ref: str, reason: str) -> dict:
     """The unit asks to postpone its hearing, with its reason, before the hearing day."""
     portal.unit_of(actor)
@@ -56,7 +63,7 @@ def request(uow: UnitOfWork, *, actor: Actor, ref: str, reason: str) -> dict:
             raise RuleViolation(f"延期须在听证日 {found['on']} 之前申请（{ARTICLE}） / a postponement must be "
                                 f"asked before the hearing day {found['on']}")
         engine.send_message(session, instance.id, MESSAGE,
-                            {"postponement_reason": reason, "postponement_asked_on": today.isoformat()},
+                            {_key(found): {"reason": reason, "asked_on": today.isoformat()}},
                             actor=actor.name, resources=uow.resources)
         uow.commit()
         return {"case_ref": case.ref, "hearing_on": found["on"]}
@@ -70,9 +77,9 @@ def _case(ctx) -> Case:
 def penalty_postponement_requested(ctx) -> dict:
     """The request reached the process: the host sees it and the rule on the decision task."""
     case, data = _case(ctx), ctx.data
-    asked = {"asked_on": data["postponement_asked_on"], "reason": data["postponement_reason"],
-             "from": data["hearing_on"]}
-    found = {**(data.get("hearing") or {}), "status": "postponement_requested", "asked": asked}
+    found = dict(data.get("hearing") or {})
+    asked = {**data[_key(found)], "from": data["hearing_on"]}
+    found.update(status="postponement_requested", asked=asked)
     note = {"zh": f"当事人于 {asked['asked_on']} 申请延期听证（原定 {asked['from']}），理由：{asked['reason']}。"
                   f"是否准许由听证主持人决定（{ARTICLE}）；准许的，须定一个晚于原定日期的新日期，并重新送达"
                   f"听证通知书（{hearing.ARTICLE}）；不准许的，说明理由，听证按原定日期举行。",
