@@ -47,12 +47,12 @@ def request(uow: UnitOfWork, *, actor: Actor, ref: str, reason: str) -> dict:
     """The unit asks to postpone its hearing, with its reason, before the hearing day."""
     portal.unit_of(actor)
     reason = (reason or "").strip()
-    if not reason or len(reason) > REASON_MAX:
-        raise InvalidInput(f"请说明不能按期参加听证的理由（{REASON_MAX}字以内） / give the reason you cannot "
-                           f"attend on the date ({REASON_MAX} characters at most)")
     with uow:
         session = uow.session
         case = scope.case(session, actor, ref)
+        if not reason or len(reason) > REASON_MAX:
+            raise InvalidInput(f"请说明不能按期参加听证的理由（{REASON_MAX}字以内） / give the reason you cannot "
+                               f"attend on the date ({REASON_MAX} characters at most)")
         instance = session.get(ProcessInstance, case.instance_id) if case.instance_id else None
         found = ((instance.data or {}).get("hearing") or {}) if instance and case.kind == "penalty" else {}
         if found.get("status") != "scheduled":
