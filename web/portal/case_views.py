@@ -1,12 +1,13 @@
 """Portal case page: the unit's case, the form of its open task, and the submission of it."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from casework.errors import CaseworkError
 from casework.services.cases import portal_case
+from casework.services.penalty import postponement
 from web import forms, i18n, idempotency
 from web.access import current_actor, signed_in, uow
 from web.portal import formpage
@@ -40,6 +41,23 @@ def _submit(ref: str, item_id: int):
             flash(_("Submitted: %(ref)s", ref=ref), "ok")
             return redirect(url_for("portal.case", ref=ref))
     return render_case(page, raw, errors, problem), status
+
+
+@signed_in("unit")
+def postpone_hearing(ref: str):
+    """The unit asks to postpone its hearing (公安程序规定 第一百三十八条), with its reason."""
+    return idempotency.once(lambda: _postpone(ref), fallback=url_for("portal.case", ref=ref))
+
+
+def _postpone(ref: str):
+    actor = current_actor()
+    try:
+        postponement.request(uow(), actor=actor, ref=ref, reason=request.form.get("reason", ""))
+    except CaseworkError as exc:
+        page = portal_case.case_page(uow(), actor=actor, ref=ref)
+        return render_case(page, page["values"], {}, i18n.shown(exc)), exc.status
+    flash(_("Postponement requested: %(ref)s", ref=ref), "ok")
+    return redirect(url_for("portal.case", ref=ref) + "#hearing")
 
 
 def render_case(page: dict, raw: dict, errors: dict, problem: str) -> str:

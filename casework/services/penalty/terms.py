@@ -18,6 +18,10 @@ PAYMENT_PERIOD = "15d"  # APL 第六十七条
 SERVICE_PERIOD = "7wd"  # APL 第六十一条, 公安程序规定 第三十六条: within 7 days (working days, APL 第八十五条)
 STATEMENT_PERIOD = "5wd"  # APL 第六十四条: a hearing is requested within 5 days of notice
 HEARING_NOTICE_PERIOD = "7wd"  # APL 第六十四条第二项, 公安程序规定 第一百三十六条: served 7 days before
+# 公安程序规定 第一百三十七条: held within 10 days of the request's receipt. Natural days with the
+# last day rolled past a holiday (第三十五条): APL 第八十五条 makes working days only of the APL's
+# own 二日、三日、五日、七日; the bureau's deadline (earliest while provisional).
+HEARING_HELD_PERIOD = "10d"
 PUBLICATION_PERIOD = "7wd"  # 国办发〔2018〕118号: published within 7 working days
 WITHDRAWAL_PERIOD = "3wd"  # 国办发〔2018〕118号: withdrawn within 3 working days
 REMINDER_PERIOD = "10wd"  # 行政强制法 第五十四条 with 第六十九条
@@ -32,6 +36,8 @@ ARTICLES = {
     "service": f"{APL}第六十一条；《公安机关办理行政案件程序规定》第三十六条",
     "statement": f"{APL}第四十四条、第六十四条", "surcharge": f"{APL}第七十二条",
     "hearing_notice": f"{APL}第六十四条第二项、第八十五条；《公安机关办理行政案件程序规定》第一百三十六条",
+    "hearing_limit": "《公安机关办理行政案件程序规定》第一百三十七条、第三十五条",
+    "hearing_postponed": "《公安机关办理行政案件程序规定》第一百三十八条、第一百二十八条第四项",
     "publication": f"{APL}第四十八条；国办发〔2018〕118号",
     "reminder": "《中华人民共和国行政强制法》第五十四条", "court": "《中华人民共和国行政强制法》第五十三条",
     "reconsideration": "《中华人民共和国行政复议法》第二十条", "lawsuit": "《中华人民共和国行政诉讼法》第四十六条",
@@ -40,6 +46,7 @@ ARTICLES = {
 PERIOD_NAMES = {  # how each period of a penalty case is named on screen
     "decision_limit": "作出处罚决定期限（自立案起九十日）", "statement": "陈述、申辩及申请听证期限",
     "hearing_notice": "听证通知书送达后七日（听证在此后举行）",
+    "hearing_limit": "举行听证期限（收到听证申请之日起十日内；准许延期的，至延期后的日期）",
     "service": "决定书送达期限", "publication": "行政执法公示期限", "payment": "缴纳罚款期限",
     "reconsideration": "申请行政复议期限", "lawsuit": "提起行政诉讼期限",
     "reminder": "催告期满（可申请强制执行）", "court": "申请人民法院强制执行期限",

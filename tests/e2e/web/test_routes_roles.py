@@ -120,6 +120,8 @@ ROUTES = {
     "portal.case": ("GET", lambda f: f"/portal/cases/{f['b']['case_ref']}", unit_only(unitA=404)),
     "portal.submit": ("POST", lambda f: f"/portal/cases/{f['b']['case_ref']}/tasks/{f['unit_b_task']}",
                       unit_only(422, unitA=404)),  # unit B: the form is incomplete
+    "portal.postpone_hearing": ("POST", lambda f: f"/portal/cases/{f['b']['case_ref']}/hearing/postpone",
+                                unit_only(422, unitA=404)),  # unit B: no reason given
     "portal.filings": ("GET", lambda f: "/portal/filings", unit_only()),
     "portal.new_filing": ("GET", lambda f: f"/portal/filings/new?system={f['b']['system_id']}&kind=camera_change",
                           unit_only(422, unitA=404)),  # unit B: not accepted yet, nothing to file

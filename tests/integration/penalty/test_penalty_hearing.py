@@ -1,5 +1,6 @@
-"""The hearing waits for its notice's service, seven working days before it (APL 第六十四条第二项,
-第八十五条; 公安机关办理行政案件程序规定 第一百三十六条): bpmn/penalty.bpmn driven through the services."""
+"""The hearing is held within ten days of the request (公安机关办理行政案件程序规定 第一百三十七条) and
+waits for its notice's service, seven working days before it (APL 第六十四条第二项, 第八十五条; 第一百三十六条):
+bpmn/penalty.bpmn driven through the services."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,6 +8,9 @@ from datetime import date
 import pytest
 
 from casework import clock as clock_module
+from casework.engine.run.runtime import StepFailed
+from casework.errors import RuleViolation
+from casework.services import case_view, queues
 from casework.services.cases import portal_case, service_of_documents
 from casework.services.processes import tasks
 from tests.integration.lifecycle.lifecycle_driver import CLERK, LEGAL, Driver
@@ -21,12 +25,15 @@ def driver(container, clock):
     return Driver(container, clock)
 
 
-def _hearing_requested(driver, clock) -> tuple[dict, str]:
+def _hearing_requested(driver, clock, consent: bool = True) -> tuple[dict, str]:
     """Tengchong, Monday 2021-03-01: a 15,000 yuan fine noticed, served, a hearing requested."""
-    reg, ref = tengchong_case(driver, clock)
+    reg, ref = tengchong_case(driver, clock, consent=consent)
     investigate(driver, ref)
     propose(driver, ref, "fine", 15000)
-    serve(driver, ref, reg)
+    if consent:
+        serve(driver, ref, reg)
+    else:
+        driver.complete(ref, "penalty_service", {"service_method": "direct", "service_place": "单位办公室"}, CLERK)
     driver.complete(ref, "penalty_response", {"statement": "已整改", "hearing_requested": True}, reg["unit"])
     return reg, ref
 
@@ -45,12 +52,63 @@ def _portal_hearing(driver, reg, ref) -> dict:
     return portal_case.case_page(driver.uow(), actor=reg["unit"], ref=ref)["hearing"]
 
 
+def _queue_row(driver, ref: str, form: str, actor=CLERK) -> dict:
+    rows = queues.queue(driver.uow(), actor=actor, view="group", filters={})["rows"]
+    return next(r for r in rows if r["case_ref"] == ref and r["form_key"] == form)
+
+
+def test_the_hearing_is_held_within_ten_days_of_the_request(driver, clock):
+    """公安程序规定 第一百三十七条: requested Monday 03-01, held by Thursday 03-11 (ten natural days,
+    第三十五条); the notice's seven working days leave only service on 03-01 for that date, so the
+    clerk's scheduling is due that day; a later date is refused citing the article."""
+    reg, ref = _hearing_requested(driver, clock)
+    limit = driver.case_data(ref)["periods"]["hearing_limit"]
+    assert (limit["date"], limit["received_on"], limit["owed_by"]) == ("2021-03-11", "2021-03-01", "bureau")
+    assert "第一百三十七条" in limit["article"] and "第三十五条" in limit["article"]
+    item = driver.task(ref, "hearing_schedule")
+    assert clock_module.to_local(item.due_at).date() == date(2021, 3, 2)  # 03-01 24:00
+    note = _notes(driver, ref, "hearing_schedule")
+    assert "不晚于 2021-03-11" in note and "须于 2021-03-01 前" in note and "第一百三十七条" in note
+    with pytest.raises((RuleViolation, StepFailed), match="第一百三十七条.*不得定于 2021-03-12"):
+        _schedule(driver, ref, "2021-03-12")
+    assert driver.open_forms(ref) == ["hearing_schedule"]
+    _schedule(driver, ref, "2021-03-11")
+    assert driver.case_data(ref)["hearing"]["limit"] == "2021-03-11"
+    serve(driver, ref, reg)  # the same day: the seven working days end 03-10
+    item = driver.task(ref, "hearing_record")
+    assert clock_module.to_local(item.due_at).date() == date(2021, 3, 12)  # 03-11 24:00
+    assert _queue_row(driver, ref, "hearing_record", LEGAL)["overdue"] is False
+    driver.travel(days=11)  # 03-12: the hearing was not held by its day
+    assert _queue_row(driver, ref, "hearing_record", LEGAL)["overdue"] is True
+    shown = {p["name"]: p for p in case_view.case_page(driver.uow(), ref, actor=CLERK)["legal_periods"]}
+    assert shown["举行听证期限（收到听证申请之日起十日内；准许延期的，至延期后的日期）"]["date"] == "2021-03-11"
+
+
+def test_a_friday_request_cannot_keep_ten_days_so_the_first_lawful_day_is_the_latest(driver, clock):
+    """Requested Friday 03-05: ten days end Monday 03-15, but a notice served that day has its
+    seven working days end 03-16, so the Law's notice prevails and 03-17 is the latest date."""
+    reg, ref = tengchong_case(driver, clock)
+    investigate(driver, ref)
+    propose(driver, ref, "fine", 15000)
+    serve(driver, ref, reg)
+    driver.travel(days=4)  # Friday 03-05, inside the five working days to respond
+    driver.complete(ref, "penalty_response", {"statement": "", "hearing_requested": True}, reg["unit"])
+    assert driver.case_data(ref)["periods"]["hearing_limit"]["date"] == "2021-03-15"
+    note = _notes(driver, ref, "hearing_schedule")
+    assert "最迟于 2021-03-17" in note and "须于 2021-03-07 前" in note
+    with pytest.raises((RuleViolation, StepFailed), match="最迟于 2021-03-17"):
+        _schedule(driver, ref, "2021-03-18")
+    _schedule(driver, ref, "2021-03-17")
+    serve(driver, ref, reg)
+    assert driver.open_forms(ref) == ["hearing_record"]
+
+
 def test_a_notice_served_too_late_refuses_the_date_and_the_clerk_sets_a_new_one(driver, clock):
     reg, ref = _hearing_requested(driver, clock)
     # served on 03-01 the seven working days end 03-10; served on 03-02 they end 03-11
-    _schedule(driver, ref, "2021-03-12")
+    _schedule(driver, ref, "2021-03-11")
     data = driver.case_data(ref)
-    assert data["hearing"]["serve_by"] == "2021-03-02" and data["awaiting_service"]
+    assert data["hearing"]["serve_by"] == "2021-03-01" and data["awaiting_service"]
     assert driver.open_forms(ref) == []  # no hearing while its notice is unserved
     assert _portal_hearing(driver, reg, ref)["status"] == "waiting_service"
     driver.travel(days=2)  # Wednesday 03-03: the unit confirms receipt, inside its window
@@ -61,11 +119,16 @@ def test_a_notice_served_too_late_refuses_the_date_and_the_clerk_sets_a_new_one(
     note = _notes(driver, ref, "hearing_schedule")
     assert "不足七日" in note and "第六十四条第二项" in note and "第一百三十六条" in note
     assert "2021-03-03" in note and "不早于 2021-03-13" in note
+    # ten days can no longer be kept: the first working day the notice allows, Monday 03-15
+    assert "第一百三十七条" in note and "最迟于 2021-03-15" in note
+    assert _queue_row(driver, ref, "hearing_schedule")["overdue"] is True  # due 03-01: late
     shown = _portal_hearing(driver, reg, ref)
     assert shown["status"] == "date_refused" and shown["reason"] == data["hearing"]["reason"]
     assert "Hearing notice" in shown["reason_en"]
 
-    _schedule(driver, ref, "2021-03-22")  # a new date: a new notice, served again
+    with pytest.raises((RuleViolation, StepFailed), match="最迟于 2021-03-15"):
+        _schedule(driver, ref, "2021-03-22")
+    _schedule(driver, ref, "2021-03-15")  # a new date: a new notice, served again
     kinds = [d.kind for d in driver.documents(ref)]
     assert kinds == ["penalty_notice", "hearing_notice", "hearing_notice"]
     assert driver.open_forms(ref) == []
@@ -76,25 +139,22 @@ def test_a_notice_served_too_late_refuses_the_date_and_the_clerk_sets_a_new_one(
     period = driver.case_data(ref)["periods"]["hearing_notice"]
     assert period["served_on"] == "2021-03-03" and period["date"] == "2021-03-12"
     assert "第一百三十六条" in period["article"]
-    driver.travel(days=19)  # Monday 03-22, the day the served notice states
+    driver.travel(days=12)  # Monday 03-15, the day the served notice states
     driver.complete(ref, "hearing_record", RECORD, LEGAL)
     assert driver.open_forms(ref) == ["penalty_legal_review"]
     assert _portal_hearing(driver, reg, ref)["status"] == "held"
 
 
 def test_the_clerk_serving_the_hearing_notice_sees_by_when(driver, clock):
-    """Not confirmed in the portal: the clerk's work item is due on the last day service keeps
-    the hearing's date, and says so; served by post in time, the hearing goes ahead."""
-    reg, ref = _hearing_requested(driver, clock)
-    _schedule(driver, ref, "2021-03-31")
+    """Without consent to electronic service the clerk's work item is due on the last day service
+    keeps the hearing's date, and says so; served by post in time, the hearing goes ahead."""
+    reg, ref = _hearing_requested(driver, clock, consent=False)
+    _schedule(driver, ref, "2021-03-11")
     serve_by = driver.case_data(ref)["hearing"]["serve_by"]
-    # served by Sunday 03-21, the seven working days 03-22 .. 03-30 still lie before 03-31
-    assert serve_by == "2021-03-21"
-    driver.travel(days=5)  # past the three working days to confirm receipt
-    driver.sweep()
+    assert serve_by == "2021-03-01"  # served later, its seven working days reach 03-11
     assert driver.open_forms(ref) == ["penalty_service"]
     item = driver.task(ref, "penalty_service")
-    assert clock_module.to_local(item.due_at).date() == date(2021, 3, 22)  # 03-21 24:00
+    assert clock_module.to_local(item.due_at).date() == date(2021, 3, 2)  # 03-01 24:00
     assert f"须于 {serve_by} 前送达" in _notes(driver, ref, "penalty_service")
     driver.complete(ref, "penalty_service", {"service_method": "post", "service_place": "单位注册地址"}, CLERK)
     assert driver.open_forms(ref) == ["hearing_record"]
@@ -103,8 +163,8 @@ def test_the_clerk_serving_the_hearing_notice_sees_by_when(driver, clock):
 
 def test_a_hearing_notice_served_from_the_documents_page_reaches_the_process(driver, clock):
     reg, ref = _hearing_requested(driver, clock)
-    _schedule(driver, ref, "2021-03-12")
-    driver.travel(days=2)  # Wednesday 03-03: one day too late for 03-12
+    _schedule(driver, ref, "2021-03-11")
+    driver.travel(days=2)  # Wednesday 03-03: too late for 03-11
     notice = driver.documents(ref)[-1]
     service_of_documents.record(driver.uow(), actor=CLERK, document_id=notice.id, method="direct",
                                 place="单位办公室")

@@ -27,10 +27,10 @@ def driver(container, clock):
     return Driver(container, clock)
 
 
-def tengchong_case(driver, clock, party_type: str = "business") -> tuple[dict, str]:
+def tengchong_case(driver, clock, party_type: str = "business", consent: bool = True) -> tuple[dict, str]:
     """A clerk records an obstruction in Tengchong (2021) and opens its penalty case."""
     clock.travel_to(datetime(2021, 3, 1, 2, 0, tzinfo=clock_module.UTC))
-    reg = driver.register("tengchong", party_type=party_type)
+    reg = driver.register("tengchong", party_type=party_type, consent=consent)
     rect_ref = report_violation(driver.uow(), actor=CLERK, unit_id=reg["unit_id"], code="obstructed",
                                 facts="广告牌遮挡摄像机", act_key="visit-1")
     violation_id = driver.case(rect_ref).violation_id
@@ -96,7 +96,7 @@ def test_unit_fine_with_a_hearing_requested_and_held(driver, clock):
     with pytest.raises((InvalidInput, StepFailed), match="七日"):
         driver.complete(ref, "hearing_schedule", {"hearing_on": too_soon, "place": "第一会议室",
                                                   "host": "李法制"}, CLERK)
-    on = (clock_module.today_local() + timedelta(days=14)).isoformat()
+    on = (clock_module.today_local() + timedelta(days=10)).isoformat()  # 第一百三十七条: the tenth day
     driver.complete(ref, "hearing_schedule", {"hearing_on": on, "place": "第一会议室", "host": "李法制"},
                     CLERK)
     assert [d.kind for d in driver.documents(ref)] == ["penalty_notice", "hearing_notice"]
@@ -105,7 +105,7 @@ def test_unit_fine_with_a_hearing_requested_and_held(driver, clock):
     assert driver.open_forms(ref) == ["hearing_record"]
     with pytest.raises((RuleViolation, StepFailed), match="不得举行听证"):
         driver.complete(ref, "hearing_record", {"record": "提前", "outcome": "无"}, LEGAL)
-    driver.travel(days=14)
+    driver.travel(days=10)
     driver.complete(ref, "hearing_record", {"record": "当事人称已拆除广告牌", "outcome": "建议从轻",
                                             "recorder": "孙丽", "participants": ["张三（法定代表人）"],
                                             "debate": "对证据无异议", "party_signed": True}, LEGAL)
