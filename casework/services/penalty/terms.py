@@ -44,18 +44,37 @@ ARTICLES = {
 }
 
 PERIOD_NAMES = {  # how each period of a penalty case is named on screen
-    "decision_limit": "作出处罚决定期限（自立案起九十日）", "statement": "陈述、申辩及申请听证期限",
+    "decision_limit": "作出处罚决定期限（自立案起九十日）",
+    "statement": "陈述、申辩及申请听证期限",
     "hearing_notice": "听证通知书送达后七日（听证在此后举行）",
     "hearing_limit": "举行听证期限（收到听证申请之日起十日内；准许延期的，至延期后的日期）",
-    "service": "决定书送达期限", "publication": "行政执法公示期限", "payment": "缴纳罚款期限",
-    "reconsideration": "申请行政复议期限", "lawsuit": "提起行政诉讼期限",
-    "reminder": "催告期满（可申请强制执行）", "court": "申请人民法院强制执行期限",
+    "service": "决定书送达期限",
+    "publication": "行政执法公示期限",
+    "payment": "缴纳罚款期限",
+    "reconsideration": "申请行政复议期限",
+    "lawsuit": "提起行政诉讼期限",
+    "reminder": "催告期满（可申请强制执行）",
+    "court": "申请人民法院强制执行期限",
+}
+PERIOD_NAMES_EN = {  # and on English pages
+    "decision_limit": "Decision limit (90 days from filing the case)",
+    "statement": "Statement, defence and hearing request period",
+    "hearing_notice": "7 days after the hearing notice is served (the hearing is held after them)",
+    "hearing_limit": "Hearing limit (within 10 days of the request; if postponed, the new date)",
+    "service": "Decision service deadline",
+    "publication": "Publication deadline",
+    "payment": "Fine payment deadline",
+    "reconsideration": "Administrative reconsideration period",
+    "lawsuit": "Administrative lawsuit period",
+    "reminder": "Reminder period ends (enforcement may be applied for)",
+    "court": "Period to apply to the court for enforcement",
 }
 
 
 def periods_for_screen(periods: dict) -> list[dict]:
     """The case's legal periods in a stable order, each with its date and article."""
-    return [{"name": PERIOD_NAMES.get(key, key), "date": found["date"], "article": found["article"],
+    return [{"name": PERIOD_NAMES.get(key, key), "name_en": PERIOD_NAMES_EN.get(key, key),
+             "date": found["date"], "article": found["article"],
              "provisional": bool(found.get("provisional"))}
             for key, found in sorted(periods.items(), key=lambda kv: kv[1]["date"])]
 
