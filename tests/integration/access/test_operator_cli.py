@@ -4,24 +4,13 @@ from __future__ import annotations
 import os
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from casework.cli import main
 from casework.models import AuditEvent, User
 from casework import engine
 from tests.integration.lifecycle.lifecycle_driver import Driver
 from tests.integration.operators import PASSWORD, add_user, sign_in
 
-
-@pytest.fixture
-def cli(container, database_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("CASEWORK_DATABASE_URL", database_url)
-    monkeypatch.setenv("CASEWORK_DATA_DIR", str(container.settings.data_dir))
-    monkeypatch.setenv("CASEWORK_SESSION_FILE", str(tmp_path / "home" / "session"))
-    monkeypatch.delenv("CASEWORK_SYSTEM_ACCOUNT", raising=False)
-    runner = CliRunner()
-    return lambda *args, input=None: runner.invoke(main, list(args), input=input)
 
 
 @pytest.fixture

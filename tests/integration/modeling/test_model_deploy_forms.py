@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from casework.cli import main
 from casework.config import PROJECT_ROOT
 from casework.models.audit import AuditEvent
 from casework.models.engine import ModelVersion
@@ -23,15 +20,6 @@ MANAGER = Actor("mgr", frozenset({"manager"}))
 RECTIFICATION = PROJECT_ROOT / "bpmn" / "rectification.bpmn"
 EDITED_TITLE = "拟制责令限期改正通知（修订）"
 
-
-@pytest.fixture
-def cli(container, database_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("CASEWORK_DATABASE_URL", database_url)
-    monkeypatch.setenv("CASEWORK_DATA_DIR", str(container.settings.data_dir))
-    monkeypatch.setenv("CASEWORK_SESSION_FILE", str(tmp_path / "home" / "session"))
-    monkeypatch.delenv("CASEWORK_SYSTEM_ACCOUNT", raising=False)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(main, list(args))
 
 
 def _edit_form(container) -> dict:

@@ -2,11 +2,8 @@
 without one or with a person's account, audited as the account (and the OS user) with one."""
 from __future__ import annotations
 
-import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from casework.cli import main
 from casework.cli.operator import SYSTEM_ACCOUNT_ENV
 from casework.models import AuditEvent, NightRun
 from recorder.dev.cameras import make_camera
@@ -14,15 +11,6 @@ from tests.integration.night.system import as_system_account
 from tests.integration.operators import add_user, sign_in
 from workflows import jobs
 
-
-@pytest.fixture
-def cli(container, database_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("CASEWORK_DATABASE_URL", database_url)
-    monkeypatch.setenv("CASEWORK_DATA_DIR", str(container.settings.data_dir))
-    monkeypatch.setenv("CASEWORK_SESSION_FILE", str(tmp_path / "home" / "session"))
-    monkeypatch.delenv(SYSTEM_ACCOUNT_ENV, raising=False)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(main, list(args))
 
 
 def night_runs(container) -> int:
