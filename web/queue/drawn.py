@@ -2,13 +2,14 @@
 
 Clerks open the same queues all day; a fragment drawn by Jinja costs many times its look-up.
 Each fragment is a macro that reads only its arguments (tests hold the templates to that), and
-its key is those arguments with the page's language and link prefixes: a fragment whose
-content would differ has another key, so a kept one is never stale."""
+its key is those arguments (hashable: named tuples, strings, flags) with the page's language: a
+fragment whose content would differ has another key, so a kept one is never stale."""
 from __future__ import annotations
 
 from typing import Hashable
 
 from flask import current_app
+from flask_babel import get_locale
 from markupsafe import Markup
 
 MAX_KEPT = 5000  # per fragment and worker: a few MB
@@ -21,7 +22,8 @@ class Kept:
         self.template, self.macro = template, macro
         self._drawn: dict[Hashable, Markup] = {}
 
-    def draw(self, key: Hashable, *args) -> Markup:
+    def draw(self, *args: Hashable) -> Markup:
+        key = (get_locale().language, *args)
         html = self._drawn.get(key)
         if html is None:
             module = current_app.jinja_env.get_template(self.template).module

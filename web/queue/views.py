@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from types import SimpleNamespace
+from collections import namedtuple
 from urllib.parse import quote, urlencode
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -31,36 +31,35 @@ def _query() -> dict:
     return {k: v for k, v in request.args.items() if k in queues.FILTERS and v}
 
 
-def _shown_rows(rows: list[dict]) -> list[SimpleNamespace]:
-    """The page's rows with their shown texts made here: the task's title in the page's
-    language, the days left or overdue (translated once per page) and the case link. As
-    objects: Jinja reads `r.id` from a dict only after a failed attribute look-up."""
+# What a row shows; queue/_row.html reads nothing else of it, so with the actor's two buttons and
+# the link prefixes it is the key the row's HTML is kept by (queue.drawn).
+ShownRow = namedtuple("ShownRow", ("id", "overdue", "due_at", "days", "provisional", "basis", "name",
+                                   "process", "role", "case_path", "case_ref", "assignee"))
+# The filter form's fields (queue/_filters.html): absent ones None.
+ShownFilters = namedtuple("ShownFilters", queues.FILTERS, defaults=(None,) * len(queues.FILTERS))
+
+
+def _shown_rows(rows: list[dict]) -> list[ShownRow]:
+    """The page's rows as shown: the task's title and legal basis in the page's language, the
+    days left or overdue (translated once per page) and the case link."""
     left, overdue = _("%(n)d day(s) left"), _("Overdue by %(n)d day(s)")
     lang = get_locale().language
-    return [SimpleNamespace(**{**r, **titles.shown_row(r, name, lang)},
-                            case_path=quote(r["case_ref"] or "", safe="/"), days=(
-        "" if r["remaining_days"] is None else
-        overdue % {"n": -r["remaining_days"]} if r["overdue"] else left % {"n": r["remaining_days"]}))
-        for r, name in zip(rows, titles.task_titles(read_uow(), rows, lang))]
+    shown = []
+    for r, name in zip(rows, titles.task_titles(read_uow(), rows, lang)):
+        r = {**r, **titles.shown_row(r, name, lang)}
+        days = r["remaining_days"]
+        shown.append(ShownRow(
+            r["id"], r["overdue"], r["due_at"],
+            "" if days is None else overdue % {"n": -days} if r["overdue"] else left % {"n": days},
+            r["provisional"], r["basis"], r["name"], r["process"], r["role"],
+            quote(r["case_ref"] or "", safe="/"), r["case_ref"], r["assignee"]))
+    return shown
 
 
-# What a row shows (queue/_row.html reads nothing else of it): with the language, the link
-# prefixes and the actor's two buttons, the key its HTML is kept by (queue.drawn).
-ROW_FIELDS = ("id", "overdue", "due_at", "days", "provisional", "basis", "name", "process", "role",
-              "case_path", "case_ref", "assignee")
-
-
-def row_html(rows: list[SimpleNamespace], actor) -> list[Markup]:
-    lang, u_tasks, u_cases = get_locale().language, url_for("queue.tasks"), url_for("cases.index")
-    out = []
-    for r in rows:
-        shown = tuple(getattr(r, name) for name in ROW_FIELDS)
-        mine = r.assignee == actor.name
-        claimable = not r.assignee and r.role in actor.roles
-        out.append(drawn.ROWS.draw((lang, u_tasks, u_cases, mine, claimable, shown),
-                                   SimpleNamespace(**dict(zip(ROW_FIELDS, shown))), mine, claimable,
-                                   u_tasks, u_cases))
-    return out
+def row_html(rows: list[ShownRow], actor) -> list[Markup]:
+    u_tasks, u_cases = url_for("queue.tasks"), url_for("cases.index")
+    return [drawn.ROWS.draw(r, r.assignee == actor.name, not r.assignee and r.role in actor.roles,
+                            u_tasks, u_cases) for r in rows]
 
 
 @signed_in()
@@ -77,7 +76,7 @@ def task_list():
     names = {"mine": _("My tasks"), "group": _("My group's tasks"), "all": _("All I may see")}
     tabs = [(v, names[v], f"{here}?{_link_query({**args, 'view': v})}") for v in queues.VIEWS]
     saved = [(s["name"], f"{here}?{_link_query(s['query'])}") for s in _saved_filters(current_actor())]
-    filters = drawn.FILTERS.draw((get_locale().language, view, tuple(args.items())), view, args, queues.STATUSES)
+    filters = drawn.FILTERS.draw(view, ShownFilters(**page["filters"]), queues.STATUSES)
     return render_template("queue/tasks.html", page=page, rows=rows, args=args, saved=saved, tabs=tabs,
                            filters=filters)
 

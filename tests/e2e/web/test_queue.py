@@ -120,7 +120,7 @@ def test_a_kept_row_is_drawn_anew_when_what_it_shows_changes(app, web_world):
     from jinja2 import meta
     folder = Path(views.__file__).parent / "templates" / "queue"
     row = (folder / "_row.html").read_text()
-    assert set(re.findall(r"\br\.(\w+)", row)) <= set(views.ROW_FIELDS)  # the key covers what a row shows
+    assert set(re.findall(r"\br\.(\w+)", row)) <= set(views.ShownRow._fields)  # the key covers what a row shows
     for name in ("_row.html", "_rows.html", "_filters.html"):  # a drawn fragment reads only its arguments
         assert meta.find_undeclared_variables(app.jinja_env.parse((folder / name).read_text())) <= {"_"}
     client = app.test_client()
