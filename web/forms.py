@@ -17,12 +17,12 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 
 from casework.storage import submissions
 from casework.storage.files import FileStore
 from web import idempotency
+from web.i18n import gettext as _
 
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 ATTACHMENT_TYPES = {"application/pdf": b"%PDF-", "image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG"}

@@ -65,7 +65,7 @@ def _translations():
 
 
 def gettext(string: str, **variables) -> str:
-    """flask-babel's gettext through the request's catalogue looked up once (for hot views)."""
+    """flask-babel's gettext through the request's catalogue, looked up once: what every view calls."""
     text = _translations().ugettext(string)
     return text % variables if variables else text
 

@@ -20,12 +20,12 @@ from functools import wraps
 from typing import Callable
 
 from flask import Flask, Response, flash, g, jsonify, make_response, redirect, request
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy.exc import IntegrityError
 
 from casework.storage import submissions
 from web.access import current_actor, uow
+from web.i18n import gettext as _
 
 FIELD = "submission_key"
 HEADER = "Idempotency-Key"

@@ -7,12 +7,12 @@ redirect or the session cookie, `Cache-Control: no-store`); a repeated post is a
 from __future__ import annotations
 
 from flask import make_response, render_template, request, url_for
-from flask_babel import gettext as _
 
 from casework.errors import CaseworkError, Conflict, PermissionDenied
 from casework.services.units import accounts as unit_accounts
 from web import i18n, idempotency
 from web.access import current_actor, signed_in, uow
+from web.i18n import gettext as _
 
 
 @signed_in(*unit_accounts.BUREAU)

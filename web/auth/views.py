@@ -4,13 +4,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 
 from casework.errors import CaseworkError
 from casework.services import accounts, dashboards
 from casework.services.units import accounts as unit_accounts
 from web import i18n, idempotency
 from web.access import address, current_actor, signed_in, uow
+from web.i18n import gettext as _
 from web.scheduler.views import ROLES as SCHEDULER_ROLES
 
 DASHBOARD_ROLES = frozenset(dashboards.DASHBOARD_ROLES)

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from casework.services.cases import titles
 from casework.services.dashboards import NEAR_LIMIT_BUCKETS
+from web.i18n import gettext as _
 
 
 def process_names() -> dict[str, str]:

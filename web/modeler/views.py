@@ -5,13 +5,13 @@ import json
 
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from casework.errors import CaseworkError, InvalidInput
 from casework.services.modeling import drafts, form_fields, forms, properties, versions
 from web.access import container, current_actor, signed_in, uow
 from web import forms as renderer
 from web import i18n
+from web.i18n import gettext as _
 
 MANAGERS = ("manager",)
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from casework.errors import CaseworkError
 from casework.services.cases import portal_case
 from casework.services.penalty import postponement
 from web import forms, i18n, idempotency
 from web.access import current_actor, signed_in, uow
+from web.i18n import gettext as _
 from web.portal import formpage
 
 HEARING_FIELD = "hearing_requested"  # penalty_response: asked by the two buttons, not a field

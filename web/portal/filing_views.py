@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from casework.errors import CaseworkError
 from casework.services.cases import portal_filings
 from web import forms, i18n, idempotency
 from web.access import current_actor, signed_in, uow
+from web.i18n import gettext as _
 from web.portal import formpage
 
 

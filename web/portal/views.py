@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from casework.services.cases import portal
 from casework.services.cases import service_of_documents, titles
 from web import i18n, idempotency
 from web.access import current_actor, read_uow, signed_in, uow
+from web.i18n import gettext as _
 
 RECEIPT_INSTRUMENT = "公安机关办理行政案件程序规定"  # 第三十六条: service by a means that confirms receipt
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext as _
-
 from web import i18n
+from web.i18n import gettext as _
 
 ERROR_TYPE = re.compile(r"^([A-Za-z_][\w.]*: )(.*)$", re.S)  # "OSError: 中文 / English"
 

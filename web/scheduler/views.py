@@ -13,12 +13,12 @@ from functools import wraps
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from casework import clock
 from casework.services.night.page import scheduler_page
 from casework.services.night.prefect_api import PrefectUnavailable, request_rerun, request_run
 from web.access import current_actor, signed_in, uow
+from web.i18n import gettext as _
 from web.scheduler import labels
 
 ROLES = ("scheduler", "auditor")  # who reads the door; the navigation shows it to these
