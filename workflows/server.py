@@ -115,7 +115,7 @@ def start_server(home: Path, *, port: int | None = None, database_url: str | Non
     server = Server(f"http://127.0.0.1:{port}/api", process)
     try:
         wait_healthy(server.api_url, process)
-    except ServerUnavailable:
+    except BaseException:  # never healthy, or stopped (Ctrl-C, SIGTERM) while starting: no orphan
         server.stop()
         raise
     return server
