@@ -95,7 +95,11 @@ def format_deadline(moment: datetime | None) -> str:
     """A deadline ending at 24:00 local shows as that day (e.g. 2026-12-23 24:00)."""
     if moment is None:
         return ""
-    local = to_local(moment)
+    return format_local_deadline(to_local(moment))
+
+
+def format_local_deadline(local: datetime) -> str:
+    """`format_deadline` of a moment already in local time."""
     if (local.hour, local.minute, local.second) == (0, 0, 0):
         return f"{(local - timedelta(days=1)).strftime('%Y-%m-%d')} 24:00"
     return local.strftime("%Y-%m-%d %H:%M")

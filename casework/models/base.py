@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
-from casework.clock import as_utc
+from casework.clock import UTC, as_utc
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -32,7 +32,9 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect):
-        return None if value is None else as_utc(value)
+        if value is None or value.tzinfo is UTC:  # PostgreSQL's, on a connection in UTC (storage.db)
+            return value
+        return as_utc(value)
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")

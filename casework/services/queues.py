@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import json
 from collections import namedtuple
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -122,7 +122,8 @@ def queue(uow: UnitOfWork, *, actor: Actor, view: str = "group", filters: dict |
         items = [page_row._make(r) for r in uow.session.connection().execute(query, params).all()]
     more = len(items) > limit
     items = items[:limit]
-    return {"rows": [row(w, _basis(w), now) for w in items], "next": encode_cursor(items[-1]) if more else None,
+    today = clock.to_local(now).date()
+    return {"rows": [row(w, _basis(w), now, today) for w in items], "next": encode_cursor(items[-1]) if more else None,
             "view": view, "filters": f}
 
 
@@ -192,23 +193,26 @@ def instrument_title(source: str) -> str:
         return source
 
 
-def row(item: Any, basis: dict, now: datetime) -> dict:
-    """A page row's values from a work item (or a result row with its columns) and its basis."""
+def row(item: Any, basis: dict, now: datetime, today: date | None = None) -> dict:
+    """A page row's values from a work item (or a result row with its columns) and its basis;
+    `today` is `now`'s local date (a page of rows passes it, worked out once)."""
     due = None if item.due_at is None else clock.as_utc(item.due_at)
     remaining = None
     if due is not None:
-        remaining = (clock.to_local(due).date() - clock.to_local(now).date()).days
-        if due > now and clock.to_local(due).time() == datetime.min.time():
+        local = due.astimezone(clock.SHANGHAI)
+        remaining = (local.date() - (today or clock.to_local(now).date())).days
+        if due > now and local.time() == datetime.min.time():
             remaining -= 1  # a deadline ending at 24:00 still has the whole day
     title = instrument_title(basis.get("source", ""))
+    article = basis.get("article", "")
     return {
         "id": item.id, "case_ref": item.case_ref, "name": item.title, "role": item.role,
         "process": item.key, "task": item.task_spec, "form_key": item.form_key,
         "unit_id": item.unit_id, "jurisdiction_id": item.jurisdiction_id,
-        "assignee": item.assignee, "due_at": clock.format_deadline(item.due_at),
+        "assignee": item.assignee, "due_at": "" if due is None else clock.format_local_deadline(local),
         "overdue": due is not None and due < now, "remaining_days": remaining,
-        "article": basis.get("article", ""), "instrument": title,
-        "basis": f"《{title}》{basis.get('article', '')}" if title and basis.get("article") else basis.get("article", ""),
+        "article": article, "instrument": title,
+        "basis": f"《{title}》{article}" if title and article else article,
         "provisional": basis.get("provisional", False), "model_version_id": getattr(item, "model_version_id", None),
         "cursor_sort": item.sort_at != NO_DUE,
     }
