@@ -184,7 +184,7 @@ def timer_select(path: Path, rows: int, runs: int = 30) -> tuple[float, float]:
     app = bootstrap(database_url=f"sqlite:///{path}", data_dir=path.parent)
     load_all_models()
     Base.metadata.create_all(app.engine)
-    app.engine.dispose()
+    app.dispose()
     raw = sqlite3.connect(path)  # bulk load without the instance rows the foreign key wants
     raw.executemany(
         "INSERT INTO engine_timer (instance_id, task_id, name, due_at) VALUES (?, ?, ?, ?)",
@@ -201,7 +201,7 @@ def timer_select(path: Path, rows: int, runs: int = 30) -> tuple[float, float]:
             batch = due_batch(uow.session, now, 1000)
             times.append(time.perf_counter() - began)
             assert len(batch) == 1000
-    app.engine.dispose()
+    app.dispose()
     raw, floor = sqlite3.connect(path), []
     bound = now.replace(tzinfo=None).isoformat(" ")
     for _ in range(runs):
@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"timers_fired_per_s: {fired_per_s:.0f} timers/s ({fire_count} due, SQLite)")
         print(f"timers_fired_floor_per_s: {floor_per_s:.0f} transactions/s (one bare UPDATE + commit each)")
         print(f"timers_fired_vs_floor_ratio: {fired_per_s / floor_per_s:.2f} ratio")
-        app.engine.dispose()
+        app.dispose()
         select_ms, select_floor_ms = timer_select(tmp / 'timers.db', timer_rows)
         print(f"timer_select_batch_ms: {select_ms:.2f} ms ({timer_rows} rows)")
         print(f"timer_select_floor_ms: {select_floor_ms:.2f} ms (the same SELECT on bare sqlite3)")
@@ -291,7 +291,7 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"persisted_step_ms_postgres: {persisted_pg * 1000:.3f} ms")
                 print(f"persisted_vs_raw_ratio_postgres: {persisted_pg / raw_pg:.2f} ratio")
                 print(f"timers_fired_per_s_postgres: {timers_fired(app, fire_count // 2):.0f} timers/s")
-                app.engine.dispose()
+                app.dispose()
             finally:
                 pg.main(["drop", server, name])
 

@@ -144,7 +144,7 @@ def measure(our_url: str, prefect_url: str | None, tmp: Path, count: int) -> Non
         for w in workers:
             w.wait(60)
         server.stop()
-        app.engine.dispose()
+        app.dispose()
     report(one, two, flow_overhead, f"{count} due, {engine_name(our_url)}")
 
 
@@ -234,7 +234,7 @@ def measure_quick(our_url: str, tmp: Path, count: int) -> None:
             two = local_rate(app, count, 2, "bench-two")
     finally:
         context.install(previous)
-        app.engine.dispose()
+        app.dispose()
     report(one, two, flow_overhead, f"{count} due, {engine_name(our_url)}, in-process flow runs")
 
 

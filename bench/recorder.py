@@ -77,7 +77,7 @@ def bench_remux(tmp: Path, clip: Path, repeats: int) -> float:
         t = time.perf_counter()
         record_file(c, cam, str(clip), segment_seconds=SEGMENT_S)
         ours.append(time.perf_counter() - t)
-        c.engine.dispose()
+        c.dispose()
         out = tmp / f"ff{r}"
         out.mkdir()
         t = time.perf_counter()
@@ -179,7 +179,7 @@ def bench_select(tmp: Path, rows: int, url: str | None) -> tuple[float, float, f
             assert len(doomed) == 500
             after = (naive_utc(batch[-1][4]).replace(tzinfo=UTC), batch[-1][0])
     floor = select_floor(c, now, cursors)
-    c.engine.dispose()
+    c.dispose()
     times.sort()
     return times[len(times) // 2] * 1000, floor * 1000, fill_s
 

@@ -104,7 +104,7 @@ def load(url: str, instances: int, open_items: int, data_dir: Path) -> dict:
             select(WorkItem).where(WorkItem.role == "clerk", WorkItem.key == "rectification",
                                    WorkItem.assignee.is_(None)).order_by(WorkItem.sort_at, WorkItem.id)).scalars().all()
         deep = encode_cursor(rows[int(len(rows) * 0.9)])
-    container.engine.dispose()
+    container.dispose()
     return {"deep": deep, "filtered": len(rows)}
 
 

@@ -79,7 +79,7 @@ def database_url(tmp_path, pg_engine):
 def container(database_url, tmp_path, clock):
     app = bootstrap(database_url=database_url, data_dir=tmp_path / "data", clock=clock)
     yield app
-    app.engine.dispose()
+    app.dispose()
 
 
 @pytest.fixture

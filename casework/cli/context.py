@@ -74,7 +74,7 @@ class AppContext:
             admin.dispose()
         echo(f"roles: {names.owner} (migrations), {names.app} (application; no superuser, "
              f"owns nothing); URLs in {secrets_dir}")
-        self._container.engine.dispose()
+        self._container.dispose()
         self._container = bootstrap(replace(settings, database_url=urls[names.app],
                                             owner_database_url=urls[names.owner]))
 

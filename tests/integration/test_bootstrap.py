@@ -16,5 +16,5 @@ def test_a_second_bootstrap_keeps_the_first_containers_clock(clock, database_url
     second = bootstrap(database_url=database_url, data_dir=tmp_path / "b")
     assert clock_module.current() is clock and first.clock is clock and second.clock is clock
     assert clock_module.now() == START
-    first.engine.dispose()
-    second.engine.dispose()
+    first.dispose()
+    second.dispose()

@@ -37,7 +37,7 @@ def fresh_container(tmp, pg_engine, start):
     try:
         yield container, travel
     finally:
-        container.engine.dispose()
+        container.dispose()
         clock_module.install(previous)
 
 

@@ -34,7 +34,7 @@ def _issuer(database_url: str, data_dir: str, jurisdiction_id: int, unit_id: int
                 uow.commit()
                 results.put(doc.seq)
             # else: rolled back when the unit of work closes; the number must come back
-    app.engine.dispose()
+    app.dispose()
 
 
 def test_processes_issuing_at_once_get_unique_gapless_numbers(container, ids, tmp_path):

@@ -75,7 +75,7 @@ def _child(item_id: int, barrier, queue) -> None:
     except BaseException as exc:  # report, never leave the parent waiting
         queue.put(repr(exc))
     finally:
-        app.engine.dispose()
+        app.dispose()
 
 
 @pytest.mark.postgres_only

@@ -44,4 +44,4 @@ def test_two_containers_keep_their_own_helpers(container, database_url, tmp_path
             with app.uow() as uow:
                 assert start(uow.session, "probe", data={}, actor="t", resources=uow.resources).data["due"] == expected
     finally:
-        other.engine.dispose()
+        other.dispose()

@@ -171,4 +171,4 @@ def test_a_second_bootstrap_does_not_repoint_the_first_containers_calendar(seede
             assert calendar_of(uow.session).deadline(D("2027-09-01"), "30d").provisional
         assert calendar_of(seeded.session_factory()).table().covers(2027)
     finally:
-        other.engine.dispose()
+        other.dispose()

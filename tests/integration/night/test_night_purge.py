@@ -145,7 +145,7 @@ def test_a_key_a_request_holds_right_now_is_skipped_not_waited_on(container, clo
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '30s'")
 
-    container.engine.dispose()
+    container.dispose()
     held = sorted(seeded["keys_old"])[0]
     with container.engine.connect() as request:  # a replay of the old key, settling it right now
         request.execute(text("SELECT key FROM submission_key WHERE key = :k FOR UPDATE"), {"k": held})
