@@ -6,8 +6,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, request, url_for
-from flask_wtf.csrf import CSRFProtect
+from flask import Flask, g, has_request_context, request, url_for
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from casework.bootstrap import Container, bootstrap
@@ -58,7 +58,19 @@ def create_app(container: Container | None = None, config: dict[str, Any] | None
     register_api(app, csrf)
     errors.init_app(app)  # after flask-smorest's own handlers, so ours answer
     app.jinja_env.globals["url_for"] = template_url_for
+    app.jinja_env.globals["csrf_token"] = template_csrf_token
+    # flask-wtf hands csrf_token() to templates twice: as a global and from a context processor
+    # run on every render; the global (ours, above) is enough.
+    app.template_context_processors[None] = [
+        p for p in app.template_context_processors[None] if p.__module__ != "flask_wtf.csrf"]
     return app
+
+
+def template_csrf_token() -> str:
+    """Templates' csrf_token(): flask-wtf's token, signed on a page's first form and then read
+    from where flask-wtf keeps it for the request (g.csrf_token) by the page's other forms."""
+    token = g._get_current_object().__dict__.get("csrf_token")
+    return token if token is not None else generate_csrf()
 
 
 _LINKS: dict[tuple, str] = {}

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Hashable
 
 from flask import current_app
-from flask_babel import get_locale
 from markupsafe import Markup
 
 MAX_KEPT = 5000  # per fragment and worker: a few MB
@@ -22,8 +21,9 @@ class Kept:
         self.template, self.macro = template, macro
         self._drawn: dict[Hashable, Markup] = {}
 
-    def draw(self, *args: Hashable) -> Markup:
-        key = (get_locale().language, *args)
+    def draw(self, lang: str, *args: Hashable) -> Markup:
+        """The macro drawn with `args` in the page's language `lang` (the caller's, found once)."""
+        key = (lang, *args)
         html = self._drawn.get(key)
         if html is None:
             module = current_app.jinja_env.get_template(self.template).module

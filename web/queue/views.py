@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections import namedtuple
+from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -39,27 +40,31 @@ ShownRow = namedtuple("ShownRow", ("id", "overdue", "due_at", "days", "provision
 ShownFilters = namedtuple("ShownFilters", queues.FILTERS, defaults=(None,) * len(queues.FILTERS))
 
 
-def _shown_rows(rows: list[dict]) -> list[ShownRow]:
-    """The page's rows as shown: the task's title and legal basis in the page's language, the
-    days left or overdue (translated once per page) and the case link."""
+def _shown_rows(rows: list[dict], lang: str) -> list[ShownRow]:
+    """The page's rows as shown: the task's title and legal basis in `lang`, the days left or
+    overdue (translated once per page) and the case link."""
     left, overdue = _("%(n)d day(s) left"), _("Overdue by %(n)d day(s)")
-    lang = get_locale().language
     shown = []
     for r, name in zip(rows, titles.task_titles(read_uow(), rows, lang)):
-        r = {**r, **titles.shown_row(r, name, lang)}
+        texts = titles.shown_row(r, name, lang)
         days = r["remaining_days"]
         shown.append(ShownRow(
             r["id"], r["overdue"], r["due_at"],
             "" if days is None else overdue % {"n": -days} if r["overdue"] else left % {"n": days},
-            r["provisional"], r["basis"], r["name"], r["process"], r["role"],
-            quote(r["case_ref"] or "", safe="/"), r["case_ref"], r["assignee"]))
+            r["provisional"], texts.get("basis", r["basis"]), texts["name"], r["process"], r["role"],
+            _case_path(r["case_ref"] or ""), r["case_ref"], r["assignee"]))
     return shown
 
 
-def row_html(rows: list[ShownRow], actor) -> list[Markup]:
-    u_tasks, u_cases = url_for("queue.tasks"), url_for("cases.index")
-    return [drawn.ROWS.draw(r, r.assignee == actor.name, not r.assignee and r.role in actor.roles,
-                            u_tasks, u_cases) for r in rows]
+@lru_cache(maxsize=8192)
+def _case_path(ref: str) -> str:
+    return quote(ref, safe="/")
+
+
+def row_html(rows: list[ShownRow], actor, lang: str) -> list[Markup]:
+    u_tasks, u_cases, draw = url_for("queue.tasks"), url_for("cases.index"), drawn.ROWS.draw
+    return [draw(lang, r, r.assignee == actor.name, not r.assignee and r.role in actor.roles, u_tasks, u_cases)
+            for r in rows]
 
 
 @signed_in()
@@ -69,14 +74,22 @@ def task_list():
                         after=request.args.get("after") or None)
     args = {"view": view, **page["filters"]}
     here = url_for("queue.tasks")
-    next_link = page["next"] and f"{here}?{_link_query({**args, 'after': page['next']})}"
-    rows = drawn.draw("queue/_rows.html", "rows", row_html(_shown_rows(page["rows"]), current_actor()), next_link)
+    filtered = _link_query(page["filters"])  # encoded once: the page's links differ in view and cursor only
+
+    def link(to_view: str, after: str | None = None) -> str:
+        return f"{here}?{_link_query({'view': to_view})}{filtered and '&' + filtered}" + (
+            f"&{_link_query({'after': after})}" if after else "")
+
+    next_link = page["next"] and link(view, page["next"])
+    lang = get_locale().language
+    rows = drawn.draw("queue/_rows.html", "rows", row_html(_shown_rows(page["rows"], lang), current_actor(), lang),
+                      next_link)
     if request.headers.get("HX-Request") and request.args.get("after"):
         return rows
     names = {"mine": _("My tasks"), "group": _("My group's tasks"), "all": _("All I may see")}
-    tabs = [(v, names[v], f"{here}?{_link_query({**args, 'view': v})}") for v in queues.VIEWS]
+    tabs = [(v, names[v], link(v)) for v in queues.VIEWS]
     saved = [(s["name"], f"{here}?{_link_query(s['query'])}") for s in _saved_filters(current_actor())]
-    filters = drawn.FILTERS.draw(view, ShownFilters(**page["filters"]), queues.STATUSES)
+    filters = drawn.FILTERS.draw(lang, view, ShownFilters(**page["filters"]), queues.STATUSES)
     return render_template("queue/tasks.html", page=page, rows=rows, args=args, saved=saved, tabs=tabs,
                            filters=filters)
 
