@@ -1,8 +1,8 @@
 """Web benchmark: `python -m bench.web [--quick] [--postgres SERVER_URL]`.
 
 Loads 1,000,000 process instances with 100,000 open work items (--quick: 20,000 / 2,000)
-into a fresh PostgreSQL database, serves the app under gunicorn (2 gthread workers x 4
-threads) and runs 16 concurrent signed-in keep-alive clients (bench/keepalive.py, threads of this
+into a fresh PostgreSQL database, serves the app as `casework web serve` does (gunicorn, 2
+gthread workers x 4 threads, connections kept even between workers) and runs 16 concurrent signed-in keep-alive clients (bench/keepalive.py, threads of this
 process) for 60 s (--quick: 5 s) against:
 
 queue_*      the queue page, filtered (process, unclaimed) and sorted by deadline: page 1
@@ -22,7 +22,7 @@ import http.client
 import json
 import os
 import random
-import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -108,25 +108,27 @@ def load(url: str, instances: int, open_items: int, data_dir: Path) -> dict:
     return {"deep": deep, "filtered": len(rows)}
 
 
-def start_gunicorn(url: str, data_dir: Path) -> tuple[subprocess.Popen, str]:
+def start_server(url: str, data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """`casework web serve` as users run it (2 gthread workers x 4 threads, its gunicorn
+    hooks); the process is gunicorn's master, its children the workers."""
+    with socket.socket() as probe:  # a free port (another process could take it meanwhile: a bench)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     env = {**os.environ, "CASEWORK_DATABASE_URL": url, "CASEWORK_DATA_DIR": str(data_dir)}
-    proc = subprocess.Popen(
-        # As `casework web serve` runs it (web/cli.py): 2 gthread workers x 4 threads, gunicorn's
-        # keep-alive (2 s), no access log; info level only to read the bound address.
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "gthread", "--threads", "4",
-         "--timeout", "60", "--graceful-timeout", "10", "--bind", "127.0.0.1:0", "--log-level", "info",
-         "web.app:create_app()"],
-        env=env, stderr=subprocess.PIPE, text=True)
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "casework", "web", "serve", "--port", str(port)],
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        found = re.search(r"Listening at: (http://[\d.:]+)", line)
-        if found:
-            threading.Thread(target=proc.stderr.read, daemon=True).start()  # keep the pipe drained
-            return proc, found.group(1)
         if proc.poll() is not None:
-            raise SystemExit("gunicorn did not start")
-    raise SystemExit("gunicorn did not report its address")
+            raise SystemExit(f"casework web serve ended: {log.read_text()[-2000:]}")
+        try:
+            if Client(base, timeout=5).get("/healthz")[0] == 200:
+                return proc, base
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("casework web serve did not answer within 120 s")
 
 
 def signed_in_client(base: str) -> Client:
@@ -229,7 +231,7 @@ def main() -> None:
             loaded = load(url, instances, open_items, Path(tmp))
             print(f"load_s: {time.perf_counter() - t0:.1f} s  ({instances} instances, {open_items} open work items,"
                   f" {loaded['filtered']} match the filter)")
-            proc, base = start_gunicorn(url, Path(tmp))
+            proc, base = start_server(url, Path(tmp), Path(tmp) / "serve.log")
             clients = [signed_in_client(base) for _ in range(CLIENTS)]
             query = "/tasks?view=group&process=rectification&status=unclaimed"
             queue_paths = [query, f"{query}&after={loaded['deep']}"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from web.app import create_app
-from web.serving import Gunicorn
+from web.serving import Gunicorn, even_connections
 
 
 @click.group("web")
@@ -23,6 +23,6 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     Gunicorn(create_app, {
         "bind": f"{host}:{port}", "workers": workers, "threads": threads,
         "worker_class": "gthread", "accesslog": None, "errorlog": "-", "loglevel": "warning",
-        "timeout": 60, "graceful_timeout": 10,
+        "timeout": 60, "graceful_timeout": 10, **even_connections(),
     }).run()
 

@@ -1,11 +1,13 @@
 """`casework web serve` runs the app under gunicorn; the demo part serves beside the recorder."""
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import httpx
@@ -85,3 +87,72 @@ def test_the_demo_serves_until_interrupted_even_without_the_scheduler(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def _connections_per_worker(master: int, port: int) -> list[int]:
+    """Established connections to `port` held by each of the master's workers (from /proc)."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as lines:
+            next(lines)
+            for line in lines:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                    established.add(fields[9])  # the socket's inode
+    with open(f"/proc/{master}/task/{master}/children") as children:
+        workers = children.read().split()
+    held = []
+    for pid in workers:
+        fds = os.listdir(f"/proc/{pid}/fd")
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in fds if os.path.exists(f"/proc/{pid}/fd/{fd}")]
+        held.append(sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in established))
+    return held
+
+
+def test_web_serve_keeps_busy_connections_even_between_workers(tmp_path):
+    """Kept-alive connections stay with the worker that accepted them; a worker holding more
+    than its share asks the client to reconnect (web.serving.even_connections), so twelve busy
+    clients end up six and six, not as the accepts happened to fall."""
+    env = {**os.environ, "CASEWORK_DATA_DIR": str(tmp_path)}
+    env.pop("CASEWORK_DATABASE_URL", None)
+    init = subprocess.run([sys.executable, "-m", "casework", "init"], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert init.returncode == 0, init.stderr
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "casework", "web", "serve", "--port", str(port),
+                             "--workers", "2", "--threads", "4"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    clients = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)  # polling for the server to listen, not timing anything
+        clients = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(12)]
+
+        def work(conn: http.client.HTTPConnection) -> None:
+            for _ in range(60):
+                conn.request("GET", "/sign-in")
+                answer = conn.getresponse()
+                answer.read()
+                assert answer.status == 200  # after "Connection: close" the next request reconnects
+
+        threads = [threading.Thread(target=work, args=(conn,)) for conn in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for conn in clients:  # one more round, so every client holds a connection at the end
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+        held = _connections_per_worker(proc.pid, port)
+        assert len(held) == 2 and sum(held) >= 10, held
+        assert max(held) <= 7, held  # six each, give or take one in flight
+    finally:
+        for conn in clients:
+            conn.close()
+        proc.terminate()
+        proc.wait(timeout=30)
