@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, has_request_context, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, session, url_for
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -66,11 +66,28 @@ def create_app(container: Container | None = None, config: dict[str, Any] | None
     return app
 
 
+_SIGNED_CSRF: dict[tuple[str, str], str] = {}
+
+
 def template_csrf_token() -> str:
-    """Templates' csrf_token(): flask-wtf's token, signed on a page's first form and then read
-    from where flask-wtf keeps it for the request (g.csrf_token) by the page's other forms."""
-    token = g._get_current_object().__dict__.get("csrf_token")
-    return token if token is not None else generate_csrf()
+    """Templates' csrf_token(): flask-wtf's signed token, signed once per session token and
+    worker rather than on each page (its check reads only the session token, as no time limit
+    is set: WTF_CSRF_TIME_LIMIT), then kept where flask-wtf keeps it for the request."""
+    request_globals = g._get_current_object().__dict__
+    token = request_globals.get("csrf_token")
+    if token is not None:
+        return token
+    if current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:  # a signature dates the token
+        return generate_csrf()
+    key = (current_app.secret_key, session.get("csrf_token"))
+    token = _SIGNED_CSRF.get(key) if key[1] else None
+    if token is None:
+        token = generate_csrf()
+        if len(_SIGNED_CSRF) >= 10_000:
+            _SIGNED_CSRF.clear()
+        _SIGNED_CSRF[(current_app.secret_key, session["csrf_token"])] = token
+    request_globals["csrf_token"] = token  # what flask-wtf's own calls read this request
+    return token
 
 
 _LINKS: dict[tuple, str] = {}

@@ -112,8 +112,9 @@ def make_read_engine(engine: Engine) -> Engine:
     than running it). Writes keep the default: their plans may depend on their values."""
     if is_sqlite(engine):
         return engine.execution_options(isolation_level=READ_ONLY_ISOLATION)
+    # Nothing to roll back on return: an autocommit connection never holds a transaction.
     read = create_engine(engine.url, echo=engine.echo, pool_size=5, max_overflow=20, pool_use_lifo=True,
-                         isolation_level=READ_ONLY_ISOLATION,
+                         isolation_level=READ_ONLY_ISOLATION, pool_reset_on_return=None,
                          connect_args={"options": f"{IN_UTC} -c plan_cache_mode=force_generic_plan"})
     _ping_when_idle(read)
     return read

@@ -149,3 +149,18 @@ def test_openapi_document_is_generated_and_describes_the_api(app):
     assert {"/api/v1/tasks", "/api/v1/tokens", "/api/v1/cases/{ref}", "/api/v1/units",
             "/api/v1/systems/{system_id}", "/api/v1/documents/{document_id}"} <= set(spec["paths"])
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_a_page_s_csrf_token_is_its_session_s_own(app, facts):
+    """The signed token is kept per session token (web.app.template_csrf_token): a session's
+    pages carry the same one, which its forms accept; another session's token is refused."""
+    first, second = app.test_client(), app.test_client()
+    sign_in(first, "clerk")
+    sign_in(second, "clerk")
+    token = csrf_of(first)
+    assert csrf_of(first, f"/cases/{facts['draft_ref']}") == token
+    assert csrf_of(second) != token
+    refused = second.post(f"/tasks/{facts['unit_a_task']}/claim", data={"csrf_token": token})
+    assert refused.status_code == 400
+    accepted = first.post("/sign-out", data={"csrf_token": token})
+    assert accepted.status_code == 302
