@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable
 
-from sqlalchemy import event, false, true
+from sqlalchemy import event, false, literal, true
 from sqlalchemy.orm import Session, object_session
 
 from casework.errors import PermissionDenied
@@ -70,11 +70,18 @@ class Actor:
         allowed = self.jurisdictions
         if allowed is None:
             return true()
-        return jurisdiction_column.in_(sorted(allowed))
+        return jurisdiction_column.in_(values_of(jurisdiction_column, allowed))
 
     def require(self, *roles: str) -> None:
         if not self.roles.intersection(roles):
             raise PermissionDenied(f"需要角色 {'/'.join(roles)} / requires role {' or '.join(roles)}")
+
+
+def values_of(column: Any, values: Any) -> list:
+    """`values` as one bound parameter each, for `column.in_()` in a statement built once per
+    actor: a plain list would be one "expanding" parameter, re-rendered into the SQL text on
+    every execution."""
+    return [literal(value, column.type) for value in sorted(values)]
 
 
 # How long a signed-in actor is reused without reading its account again. A change to an

@@ -17,7 +17,7 @@ from casework.models.engine import NO_DUE
 from casework.rulebooks import UnknownRulebook, load_rulebook
 from casework.services import scope
 
-from casework.services.actor import Actor
+from casework.services.actor import Actor, values_of
 
 if TYPE_CHECKING:
     from casework.storage.unit_of_work import UnitOfWork
@@ -146,7 +146,7 @@ def _page(actor: Actor, view: str, bound: tuple[str, ...], status: str | None, p
     if view == "mine":
         query = query.where(WorkItem.assignee == actor.name)
     elif view == "group" or not actor.roles & SUPERVISORS:
-        query = query.where(WorkItem.role.in_(sorted(actor.roles)))
+        query = query.where(WorkItem.role.in_(values_of(WorkItem.role, actor.roles)))
     for name, column in VALUE_FILTERS:
         if name in bound:
             query = query.where(column == bindparam(name, type_=column.type))
