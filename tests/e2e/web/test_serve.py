@@ -24,15 +24,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_web_serve_under_gunicorn(tmp_path):
-    env = {**os.environ, "CASEWORK_DATA_DIR": str(tmp_path)}
+def _serve(data_dir, *options: str, output=subprocess.PIPE) -> tuple[subprocess.Popen, int]:
+    """`casework web serve` on a fresh SQLite install in `data_dir`, on a free port."""
+    env = {**os.environ, "CASEWORK_DATA_DIR": str(data_dir)}
     env.pop("CASEWORK_DATABASE_URL", None)
     init = subprocess.run([sys.executable, "-m", "casework", "init"], env=env, capture_output=True,
                           text=True, timeout=300)
     assert init.returncode == 0, init.stderr
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "casework", "web", "serve", "--port", str(port),
-                             "--workers", "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen([sys.executable, "-m", "casework", "web", "serve", "--port", str(port), *options],
+                            env=env, stdout=output, stderr=output), port
+
+
+def test_web_serve_under_gunicorn(tmp_path):
+    proc, port = _serve(tmp_path, "--workers", "1")
     try:
         answer, deadline = None, time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None:
@@ -113,15 +118,7 @@ def test_web_serve_keeps_busy_connections_even_between_workers(tmp_path):
     """Kept-alive connections stay with the worker that accepted them; a worker holding more
     than its share asks the client to reconnect (web.serving.even_connections), so twelve busy
     clients end up six and six, not as the accepts happened to fall."""
-    env = {**os.environ, "CASEWORK_DATA_DIR": str(tmp_path)}
-    env.pop("CASEWORK_DATABASE_URL", None)
-    init = subprocess.run([sys.executable, "-m", "casework", "init"], env=env, capture_output=True,
-                          text=True, timeout=300)
-    assert init.returncode == 0, init.stderr
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "casework", "web", "serve", "--port", str(port),
-                             "--workers", "2", "--threads", "4"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, port = _serve(tmp_path, "--workers", "2", "--threads", "4", output=subprocess.DEVNULL)
     clients = []
     try:
         deadline = time.monotonic() + 120
