@@ -49,15 +49,13 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
     bind_anchor(engine, AnchorOpener(settings.data_dir))
     calendar = calendar_for(session_factory)
     session_factory.configure(info={SESSION_KEY: calendar})
-    read_engine = make_read_engine(engine)
-    read_session_factory = make_read_session_factory(read_engine)
+    read_session_factory = make_read_session_factory(make_read_engine(engine))
     read_session_factory.configure(info={SESSION_KEY: calendar})
     return Container(
         settings=settings,
         engine=engine,
         session_factory=session_factory,
         read_session_factory=read_session_factory,
-        read_engine=read_engine,
         files=FileStore(settings.data_dir / "files"),
         clock=process_clock,
         calendar=calendar,

@@ -35,7 +35,6 @@ class Container:
     functions: Mapping = field(default_factory=make_functions)  # what diagram expressions may call
     actions: Actions = field(default_factory=Actions)  # what diagram service tasks may call
     read_session_factory: sessionmaker[Session] | None = None  # storage.db.make_read_session_factory
-    read_engine: Engine | None = None  # what it runs on (storage.db.make_read_engine)
 
     def uow(self) -> UnitOfWork:
         # Actions of outer packages (the recorder's export) get the container itself.
@@ -44,10 +43,8 @@ class Container:
 
     def dispose(self) -> None:
         """Close the pooled connections (before dropping the database, say); used again, the
-        engines open new ones."""
+        engine opens new ones."""
         self.engine.dispose()
-        if self.read_engine is not None and self.read_engine.pool is not self.engine.pool:
-            self.read_engine.dispose()
 
     def read_uow(self) -> UnitOfWork:
         """A unit of work for a page that only reads: no transaction, and any write is refused
