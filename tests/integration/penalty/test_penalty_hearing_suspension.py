@@ -10,6 +10,7 @@ from casework.errors import Conflict, InvalidInput, RuleViolation
 from casework.services.cases import portal_case
 from casework.services.penalty import postponement
 from tests.integration.lifecycle.lifecycle_driver import LEGAL, Driver
+from tests.integration.lifecycle.test_lifecycle_scenarios import pdf_text
 from tests.integration.penalty.test_penalty_hearing import RECORD, _notes
 from tests.integration.penalty.test_penalty_hearing_postponement import _audits, _set
 from tests.integration.penalty.test_penalty_procedure import approve, serve
@@ -120,8 +121,10 @@ def test_terminated_on_withdrawal_goes_on_to_the_legal_review_without_a_record(d
     assert audited["ground"] == "withdrawn" and audited["withdrawn"] is True
 
     approve(driver, ref, final=12000)  # the legal review and decision, as without a hearing
-    docs = [d.kind for d in driver.documents(ref)]
-    assert docs == ["penalty_notice", "hearing_notice", "penalty_decision"] and "hearing_record" not in docs
+    docs = driver.documents(ref)
+    assert [d.kind for d in docs] == ["penalty_notice", "hearing_notice", "penalty_decision"]  # no record
+    decision = pdf_text(driver, docs[-1])  # 听证情况: terminated, with the ground
+    assert "听证于2021-03-03终止：听证申请人撤回听证申请" in decision and "第一百四十九条第一项" in decision
 
 
 def test_terminated_for_absence_on_the_day_deems_the_right_waived(driver, clock):

@@ -124,6 +124,7 @@ def test_unit_fine_with_a_hearing_requested_and_held(driver, clock):
     serve(driver, ref, reg)
     decision = pdf_text(driver, docs[-1])
     assert "12,000" in decision or "12000" in decision
+    assert f"举行听证，制作听证笔录（{docs[2].number}）" in decision  # 听证情况
     data = driver.case_data(ref)
     assert data["final_amount"] == 12000 and driver.open_forms(ref) == ["penalty_payment"]
     assert data["periods"]["payment"]["article"].endswith("第六十七条")
