@@ -77,6 +77,8 @@ def case_page(uow: UnitOfWork, ref: str, *, actor: Actor) -> dict:
         page["process_data"] = {k: data.get(k) for k in ("deadline_date", "article", "source") if k in data}
         # a penalty case's periods (issue 14), each from the legal calendar with its article
         page["legal_periods"] = penalty_terms.periods_for_screen(data.get("periods") or {})
+        # its hearing: date, notice, postponements, suspensions (第一百四十八条), termination (第一百四十九条)
+        page["hearing"] = data.get("hearing") if case.kind == "penalty" else None
         return page
 
 

@@ -15,7 +15,7 @@ from casework.services import deadlines, wording
 from casework.storage.holidays import calendar_of
 
 from casework.services.cases.cases import open_case
-from casework.services.penalty import flow, hearing, postponement, terms  # noqa: F401  (they register actions)
+from casework.services.penalty import flow, hearing, hearing_outcome, postponement, terms  # noqa: F401  (they register actions)
 
 
 def _case(ctx) -> Case:

@@ -124,8 +124,19 @@ def _decision(session, case, unit, data):
     return {**context, "fine_amount": Decimal(int(data["final_amount"])),
             "payment_place": PAYMENT_PLACE, "penalty_kind": "罚款",
             "prior_notice_number": data.get("notice_number") or None,
-            "hearing": (f"{data['hearing_on']}举行听证。{data.get('hearing_outcome', '')}"
-                        if data.get("hearing_outcome") else None)}
+            "hearing": _hearing_said(data)}
+
+
+def _hearing_said(data) -> str | None:
+    """听证情况 in the decision: held, with its record; or terminated, with the ground
+    (公安程序规定 第一百四十九条); nothing where no hearing was requested."""
+    found = data.get("hearing") or {}
+    end = found.get("termination")
+    if found.get("status") == "held" and found.get("record"):
+        return f"本机关于{data['hearing_on']}举行听证，制作听证笔录（{found['record']}）。"
+    if found.get("status") == "terminated" and end:
+        return f"听证于{end['on']}终止：{end['label']}（{end['article']}）。"
+    return None
 
 
 def _reminder(session, case, unit, data):

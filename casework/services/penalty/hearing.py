@@ -83,6 +83,9 @@ def held_by(limit: dict, latest: date) -> tuple[str, str]:
     if limit.get("postponed_from"):
         return (f"准许延期后，听证应于 {end} 举行（{limit['article']}）{later[0]}",
                 f"after the postponement the hearing is held on {end}{later[1]}")
+    if limit.get("resumed_from"):
+        return (f"中止后恢复听证，听证应于 {end} 举行（{limit['article']}）{later[0]}",
+                f"the suspended hearing resumes on {end}{later[1]}")
     return (f"听证应当在收到听证申请之日（{limit['received_on']}）起十日内举行，即不晚于 {end}"
             f"（{limit['article']}）{later[0]}",
             f"the hearing must be held within ten days of the request received on "
@@ -154,7 +157,7 @@ def penalty_hearing_notice(ctx) -> dict:
     hearing = {"on": on.isoformat(), "place": ctx.data["place"], "notice": document.number,
                "status": "waiting_service", "serve_by": latest.isoformat(), "article": ARTICLE,
                **({"limit": limit["date"], "limit_article": limit["article"]} if limit else {}),
-               **({"postponements": before["postponements"]} if before.get("postponements") else {})}
+               **{k: before[k] for k in ("postponements", "suspensions") if before.get(k)}}
     note = {"zh": f"听证通知书{document.number}须于 {latest} 前送达，听证方能于 {on} 举行（{ARTICLE}）；"
                   "逾期送达的，须重新确定听证日期。",
             "en": f"Hearing notice {document.number} must be served by {latest} for the hearing to "

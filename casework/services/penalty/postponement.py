@@ -109,7 +109,7 @@ def penalty_postponement_decided(ctx) -> dict:
         new = _new_date(ctx, old)
         decided["to"] = new.isoformat()
         out.update(hearing_on=new.isoformat(), place=(data.get("new_place") or "").strip() or data["place"])
-        limit = dict(out["periods"].get("hearing_limit") or {})
+        limit = {k: v for k, v in (out["periods"].get("hearing_limit") or {}).items() if k != "resumed_from"}
         out["periods"]["hearing_limit"] = {**limit, "date": new.isoformat(),
                                            "at": clock.end_of_local_day_utc(new).isoformat(),
                                            "article": ARTICLE, "postponed_from": old.isoformat(),

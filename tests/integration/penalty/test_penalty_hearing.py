@@ -17,7 +17,7 @@ from tests.integration.lifecycle.lifecycle_driver import CLERK, LEGAL, Driver
 from tests.integration.penalty.test_penalty_procedure import (inner_mongolia_case, investigate, propose, serve,
                                                                tengchong_case)
 
-RECORD = {"record": "当事人称已拆除广告牌", "outcome": "建议从轻", "recorder": "孙丽"}
+RECORD = {"hearing_result": "held", "record": "当事人称已拆除广告牌", "outcome": "建议从轻", "recorder": "孙丽"}
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_the_hearing_is_held_within_ten_days_of_the_request(driver, clock):
     driver.travel(days=11)  # 03-12: the hearing was not held by its day
     assert _queue_row(driver, ref, "hearing_record", LEGAL)["overdue"] is True
     shown = {p["name"]: p for p in case_view.case_page(driver.uow(), ref, actor=CLERK)["legal_periods"]}
-    assert shown["举行听证期限（收到听证申请之日起十日内；准许延期的，至延期后的日期）"]["date"] == "2021-03-11"
+    assert shown["举行听证期限（收到听证申请之日起十日内；准许延期或者中止后恢复的，至新定的日期）"]["date"] == "2021-03-11"
 
 
 def test_a_friday_request_cannot_keep_ten_days_so_the_first_lawful_day_is_the_latest(driver, clock):

@@ -104,9 +104,9 @@ def test_unit_fine_with_a_hearing_requested_and_held(driver, clock):
     serve(driver, ref, reg)
     assert driver.open_forms(ref) == ["hearing_record"]
     with pytest.raises((RuleViolation, StepFailed), match="不得举行听证"):
-        driver.complete(ref, "hearing_record", {"record": "提前", "outcome": "无"}, LEGAL)
+        driver.complete(ref, "hearing_record", {"hearing_result": "held", "record": "提前", "outcome": "无"}, LEGAL)
     driver.travel(days=10)
-    driver.complete(ref, "hearing_record", {"record": "当事人称已拆除广告牌", "outcome": "建议从轻",
+    driver.complete(ref, "hearing_record", {"hearing_result": "held", "record": "当事人称已拆除广告牌", "outcome": "建议从轻",
                                             "recorder": "孙丽", "participants": ["张三（法定代表人）"],
                                             "debate": "对证据无异议", "party_signed": True}, LEGAL)
     record = driver.documents(ref)[-1]
@@ -124,6 +124,7 @@ def test_unit_fine_with_a_hearing_requested_and_held(driver, clock):
     serve(driver, ref, reg)
     decision = pdf_text(driver, docs[-1])
     assert "12,000" in decision or "12000" in decision
+    assert f"举行听证，制作听证笔录（{docs[2].number}）" in decision  # 听证情况
     data = driver.case_data(ref)
     assert data["final_amount"] == 12000 and driver.open_forms(ref) == ["penalty_payment"]
     assert data["periods"]["payment"]["article"].endswith("第六十七条")
