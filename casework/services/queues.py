@@ -16,6 +16,7 @@ from casework.models import Case, ProcessInstance, SavedFilter, User, WorkItem
 from casework.models.engine import NO_DUE
 from casework.rulebooks import UnknownRulebook, load_rulebook
 from casework.services import scope
+from casework.storage.db import plain_rows
 
 from casework.services.actor import Actor, values_of
 
@@ -119,7 +120,7 @@ def queue(uow: UnitOfWork, *, actor: Actor, view: str = "group", filters: dict |
         params["now"] = now
     query, page_row = _statement(actor, view, tuple(sorted(params)), f.get("status"), f.get("provisional"), limit)
     with uow:  # plain rows: the session's connection, without the ORM's per-execution work
-        items = [page_row._make(r) for r in uow.session.connection().execute(query, params).all()]
+        items = [page_row._make(r) for r in plain_rows(uow.session.connection(), query, params)]
     more = len(items) > limit
     items = items[:limit]
     today = clock.to_local(now).date()

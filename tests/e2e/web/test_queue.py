@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import select
 
+from casework import clock
 from casework.errors import Conflict, InvalidInput
 from casework.models import Case, ProcessInstance, WorkItem
 from casework.services import queues
 from casework.services.actor import Actor
+from casework.storage import db
 from tests.e2e.web.conftest import csrf_of, sign_in
 
 ADMIN = Actor("admin", frozenset({"admin", "clerk"}))
@@ -138,3 +141,32 @@ def test_a_kept_row_is_drawn_anew_when_what_it_shows_changes(app, web_world):
     finally:
         client.post(f"/tasks/{ident}/{undo}", data={"csrf_token": csrf_of(client)})
         client.get("/tasks?lang=zh")
+
+
+def test_queue_statements_read_the_same_rows_through_the_driver_as_through_sqlalchemy(web_world, facts):
+    """storage.db.plain_rows: on PostgreSQL the page's statement runs on the driver's cursor
+    with no conversion; for every filter shape the rows are SQLAlchemy's, timestamps in UTC."""
+    container, _ = web_world
+    unit_a = Actor("unitA", frozenset({"unit"}), facts["a"]["unit_id"])
+    shapes = [(ADMIN, "all", {}), (ADMIN, "all", {"process": "rectification", "status": "unclaimed"}),
+              (ADMIN, "all", {"status": "overdue"}), (ADMIN, "all", {"provisional": True}),
+              (ADMIN, "mine", {}), (ADMIN, "group", {"status": "claimed"}), (unit_a, "all", {})]
+    first = queues.queue(container.uow(), actor=ADMIN, view="all", limit=1)
+    compared = 0
+    for actor, view, filters in shapes + [(ADMIN, "all", {"after": first["next"]})]:
+        after = filters.pop("after", None)
+        f = queues.clean_filters(filters)
+        params = {name: f[name] for name, _column in queues.VALUE_FILTERS if name in f}
+        if after:
+            params["after_at"], params["after_id"] = queues.decode_cursor(after)
+        if f.get("status") == "overdue":
+            params["now"] = clock.now()
+        query, _row = queues._statement(actor, view, tuple(sorted(params)), f.get("status"), f.get("provisional"), 25)
+        with container.read_uow() as read:
+            conn = read.session.connection()
+            plain = db.plain_rows(conn, query, params)
+            assert [tuple(r) for r in conn.execute(query, params).all()] == [tuple(r) for r in plain]
+            compared += len(plain)
+            stamps = [v for r in plain for v in r if isinstance(v, datetime)]
+            assert all(v.tzinfo is timezone.utc for v in stamps)
+    assert compared >= 8
