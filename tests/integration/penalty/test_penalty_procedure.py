@@ -62,6 +62,18 @@ def propose(driver, ref: str, kind: str, amount: int = 0, tier: str = "ordinary"
                     CLERK)
 
 
+def hearing_scheduled(driver, clock, on: str = "2021-03-11") -> tuple[dict, str]:
+    """A Tengchong fine case whose unit asked for a hearing, set for `on`, its notice served."""
+    reg, ref = tengchong_case(driver, clock)
+    investigate(driver, ref)
+    propose(driver, ref, "fine", 15000)
+    assert driver.confirm_all(ref, reg["unit"])
+    driver.complete(ref, "penalty_response", {"statement": "", "hearing_requested": True}, reg["unit"])
+    driver.complete(ref, "hearing_schedule", {"hearing_on": on, "place": "第一会议室", "host": "李法制"}, CLERK)
+    assert driver.confirm_all(ref, reg["unit"])  # the hearing notice
+    return reg, ref
+
+
 def serve(driver, ref: str, reg: dict) -> None:
     """The unit confirms receipt of what the portal offers it (electronic service, 第三十六条)."""
     assert driver.confirm_all(ref, reg["unit"])

@@ -18,8 +18,8 @@ from tests.e2e.web.conftest import fresh_container
 from tests.e2e.web.portal.test_portal_browser import portal_page, shot  # noqa: F401
 from tests.e2e.web.test_browser import browser, server  # noqa: F401
 from tests.e2e.web.world import PASSWORD
-from tests.integration.lifecycle.lifecycle_driver import CLERK, LEGAL, Driver
-from tests.integration.penalty.test_penalty_procedure import investigate, propose, tengchong_case
+from tests.integration.lifecycle.lifecycle_driver import LEGAL, Driver
+from tests.integration.penalty.test_penalty_procedure import hearing_scheduled
 
 pytestmark = pytest.mark.browser
 START_2021 = datetime(2021, 3, 1, 2, 0, tzinfo=clock_module.UTC)
@@ -30,14 +30,7 @@ def web_world(tmp_path_factory, pg_engine):
     tmp = tmp_path_factory.mktemp("portal-postpone")
     with fresh_container(tmp, pg_engine, START_2021) as (container, travel):
         driver = Driver(container, travel)
-        reg, ref = tengchong_case(driver, travel)
-        investigate(driver, ref)
-        propose(driver, ref, "fine", 15000)
-        assert driver.confirm_all(ref, reg["unit"])
-        driver.complete(ref, "penalty_response", {"statement": "", "hearing_requested": True}, reg["unit"])
-        driver.complete(ref, "hearing_schedule", {"hearing_on": "2021-03-11", "place": "第一会议室",
-                                                  "host": "李法制"}, CLERK)
-        assert driver.confirm_all(ref, reg["unit"])  # the notice, served 03-01
+        reg, ref = hearing_scheduled(driver, travel)  # the notice served 03-01
         assert driver.open_forms(ref) == ["hearing_record"]
         with container.uow() as uow:
             uow.session.add(User(username="unitH1", display_name="unitH1", roles=["unit"],

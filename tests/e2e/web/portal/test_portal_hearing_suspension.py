@@ -16,8 +16,8 @@ from casework.models import User
 from casework.passwords import hash_password
 from tests.e2e.web.conftest import fresh_container, sign_in
 from tests.e2e.web.world import PASSWORD
-from tests.integration.lifecycle.lifecycle_driver import CLERK, LEGAL, Driver
-from tests.integration.penalty.test_penalty_procedure import investigate, propose, tengchong_case
+from tests.integration.lifecycle.lifecycle_driver import LEGAL, Driver
+from tests.integration.penalty.test_penalty_procedure import hearing_scheduled
 
 START_2021 = datetime(2021, 3, 1, 2, 0, tzinfo=clock_module.UTC)
 OUTCOMES = {
@@ -42,14 +42,7 @@ def web_world(tmp_path_factory, pg_engine):
         driver = Driver(container, travel)
         facts = {"driver": driver}
         for username in OUTCOMES:
-            reg, ref = tengchong_case(driver, travel)
-            investigate(driver, ref)
-            propose(driver, ref, "fine", 15000)
-            assert driver.confirm_all(ref, reg["unit"])
-            driver.complete(ref, "penalty_response", {"statement": "", "hearing_requested": True}, reg["unit"])
-            driver.complete(ref, "hearing_schedule", {"hearing_on": "2021-03-11", "place": "第一会议室",
-                                                      "host": "李法制"}, CLERK)
-            assert driver.confirm_all(ref, reg["unit"])
+            reg, ref = hearing_scheduled(driver, travel)
             _user(container, username, ["unit"], reg["unit_id"])
             facts[username] = ref
         _user(container, "legalS", ["legal_reviewer"])
