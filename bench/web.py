@@ -2,7 +2,7 @@
 
 Loads 1,000,000 process instances with 100,000 open work items (--quick: 20,000 / 2,000)
 into a fresh PostgreSQL database, serves the app as `casework web serve` does (gunicorn,
-2 gthread workers x 2 threads, connections kept even between workers) and runs 16
+2 gthread workers x 3 threads, connections kept even between workers) and runs 16
 concurrent signed-in keep-alive clients (bench/keepalive.py, threads of this process) for
 60 s (--quick: 5 s) against:
 
@@ -109,7 +109,7 @@ def load(url: str, instances: int, open_items: int, data_dir: Path) -> dict:
 
 
 def start_server(url: str, data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """`casework web serve` as users run it (2 gthread workers x 2 threads, its gunicorn
+    """`casework web serve` as users run it (2 gthread workers x 3 threads, its gunicorn
     hooks); the process is gunicorn's master, its children the workers."""
     with socket.socket() as probe:  # a free port (another process could take it meanwhile: a bench)
         probe.bind(("127.0.0.1", 0))

@@ -16,7 +16,7 @@ def command() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=3, show_default=True, type=click.IntRange(1, 64))
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve under gunicorn (gthread workers)."""
     click.echo(f"web: http://{host}:{port}/ ({workers} workers x {threads} threads)")
