@@ -17,7 +17,7 @@ from casework.integrity import AnchorOpener
 from casework.legal_calendar.active import SESSION_KEY
 from casework.storage.holidays import calendar_for
 from casework.services.processes.shipped import register_actions
-from casework.storage.db import make_engine, make_read_engine, make_read_session_factory, make_session_factory
+from casework.storage.db import make_engine, make_read_session_factory, make_session_factory
 from casework.storage.files import FileStore
 
 
@@ -49,7 +49,7 @@ def bootstrap(settings: Settings | None = None, *, database_url: str | None = No
     bind_anchor(engine, AnchorOpener(settings.data_dir))
     calendar = calendar_for(session_factory)
     session_factory.configure(info={SESSION_KEY: calendar})
-    read_session_factory = make_read_session_factory(make_read_engine(engine))
+    read_session_factory = make_read_session_factory(engine)
     read_session_factory.configure(info={SESSION_KEY: calendar})
     return Container(
         settings=settings,

@@ -104,22 +104,17 @@ class ReadOnlyViolation(RuntimeError):
     the database (in autocommit each statement would stand alone, half an act)."""
 
 
-def make_read_engine(engine: Engine) -> Engine:
-    """What read-only units of work run on: the engine's own pool, each statement in autocommit.
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for pages that only read (a queue, a list): no transaction around them, so no
+    BEGIN and ROLLBACK round trips on PostgreSQL and no write lock on SQLite; each statement
+    reads its own consistent snapshot. Any flush or commit is refused.
 
-    Generic plans (`plan_cache_mode=force_generic_plan` on a pool of its own) were measured
-    and refused: they halved PostgreSQL's time per bench queue page, but pages whose best plan
-    depends on the filter's value got slower, on a million work items: all tasks 114 ms
-    instead of 4, overdue ones 32 instead of 5, one jurisdiction's 10 instead of 4."""
-    return engine.execution_options(isolation_level=READ_ONLY_ISOLATION)
-
-
-def make_read_session_factory(read_engine: Engine) -> sessionmaker[Session]:
-    """Sessions for pages that only read (a queue, a list), on `make_read_engine`'s engine: no
-    transaction around them, so no BEGIN and ROLLBACK round trips on PostgreSQL and no write
-    lock on SQLite; each statement reads its own consistent snapshot. Any flush or commit is
-    refused."""
-    factory = sessionmaker(bind=read_engine, expire_on_commit=False, future=True)
+    Their plans stay PostgreSQL's, made per run: generic plans (`force_generic_plan`) halved
+    the server's time per bench queue page, but pages whose best plan depends on the filter's
+    value got slower on a million work items: all tasks 114 ms instead of 4, overdue ones 32
+    instead of 5, one jurisdiction's 10 instead of 4."""
+    factory = sessionmaker(bind=engine.execution_options(isolation_level=READ_ONLY_ISOLATION),
+                           expire_on_commit=False, future=True)
 
     def refuse(*_args):
         raise ReadOnlyViolation("写入须经读写事务 / a write needs a read-write unit of work")

@@ -50,7 +50,7 @@ def test_a_connection_used_a_moment_ago_is_not_pinged_and_a_drop_costs_one_error
 
 def test_read_pages_plan_each_run_and_every_connection_runs_in_utc(container):
     """Read pages share the pool in autocommit and keep PostgreSQL's own plan choice (a queue's
-    best plan depends on its filter's values: storage.db.make_read_engine). Every connection
+    best plan depends on its filter's values: storage.db.make_read_session_factory). Every connection
     runs in UTC, so a timestamp comes back in timezone.utc and passes UTCDateTime untouched."""
     with container.read_uow() as read:
         conn = read.session.connection()

@@ -15,11 +15,7 @@ from casework.services import deadlines, wording
 from casework.storage.holidays import calendar_of
 
 from casework.services.cases.cases import open_case
-from casework.services.penalty import flow, hearing, hearing_outcome, postponement, terms  # noqa: F401  (they register actions)
-
-
-def _case(ctx) -> Case:
-    return ctx.session.execute(select(Case).where(Case.ref == ctx.instance.case_ref)).scalar_one()
+from casework.services.penalty import flow, hearing, hearing_outcome, postponement, serving, terms  # noqa: F401  (they register actions)
 
 
 def _period(session, start, period: str, owed_by: str, article: str) -> dict:
@@ -66,7 +62,7 @@ def open_penalty(session, *, violation: Violation, actor: str, resources: dict, 
 @action("open_penalty_case", inputs={"origin": str}, outputs={"penalty_case_ref": str})
 def open_penalty_case(ctx, origin: str) -> dict:
     """From the rectification case: the fine that comes with the order, or the approved hand-off."""
-    case = _case(ctx)
+    case = serving.case_of(ctx)
     violation = ctx.session.get(Violation, case.violation_id)
     opened = open_penalty(ctx.session, violation=violation, actor=ctx.actor, resources=ctx.resources,
                           origin=origin, filing_approved=origin == "handoff",
@@ -80,7 +76,7 @@ def open_penalty_case(ctx, origin: str) -> dict:
 def penalty_register(ctx) -> dict:
     """立案 recorded: the 90-day decision limit (bureau's act), the two-year limitation, and
     what the proposal page shows (band, discretion tiers and their source), kept with the case."""
-    case = _case(ctx)
+    case = serving.case_of(ctx)
     violation = ctx.session.get(Violation, case.violation_id)
     fine = violation.rule.get("fine")
     guidance = terms.proposal_guidance(case.jurisdiction.code, fine, wording.instrument_title(

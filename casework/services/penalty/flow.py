@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 
 from casework import audit, clock
 from casework.engine import action
@@ -20,10 +19,6 @@ from casework.services.penalty import publication, serving, terms
 from casework.services.penalty.serving import period
 
 penalty_documents.register_builders()
-
-
-def _case(ctx) -> Case:
-    return ctx.session.execute(select(Case).where(Case.ref == ctx.instance.case_ref)).scalar_one()
 
 
 def _periods(ctx, **new) -> dict:
@@ -40,7 +35,7 @@ def _issue(ctx, case: Case, kind: str, extra: dict) -> Document:
                  "hearing_right": bool, "discretion": dict, "proposed_amount": int, "task_notes": dict})
 def penalty_check_proposal(ctx) -> dict:
     """The proposal inside the cited band; 第三十三条 excuses; hearing right; simplified route."""
-    case = _case(ctx)
+    case = serving.case_of(ctx)
     data, jurisdiction = ctx.data, case.jurisdiction.code
     violation = ctx.session.get(Violation, case.violation_id)
     kind, amount = data["penalty_kind"], int(data.get("amount") or 0)
@@ -80,7 +75,7 @@ def penalty_check_proposal(ctx) -> dict:
 def penalty_notify(ctx) -> dict:
     """告知 (第四十四条). The notice states the day the 5 working days would end if served
     today; the period itself runs from service (`serving.penalty_served`)."""
-    case = _case(ctx)
+    case = serving.case_of(ctx)
     stated = period(ctx.session, clock.today_local(), terms.STATEMENT_PERIOD, PARTY, "statement")
     document = _issue(ctx, case, "penalty_notice", {"response_due_date": stated["date"]})
     audit.record(ctx.session, ctx.actor, "penalty.noticed", f"case:{case.ref}",
@@ -96,7 +91,7 @@ def penalty_check_final(ctx) -> dict:
     proposed = int(data.get("proposed_amount") or 0)
     final = int(data["final_amount"]) if data.get("final_amount") else proposed
     if data["penalty_kind"] == "fine" and data.get("approved"):
-        violation = ctx.session.get(Violation, _case(ctx).violation_id)
+        violation = ctx.session.get(Violation, serving.case_of(ctx).violation_id)
         terms.check_amount(final, violation.rule.get("fine"))
         terms.not_raised(proposed, final)
     return {"final_amount": final}
@@ -110,7 +105,7 @@ def penalty_decide(ctx, procedure: str) -> dict:
     """决定 (第五十九条). Simplified: handed over on the spot; otherwise served within 7
     working days (APL 第六十一条, 公安程序规定 第三十六条) — the bureau's deadline, the clerk's
     work item when electronic receipt is not confirmed. Payment and review run from service."""
-    case = _case(ctx)
+    case = serving.case_of(ctx)
     data = ctx.data
     violation = ctx.session.get(Violation, case.violation_id)
     proposed = int(data.get("proposed_amount") or 0)
@@ -145,7 +140,7 @@ def penalty_decide(ctx, procedure: str) -> dict:
 def penalty_remind(ctx) -> dict:
     """Unpaid: 催告书 with the surcharge so far. The court may be asked 10 working days after
     its service (行政强制法 第五十四条), counted when it is served (`serving.penalty_served`)."""
-    case = _case(ctx)
+    case = serving.case_of(ctx)
     data = ctx.data
     today = clock.today_local()
     due = date.fromisoformat(data["payment_due_date"])
@@ -164,7 +159,7 @@ def penalty_remind(ctx) -> dict:
 @action("penalty_paid", inputs={}, outputs={"surcharge": dict, "amount_due": str})
 def penalty_paid(ctx) -> dict:
     """Payment recorded with the surcharge owed up to the day paid (capped at the fine)."""
-    case = _case(ctx)
+    case = serving.case_of(ctx)
     data = ctx.data
     paid_on = date.fromisoformat(data["paid_on"])
     charge = terms.surcharge(int(data["final_amount"]), date.fromisoformat(data["payment_due_date"]),

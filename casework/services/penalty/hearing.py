@@ -22,13 +22,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
 
 from casework import audit, clock, documents
 from casework.engine import action
 from casework.errors import InvalidInput, RuleViolation
 from casework.legal_calendar import BUREAU, PARTY
-from casework.models import Case
 from casework.services.cases.documents import issue_for_case
 from casework.services.penalty import documents as penalty_documents
 from casework.services.penalty import serving, terms
@@ -36,10 +34,6 @@ from casework.storage.holidays import calendar_of
 
 ARTICLE = terms.ARTICLES["hearing_notice"]
 LIMIT_ARTICLE = terms.ARTICLES["hearing_limit"]
-
-
-def _case(ctx) -> Case:
-    return ctx.session.execute(select(Case).where(Case.ref == ctx.instance.case_ref)).scalar_one()
 
 
 def notice_ends(session, served_on: date) -> date:
@@ -103,7 +97,7 @@ def too_late(limit: dict, on: date, latest: date) -> str:
 def penalty_hearing_requested(ctx) -> dict:
     """The request is received today: the hearing is held within ten days (第一百三十七条); the
     clerk schedules it by the last day its notice can be served seven working days before."""
-    case = _case(ctx)
+    case = serving.case_of(ctx)
     received = clock.today_local()
     found = serving.period(ctx.session, received, terms.HEARING_HELD_PERIOD, BUREAU, "hearing_limit")
     limit = date.fromisoformat(found["date"])
@@ -121,12 +115,12 @@ def penalty_hearing_requested(ctx) -> dict:
                  {"received_on": received.isoformat(), "limit": limit.isoformat(),
                   "latest": latest.isoformat(), "schedule_by": by.isoformat()})
     return {"hearing_schedule_due_at": clock.end_of_local_day_utc(by).isoformat(), "periods": periods,
-            "task_notes": _notes(ctx, hearing_schedule=[{"zh": zh, "en": en}])}
+            "task_notes": task_notes(ctx.data, hearing_schedule=[{"zh": zh, "en": en}])}
 
 
-def _notes(ctx, **forms) -> dict:
+def task_notes(data: dict, **forms) -> dict:
     """The process's task notes with `forms` replaced (None: removed)."""
-    notes = dict(ctx.data.get("task_notes") or {}, **forms)
+    notes = dict(data.get("task_notes") or {}, **forms)
     return {form: lines for form, lines in notes.items() if lines is not None}
 
 
@@ -137,7 +131,7 @@ def _notes(ctx, **forms) -> dict:
 def penalty_hearing_notice(ctx) -> dict:
     """听证通知书 for the date the clerk set, then wait for its service. A date that even
     service today could not reach seven working days ahead is refused now."""
-    case = _case(ctx)
+    case = serving.case_of(ctx)
     today = clock.today_local()
     on = date.fromisoformat(ctx.data["hearing_on"])
     earliest = notice_ends(ctx.session, today)
@@ -166,7 +160,7 @@ def penalty_hearing_notice(ctx) -> dict:
                  {"number": document.number, "hearing_on": on.isoformat(), "serve_by": latest.isoformat()})
     due = clock.end_of_local_day_utc(latest).isoformat()
     return {"hearing_notice_number": document.number, "hearing": hearing,
-            "task_notes": _notes(ctx, penalty_service=[note], hearing_schedule=None),
+            "task_notes": task_notes(ctx.data, penalty_service=[note], hearing_schedule=None),
             **serving.awaiting(ctx.session, document, "hearing_notice", due)}
 
 
@@ -176,7 +170,7 @@ def penalty_hearing_notice(ctx) -> dict:
 def penalty_hearing_served(ctx) -> dict:
     """The notice is served: the hearing keeps its date only if seven working days lie between
     service and the hearing; otherwise the date is refused and the clerk sets a new one."""
-    case = _case(ctx)
+    case = serving.case_of(ctx)
     served_on = date.fromisoformat(ctx.data["served_on"])
     on = date.fromisoformat(ctx.data["hearing_on"])
     found = serving.period(ctx.session, served_on, terms.HEARING_NOTICE_PERIOD, PARTY, "hearing_notice")
@@ -193,7 +187,7 @@ def penalty_hearing_served(ctx) -> dict:
         note = {"zh": f"听证通知书{number}已于 {served_on} 送达，距听证日 {on} 已满七日（{ARTICLE}）。",
                 "en": f"Hearing notice {number} was served on {served_on}, seven working days or more "
                       f"before the hearing on {on} ({ARTICLE})."}
-        notes = _notes(ctx, hearing_record=[note], hearing_schedule=None, penalty_service=None)
+        notes = task_notes(ctx.data, hearing_record=[note], hearing_schedule=None, penalty_service=None)
     else:
         hearing["status"] = "date_refused"
         hearing["reason"] = (f"听证通知书{number}于 {served_on} 送达，距听证日 {on} 不足七日（{ARTICLE}），"
@@ -209,7 +203,7 @@ def penalty_hearing_served(ctx) -> dict:
             last = latest_on(ctx.session, clock.today_local(), date.fromisoformat(limit["date"]))
             zh, en = held_by(limit, last)
             note = {"zh": f"{note['zh']}{zh}。", "en": f"{note['en']} {en[0].upper()}{en[1:]}."}
-        notes = _notes(ctx, hearing_schedule=[note], hearing_record=None, penalty_service=None)
+        notes = task_notes(ctx.data, hearing_schedule=[note], hearing_record=None, penalty_service=None)
     periods = dict(ctx.data.get("periods") or {}, hearing_notice={**found, "served_on": served_on.isoformat()})
     audit.record(ctx.session, ctx.actor, "penalty.hearing_notice_served", f"case:{case.ref}",
                  {"number": number, "served_on": served_on.isoformat(), "hearing_on": on.isoformat(),
@@ -223,7 +217,7 @@ def penalty_hearing_record(ctx) -> dict:
     """听证笔录 (APL 第六十四条第八项; 公安程序规定 第一百五十一条): issued as a document of the
     case from what the record task holds; kept in the file, not offered for service. No record
     before the day the served notice set for the hearing."""
-    case = _case(ctx)
+    case = serving.case_of(ctx)
     on = date.fromisoformat(ctx.data["hearing_on"])
     if clock.today_local() < on:
         raise RuleViolation(f"听证定于 {on} 举行，听证通知书载明的日期之前不得举行听证（{ARTICLE}） / "

@@ -27,13 +27,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 
 from casework import audit, clock
 from casework.engine import action
 from casework.errors import InvalidInput, RuleViolation
-from casework.models import Case
-from casework.services.penalty import hearing, terms
+from casework.services.penalty import hearing, serving, terms
 
 PROCEDURE = "《公安机关办理行政案件程序规定》"
 SUSPENDED = terms.ARTICLES["hearing_suspended"]
@@ -75,16 +73,6 @@ def ground(table: dict, key: str) -> dict:
     return {"ground": key, "article": article, "label": zh, "label_en": en}
 
 
-def _case(ctx) -> Case:
-    return ctx.session.execute(select(Case).where(Case.ref == ctx.instance.case_ref)).scalar_one()
-
-
-def _notes(data: dict, **forms) -> dict:
-    """The process's task notes with `forms` replaced (None: removed)."""
-    notes = dict(data.get("task_notes") or {}, **forms)
-    return {form: lines for form, lines in notes.items() if lines is not None}
-
-
 def _not_before_the_day(data: dict, what: tuple[str, str], article: str) -> None:
     on = date.fromisoformat(data["hearing_on"])
     if clock.today_local() < on:
@@ -102,7 +90,7 @@ def _reasons(data: dict) -> str:
 @action("penalty_hearing_suspended", inputs={}, outputs={"hearing": dict, "task_notes": dict})
 def penalty_hearing_suspended(ctx) -> dict:
     """中止听证 (第一百四十八条): kept with its ground and reasons; the host resumes it later."""
-    case, data = _case(ctx), ctx.data
+    case, data = serving.case_of(ctx), ctx.data
     found = ground(SUSPENSION_GROUNDS, data.get("suspension_ground") or "")
     _not_before_the_day(data, ("中止听证", "a hearing is suspended"), found["article"])
     today = clock.today_local().isoformat()
@@ -124,7 +112,7 @@ def penalty_hearing_suspended(ctx) -> dict:
                  {"ground": found["ground"], "article": found["article"], "reasons": entry["reasons"],
                   "hearing_on": data["hearing_on"], "count": len(suspensions)})
     return {"hearing": {**kept, "status": "suspended", "suspensions": suspensions},
-            "task_notes": _notes(data, hearing_resumption=[note], hearing_record=None)}
+            "task_notes": hearing.task_notes(data, hearing_resumption=[note], hearing_record=None)}
 
 
 @action("penalty_hearing_resumed", inputs={},
@@ -133,7 +121,7 @@ def penalty_hearing_resumed(ctx) -> dict:
     """恢复听证 (第一百四十八条第二款): a new date a new notice can reach seven working days ahead;
     that date becomes the hearing's limit, and the notice is issued and served as after a
     granted postponement."""
-    case, data = _case(ctx), ctx.data
+    case, data = serving.case_of(ctx), ctx.data
     today = clock.today_local()
     new = _new_date(ctx.session, data.get("resume_on") or "", today)
     place = (data.get("resume_place") or "").strip() or data["place"]
@@ -150,7 +138,7 @@ def penalty_hearing_resumed(ctx) -> dict:
                  {"suspended_on": suspensions[-1].get("on", ""), "to": new.isoformat(), "place": place,
                   "reasons": suspensions[-1]["resume_reasons"]})
     return {"hearing": {**found, "status": "resumed", "suspensions": suspensions}, "hearing_on": new.isoformat(),
-            "place": place, "periods": periods, "task_notes": _notes(data, hearing_resumption=None)}
+            "place": place, "periods": periods, "task_notes": hearing.task_notes(data, hearing_resumption=None)}
 
 
 def _new_date(session, text: str, today: date) -> date:
@@ -172,7 +160,7 @@ def _new_date(session, text: str, today: date) -> date:
         outputs={"hearing": dict, "hearing_withdrawn": bool, "task_notes": dict})
 def penalty_hearing_terminated(ctx) -> dict:
     """终止听证 (第一百四十九条): no record; the case goes on to the legal review, the ground kept."""
-    case, data = _case(ctx), ctx.data
+    case, data = serving.case_of(ctx), ctx.data
     key = data.get("termination_ground") or ""
     found = ground(TERMINATION_GROUNDS, key)
     if key in AT_THE_HEARING:
@@ -195,4 +183,4 @@ def penalty_hearing_terminated(ctx) -> dict:
                   "while_suspended": termination["while_suspended"]})
     return {"hearing": {**kept, "status": "terminated", "termination": termination},
             "hearing_withdrawn": key == "withdrawn",
-            "task_notes": _notes(data, penalty_legal_review=review, hearing_record=None, hearing_resumption=None)}
+            "task_notes": hearing.task_notes(data, penalty_legal_review=review, hearing_record=None, hearing_resumption=None)}

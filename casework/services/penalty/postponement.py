@@ -16,16 +16,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 
 from casework import audit, clock, engine
 from casework.engine import action
 from casework.errors import Conflict, InvalidInput, RuleViolation
-from casework.models import Case
 from casework.models.engine import ProcessInstance
 from casework.services import scope
 from casework.services.cases import portal
-from casework.services.penalty import hearing, terms
+from casework.services.penalty import hearing, serving, terms
 
 if TYPE_CHECKING:
     from casework.services.actor import Actor
@@ -69,14 +67,10 @@ def request(uow: UnitOfWork, *, actor: Actor, ref: str, reason: str) -> dict:
         return {"case_ref": case.ref, "hearing_on": found["on"]}
 
 
-def _case(ctx) -> Case:
-    return ctx.session.execute(select(Case).where(Case.ref == ctx.instance.case_ref)).scalar_one()
-
-
 @action("penalty_postponement_requested", inputs={}, outputs={"hearing": dict, "task_notes": dict})
 def penalty_postponement_requested(ctx) -> dict:
     """The request reached the process: the host sees it and the rule on the decision task."""
-    case, data = _case(ctx), ctx.data
+    case, data = serving.case_of(ctx), ctx.data
     found = dict(data.get("hearing") or {})
     asked = {**data[_key(found)], "from": data["hearing_on"]}
     found.update(status="postponement_requested", asked=asked)
@@ -97,7 +91,7 @@ def penalty_postponement_requested(ctx) -> dict:
 def penalty_postponement_decided(ctx) -> dict:
     """Granted: the later date becomes the hearing's limit and a new notice follows; refused:
     the hearing keeps its date and the unit reads the reasons."""
-    case, data = _case(ctx), ctx.data
+    case, data = serving.case_of(ctx), ctx.data
     found = dict(data.get("hearing") or {})
     asked = found.pop("asked", {})
     old = date.fromisoformat(data["hearing_on"])

@@ -33,7 +33,8 @@ def period(session, start: date, length: str, owed_by: str, key: str) -> dict:
             "owed_by": owed_by, "article": terms.ARTICLES[key], "provisional": found["provisional"]}
 
 
-def _case(ctx) -> Case:
+def case_of(ctx) -> Case:
+    """The case an action's process instance runs for."""
     return ctx.session.execute(select(Case).where(Case.ref == ctx.instance.case_ref)).scalar_one()
 
 
@@ -105,7 +106,7 @@ def penalty_served(ctx) -> dict:
         court = period(ctx.session, review_end, terms.COURT_APPLICATION, BUREAU, "court")
         periods.update(reminder=enforce, court=court)
         out.update(enforce_at=enforce["at"], enforce_date=enforce["date"], court_due_at=court["at"])
-    audit.record(ctx.session, ctx.actor, "penalty.served", f"case:{_case(ctx).ref}",
+    audit.record(ctx.session, ctx.actor, "penalty.served", f"case:{case_of(ctx).ref}",
                  {"number": doc.number, "kind": doc.kind, "served_on": served_on.isoformat(),
                   "method": doc.service_method})
     return {**out, "periods": periods}
